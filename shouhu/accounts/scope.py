@@ -1,0 +1,132 @@
+"""The one place that decides what a user may see (DOMAIN §2).
+
+A user holds (role, node) assignments. A node on the administrative line is a region (its
+subtree by code range); on the education line a school or a class; a helper's node is the set
+of children paired with them. A child is visible when any assignment reaches it. Everything —
+pages, API, exports, search — starts from `Scope.children_q()` via the registry selectors.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from django.db.models import Q
+
+from shouhu.regions.models import code_range
+
+from .roles import ROLES
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass
+class Scope:
+    user: object
+    assignments: list = field(default_factory=list)
+
+    # -- what the user may do -------------------------------------------------
+    @cached_property
+    def roles(self) -> set[str]:
+        return {a.role for a in self.assignments}
+
+    @property
+    def is_county_admin(self) -> bool:
+        return "county_admin" in self.roles
+
+    @property
+    def full_id(self) -> bool:
+        """ID numbers unmasked only for roles that register or match children by ID."""
+        return any(ROLES[r].full_id for r in self.roles)
+
+    @property
+    def limited_fields(self) -> bool:
+        """Helpers (and only helpers) see the reduced child page."""
+        return bool(self.roles) and all(ROLES[r].limited_fields for r in self.roles)
+
+    @property
+    def sees_children(self) -> bool:
+        return any(ROLES[r].sees_children for r in self.roles)
+
+    def edit_regions(self) -> list:
+        return [a.region for a in self.assignments if ROLES[a.role].can_edit and a.region_id]
+
+    def can_edit_village(self, village_code: str) -> bool:
+        return any(lo <= village_code <= hi for lo, hi in (code_range(r.code) for r in self.edit_regions()))
+
+    def can_edit(self, child) -> bool:
+        return self.can_edit_village(child.village_code)
+
+    # -- what the user may see --------------------------------------------------
+    def children_q(self) -> Q:
+        from shouhu.care.models import Pairing
+        from shouhu.regions.models import School
+
+        q = NOTHING
+        for a in self.assignments:
+            role = ROLES[a.role]
+            if not role.sees_children:
+                continue
+            if role.line == "admin" and a.region_id:
+                q |= Q(village_code__range=code_range(a.region.code))
+            elif a.role == "county_education" and a.region_id:
+                schools = School.objects.filter(region_code__range=code_range(a.region.code)).values("id")
+                q |= Q(school_id__in=schools)
+            elif a.role == "school_staff" and a.school_id:
+                q |= Q(school_id=a.school_id)
+            elif a.role == "head_teacher" and a.school_class_id:
+                q |= Q(school_class_id=a.school_class_id)
+            elif a.role == "helper":
+                today = date.today()
+                paired = Pairing.objects.filter(helper__user_id=self.user.pk, start__lte=today).filter(
+                    Q(end__isnull=True) | Q(end__gte=today)
+                )
+                q |= Q(id__in=paired.values("child_id"))
+        return q
+
+    def region_nodes(self) -> list:
+        """Regions the user answers for (admin line, county education, partners)."""
+        return [a.region for a in self.assignments if a.region_id]
+
+    def regions_q(self) -> Q:
+        q = NOTHING
+        for a in self.assignments:
+            if a.region_id:
+                lo, hi = a.region.code, a.region.code + "9" * (12 - len(a.region.code))
+                q |= Q(code__gte=lo, code__lte=hi)
+            node_school = a.school or (a.school_class.school if a.school_class_id else None)
+            if node_school is not None:
+                q |= Q(code=node_school.region_code)
+        return q
+
+    def schools_q(self) -> Q:
+        q = NOTHING
+        for a in self.assignments:
+            if a.region_id and ROLES[a.role].line in ("admin", "education"):
+                q |= Q(region_code__range=(a.region.code, a.region.code + "9" * (9 - len(a.region.code))) if len(a.region.code) <= 9 else Q(pk__in=[]))
+            if a.school_id:
+                q |= Q(pk=a.school_id)
+            if a.school_class_id:
+                q |= Q(pk=a.school_class.school_id)
+        return q
+
+    def classes_q(self) -> Q:
+        q = NOTHING
+        for a in self.assignments:
+            if a.role == "head_teacher" and a.school_class_id:
+                q |= Q(pk=a.school_class_id)
+            elif a.school_id:
+                q |= Q(school_id=a.school_id)
+            elif a.region_id and ROLES[a.role].line in ("admin", "education") and len(a.region.code) <= 9:
+                q |= Q(school__region_code__range=(a.region.code, a.region.code + "9" * (9 - len(a.region.code))))
+        return q
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope(user=user)
+    cached = getattr(user, "_shouhu_scope", None)
+    if cached is None:
+        assignments = list(user.assignments.select_related("region", "school", "school_class__school"))
+        cached = Scope(user=user, assignments=assignments)
+        user._shouhu_scope = cached
+    return cached

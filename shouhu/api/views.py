@@ -1,0 +1,101 @@
+"""REST API. Every queryset comes from the scope selectors: out of scope is 404, like missing."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from shouhu.accounts.scope import scope_of
+from shouhu.audit.services import log_access
+from shouhu.registry import selectors, services
+from shouhu.registry.models import Child
+
+from . import serializers as S
+
+CHILD_FILTERS = [
+    OpenApiParameter("region", str, description="区划代码（含下级）"),
+    OpenApiParameter("school", int), OpenApiParameter("class", int),
+    OpenApiParameter("category", str, enum=list(selectors.CATEGORY_FILTERS)),
+    OpenApiParameter("guardianship", str), OpenApiParameter("schooling", str),
+    OpenApiParameter("age", str, enum=list(selectors.AGE_BANDS)),
+    OpenApiParameter("status", str, enum=["active", "exited", "all"]),
+    OpenApiParameter("q", str, description="姓名、拼音首字母、身份证号或档案编号"),
+]
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.RegionSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        qs = selectors.regions_visible_to(self.request.user).select_related("parent")
+        if p := self.request.query_params.get("parent"):
+            qs = qs.filter(parent__code=p)
+        if lv := self.request.query_params.get("level"):
+            qs = qs.filter(level=lv) if lv.isdigit() else qs.none()
+        return qs
+
+
+class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.SchoolSerializer
+
+    def get_queryset(self):
+        return selectors.schools_visible_to(self.request.user).order_by("region_code", "name")
+
+
+class SchoolClassViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.SchoolClassSerializer
+
+    def get_queryset(self):
+        qs = selectors.classes_visible_to(self.request.user)
+        if s := self.request.query_params.get("school"):
+            qs = qs.filter(school_id=s) if s.isdigit() else qs.none()
+        return qs
+
+
+class CanSeeChildren(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+
+@extend_schema_view(list=extend_schema(parameters=CHILD_FILTERS))
+class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = S.ChildSerializer
+    lookup_field = "uid"
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self):
+        g = self.request.query_params
+        f = selectors.ChildFilter(
+            region=g.get("region", "") if g.get("region", "").isdigit() else "",
+            school=int(g["school"]) if g.get("school", "").isdigit() else None,
+            school_class=int(g["class"]) if g.get("class", "").isdigit() else None,
+            category=g.get("category", ""), guardianship=g.get("guardianship", ""), schooling=g.get("schooling", ""),
+            age_band=g.get("age", ""), status=g.get("status", "all") if self.action == "list" else "all", q=g.get("q", ""),
+        )
+        return selectors.list_children(self.request.user, f)
+
+    def get_object(self):
+        child = selectors.child_for(self.request.user, self.kwargs["id"])
+        self.check_object_permissions(self.request, child)
+        return child
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        log_access(actor=request.user, action="api_view", child=self.get_object(), request=request)
+        return response
+
+    def perform_create(self, serializer):
+        child = Child(**serializer.validated_data)
+        data = self.request.data
+        services.child_register(actor=self.request.user, child=child, reason=data.get("change_reason") or "接口登记",
+                                effective_date=serializer.fields["effective_date"].to_internal_value(data["effective_date"]) if data.get("effective_date") else None)
+        serializer.instance = child
+
+    def perform_update(self, serializer):
+        child = serializer.instance
+        if not scope_of(self.request.user).can_edit(child):
+            raise PermissionDenied("您无权修改该儿童档案")
+        for k, v in serializer.validated_data.items():
+            setattr(child, k, v)
+        data = self.request.data
+        services.child_update(actor=self.request.user, child=child, reason=data.get("change_reason") or "接口更新",
+                              effective_date=serializer.fields["effective_date"].to_internal_value(data["effective_date"]) if data.get("effective_date") else None)

@@ -1,0 +1,128 @@
+"""The child form: every field of the record, errors beside the field. Field checks are the pure
+`shouhu.rules.record.check_record`, shared with import and API."""
+from django import forms
+from django.urls import reverse
+
+from shouhu.regions.models import Region, School, SchoolClass
+from shouhu.rules import choices as C
+from shouhu.rules.record import check_record
+from shouhu.web.forms import BootstrapMixin
+
+from .models import Child
+
+GP_RELATIONS = ("祖父", "祖母", "外祖父", "外祖母")
+PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
+             "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
+             "青海", "宁夏", "新疆", "台湾", "香港", "澳门", "国外")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+SECTIONS = [
+    ("基本信息", ["archive_no", "name", "sex", "ethnicity", "birth_date", "hukou_registered", "id_number", "hukou_place",
+              "village", "address_detail"]),
+    ("身体状况", ["health", "disability", "illness", "serious_illness"]),
+    ("就学情况", ["schooling", "school", "school_class", "boarding"]),
+    ("父亲", ["father_name", "father_birth_date", "father_id_number", "father_situation", "father_work_province",
+            "father_work_city", "father_since", "father_phone"]),
+    ("母亲", ["mother_name", "mother_birth_date", "mother_id_number", "mother_situation", "mother_work_province",
+            "mother_work_city", "mother_since", "mother_phone"]),
+    ("祖辈", [f"gp_{i}_{f}" for i in range(4) for f in ("name", "birth_date", "deceased")]),
+    ("委托照护人", ["carer_name", "carer_relation", "carer_id_number", "carer_phone", "carer_address", "carer_health",
+               "carer_barred", "agreement_date", "agreement_file"]),
+    ("监护与家庭", ["guardianship", "living_alone", "abused_or_abandoned", "poor_household", "income_sources", "benefits"]),
+    ("紧急联系人", [f"ec_{i}_{f}" for i in range(2) for f in ("name", "relation", "phone")]),
+    ("填报", ["reporter", "reported_on", "effective_date", "change_reason"]),
+]
+
+
+class ChildForm(BootstrapMixin, forms.ModelForm):
+    income_sources = forms.MultipleChoiceField(label="家庭经济来源", required=False, widget=forms.CheckboxSelectMultiple,
+                                               choices=[(v, v) for v in C.INCOME_SOURCES])
+    benefits = forms.MultipleChoiceField(label="已享受救助", required=False, widget=forms.CheckboxSelectMultiple,
+                                         choices=[(v, v) for v in C.BENEFITS])
+    hukou_registered = forms.TypedChoiceField(label="是否登记户口", choices=[(True, "是"), (False, "否")],
+                                              coerce=lambda v: v in (True, "True", "true", "1"), initial=True)
+    father_work_province = forms.ChoiceField(label="父亲务工省份", required=False, choices=[("", "—")] + [(p, p) for p in PROVINCES])
+    mother_work_province = forms.ChoiceField(label="母亲务工省份", required=False, choices=[("", "—")] + [(p, p) for p in PROVINCES])
+    effective_date = forms.DateField(label="变更生效日期", required=False, widget=DATE, help_text="默认今天；补录历史变化时填写实际日期")
+    change_reason = forms.CharField(label="变更说明", required=False, max_length=100)
+
+    class Meta:
+        model = Child
+        exclude = ["grandparents", "emergency_contacts", "created_by", "status", "entered_on", "exited_on", "exit_reason",
+                   "is_left_behind", "left_behind_kind", "is_orphan", "is_de_facto", "is_difficulty", "difficulty_kinds",
+                   "flag_parents_imprisoned", "flag_unguarded", "flag_poor_guardianship", "category_reasons"]
+        widgets = {f: DATE for f in ("birth_date", "father_birth_date", "mother_birth_date", "father_since", "mother_since",
+                                     "agreement_date", "reported_on")}
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        villages = Region.objects.filter(level=5).select_related("parent")
+        schools = School.objects.filter(active=True)
+        classes = SchoolClass.objects.filter(active=True).select_related("school")
+        if scope is not None:
+            from django.db.models import Q
+
+            q = Q(pk__in=[])
+            for r in scope.edit_regions():
+                q |= Q(code__startswith=r.code)
+            villages = villages.filter(q)
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda v: f"{v.parent.short_name if v.parent else ''} · {v.short_name}"
+        self.fields["school"].queryset = schools
+        self.fields["school_class"].queryset = classes
+        self.fields["school_class"].label_from_instance = lambda c: c.full_name
+        for i, rel in enumerate(GP_RELATIONS):
+            self.fields[f"gp_{i}_name"] = forms.CharField(label=f"{rel}姓名", required=False, max_length=32)
+            self.fields[f"gp_{i}_birth_date"] = forms.DateField(label=f"{rel}出生日期", required=False, widget=DATE)
+            self.fields[f"gp_{i}_deceased"] = forms.BooleanField(label=f"{rel}已故", required=False)
+        for i in range(2):
+            self.fields[f"ec_{i}_name"] = forms.CharField(label=f"紧急联系人{i + 1}", required=False, max_length=32)
+            self.fields[f"ec_{i}_relation"] = forms.CharField(label="关系", required=False, max_length=16)
+            self.fields[f"ec_{i}_phone"] = forms.CharField(label="电话", required=False, max_length=20)
+        if self.instance.pk:
+            gps = {g.get("relation"): g for g in self.instance.grandparents or []}
+            for i, rel in enumerate(GP_RELATIONS):
+                g = gps.get(rel) or {}
+                self.initial[f"gp_{i}_name"] = g.get("name", "")
+                self.initial[f"gp_{i}_birth_date"] = g.get("birth_date")
+                self.initial[f"gp_{i}_deceased"] = g.get("deceased", False)
+            for i, c in enumerate((self.instance.emergency_contacts or [])[:2]):
+                for f in ("name", "relation", "phone"):
+                    self.initial[f"ec_{i}_{f}"] = c.get(f, "")
+        self.style_widgets()
+        self.fields["school"].widget.attrs.update({"hx-get": reverse("registry:class_options"), "hx-target": "#id_school_class", "hx-trigger": "change"})
+
+    def sections(self):
+        for title, names in SECTIONS:
+            yield title, [self[n] for n in names if n in self.fields]
+
+    def clean(self):
+        data = super().clean()
+        data["grandparents"] = [
+            {"relation": rel, "name": data.get(f"gp_{i}_name") or "",
+             "birth_date": data[f"gp_{i}_birth_date"].isoformat() if data.get(f"gp_{i}_birth_date") else None,
+             "deceased": bool(data.get(f"gp_{i}_deceased"))}
+            for i, rel in enumerate(GP_RELATIONS) if data.get(f"gp_{i}_name") or data.get(f"gp_{i}_deceased")
+        ]
+        data["emergency_contacts"] = [
+            {f: data.get(f"ec_{i}_{f}") or "" for f in ("name", "relation", "phone")}
+            for i in range(2) if data.get(f"ec_{i}_name") or data.get(f"ec_{i}_phone")
+        ]
+        record = dict(data)
+        record["school"] = data.get("school")
+        record["school_class"] = data.get("school_class")
+        for field, msg in check_record(record).items():
+            target = field if field in self.fields else ("ec_0_phone" if field == "emergency_contacts" else None)
+            if target and target not in self.errors:
+                self.add_error(target, msg)
+        sc, school = data.get("school_class"), data.get("school")
+        if sc and school and sc.school_id != school.id:
+            self.add_error("school_class", "该班级不属于所选学校")
+        return data
+
+    def save(self, commit=False):
+        child = super().save(commit=False)
+        child.grandparents = self.cleaned_data["grandparents"]
+        child.emergency_contacts = self.cleaned_data["emergency_contacts"]
+        return child

@@ -1,0 +1,126 @@
+"""Reads of the registry. Every read starts from the actor's scope; out of scope is 404."""
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shouhu.accounts.scope import scope_of
+from shouhu.regions.models import Region, School, SchoolClass, code_range
+from shouhu.rules.names import fuzzy_pinyin
+
+from .models import Child
+
+CATEGORY_FILTERS = {
+    "left_behind": Q(is_left_behind=True),
+    "left_behind_double": Q(is_left_behind=True, left_behind_kind="双亲留守"),
+    "left_behind_single": Q(is_left_behind=True, left_behind_kind="单亲留守"),
+    "orphan": Q(is_orphan=True),
+    "de_facto": Q(is_de_facto=True),
+    "difficulty": Q(is_difficulty=True),
+    "parents_imprisoned": Q(flag_parents_imprisoned=True),
+    "unguarded": Q(flag_unguarded=True),
+    "poor_guardianship": Q(flag_poor_guardianship=True),
+}
+AGE_BANDS = {"0-5": (0, 5), "6-13": (6, 13), "14-16": (14, 15), "16-18": (16, 17)}
+AGE_BAND_LABELS = {"0-5": "0–5岁", "6-13": "6–13岁", "14-16": "14–16岁", "16-18": "16–18岁"}
+
+
+def children_visible_to(actor) -> QuerySet[Child]:
+    return Child.objects.filter(scope_of(actor).children_q())
+
+
+def child_for(actor, uid) -> Child:
+    """The child if the actor may see it; the same 404 for missing and out of scope."""
+    try:
+        uid = uuid.UUID(str(uid))
+        return children_visible_to(actor).select_related("village__parent", "school", "school_class").get(uid=uid)
+    except (ValueError, Child.DoesNotExist):  # a malformed id is "not found" too
+        raise Http404("未找到该儿童") from None
+
+
+def regions_visible_to(actor) -> QuerySet[Region]:
+    return Region.objects.filter(scope_of(actor).regions_q())
+
+
+def schools_visible_to(actor) -> QuerySet[School]:
+    return School.objects.filter(scope_of(actor).schools_q()).select_related("township")
+
+
+def classes_visible_to(actor) -> QuerySet[SchoolClass]:
+    return SchoolClass.objects.filter(scope_of(actor).classes_q()).select_related("school")
+
+
+def birth_range_for_age(lo: int, hi: int, today: date) -> tuple[date, date]:
+    """Birth dates of children aged lo..hi (whole years) on `today`."""
+    def years_before(d: date, n: int) -> date:
+        try:
+            return d.replace(year=d.year - n)
+        except ValueError:  # 29 Feb
+            return d.replace(year=d.year - n, day=28)
+
+    from datetime import timedelta
+
+    latest = years_before(today, lo)
+    earliest = years_before(today, hi + 1) + timedelta(days=1)
+    return earliest, latest
+
+
+@dataclass
+class ChildFilter:
+    region: str = ""      # region code (subtree)
+    school: int | None = None
+    school_class: int | None = None
+    category: str = ""
+    guardianship: str = ""
+    schooling: str = ""
+    age_band: str = ""
+    status: str = "active"  # active | exited | all
+    q: str = ""
+
+
+def filter_children(qs: QuerySet[Child], f: ChildFilter, *, today: date | None = None) -> QuerySet[Child]:
+    today = today or date.today()
+    if f.region:
+        qs = qs.filter(village_code__range=code_range(f.region))
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    if f.school_class:
+        qs = qs.filter(school_class_id=f.school_class)
+    if f.category in CATEGORY_FILTERS:
+        qs = qs.filter(CATEGORY_FILTERS[f.category])
+    if f.guardianship:
+        qs = qs.filter(guardianship=f.guardianship)
+    if f.schooling:
+        qs = qs.filter(schooling=f.schooling)
+    if f.age_band in AGE_BANDS:
+        qs = qs.filter(birth_date__range=birth_range_for_age(*AGE_BANDS[f.age_band], today))
+    if f.status in ("active", "exited"):
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(search_q(f.q))
+    return qs
+
+
+def search_q(text: str) -> Q:
+    """Name (汉字 substring), pinyin initials or full pinyin prefix ("ljl", "lujin"), ID number
+    (whole, or its last 4+ digits), or 档案编号."""
+    text = text.strip()
+    if not text:
+        return Q()
+    if text.isascii() and text.replace(" ", "").isalpha():
+        t = text.replace(" ", "").lower()
+        return Q(name_initials__startswith=t) | Q(name_pinyin__startswith=t)
+    if text.isascii() and text[:-1].isdigit() and len(text) >= 4:
+        t = text.upper()
+        return Q(id_number=t) if len(t) == 18 else Q(id_number__endswith=t) | Q(archive_no=text)
+    q = Q(name__contains=text) | Q(archive_no=text)
+    if all("\u4e00" <= ch <= "\u9fff" for ch in text):
+        q |= Q(name_fuzzy=fuzzy_pinyin(text))  # same-sounding spelling: 陆晶兰 finds 陆金兰
+    return q
+
+
+def list_children(actor, f: ChildFilter) -> QuerySet[Child]:
+    qs = filter_children(children_visible_to(actor), f)
+    return qs.select_related("village", "school", "school_class").order_by("village_code", "name_pinyin", "id")

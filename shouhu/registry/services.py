@@ -1,0 +1,180 @@
+"""Writes to the registry. Every write goes through here: scope check, derived categories,
+exit/re-entry events, history with reason and effective date, maintained counts."""
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from simple_history.utils import update_change_reason  # noqa: F401  (re-exported for callers)
+
+from shouhu.accounts.scope import scope_of
+from shouhu.rules import categories as R
+from shouhu.rules.choices import CATEGORIES, FLAGS
+from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
+
+from . import stats
+from .models import CategoryEvent, Child, CountySetting
+
+CATEGORY_FIELDS = {"left_behind": "is_left_behind", "orphan": "is_orphan", "de_facto": "is_de_facto", "difficulty": "is_difficulty"}
+FLAG_FIELDS = {"parents_imprisoned": "flag_parents_imprisoned", "unguarded": "flag_unguarded", "poor_guardianship": "flag_poor_guardianship"}
+DERIVED_FIELDS = [*CATEGORY_FIELDS.values(), *FLAG_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons",
+                  "status", "entered_on", "exited_on", "exit_reason"]
+
+
+def facts_of(child: Child) -> R.ChildFacts:
+    parent_home = "在家" in (child.father_situation, child.mother_situation)
+    return R.ChildFacts(
+        birth_date=child.birth_date,
+        father=R.ParentFacts(situation=child.father_situation, since=child.father_since),
+        mother=R.ParentFacts(situation=child.mother_situation, since=child.mother_since),
+        health=child.health,
+        serious_illness=child.serious_illness,
+        guardianship=child.guardianship,
+        has_carer=bool(child.carer_name) or parent_home,
+        living_alone=child.living_alone,
+        abused_or_abandoned=child.abused_or_abandoned,
+        benefits=frozenset(child.benefits or ()),
+        poor_household=child.poor_household,
+    )
+
+
+def current_categories(child: Child) -> list[str]:
+    return [code for code, f in CATEGORY_FIELDS.items() if getattr(child, f)]
+
+
+def _exit_reason(child: Child, as_of: date) -> str:
+    age = R.age_on(child.birth_date, as_of)
+    if age >= 18:
+        return "年满18周岁"
+    if age >= 16 and current_categories(child) == ["left_behind"]:
+        return "年满16周岁，不再属于农村留守儿童"
+    return "不再符合任何类别：" + "、".join(CATEGORIES[c] for c in current_categories(child))
+
+
+def apply_derivation(child: Child, *, as_of: date, settings: R.CategorySettings, actor=None, new: bool = False) -> CategoryEvent | None:
+    """Set the derived fields from the facts and return the entry/exit event this causes (unsaved)."""
+    d = R.derive(facts_of(child), as_of=as_of, settings=settings)
+    before = [] if new else current_categories(child)
+    was_active = not new and child.status == Child.Status.ACTIVE
+    event = None
+    if not d.active and (was_active or new):
+        reason = _exit_reason(child, as_of) if was_active else "登记时不符合任何类别"
+        child.status, child.exited_on, child.exit_reason = Child.Status.EXITED, as_of, reason
+        event = CategoryEvent(child=child, kind=CategoryEvent.Kind.EXIT, date=as_of, categories=before, reason=reason, actor=actor)
+    elif d.active and not was_active:
+        kind = CategoryEvent.Kind.ENTER if new or not child.entered_on else CategoryEvent.Kind.REENTER
+        child.status, child.exited_on, child.exit_reason = Child.Status.ACTIVE, None, ""
+        child.entered_on = as_of if kind == CategoryEvent.Kind.ENTER else child.entered_on
+        labels = "、".join(CATEGORIES[c] for c in d.categories)
+        event = CategoryEvent(child=child, kind=kind, date=as_of, categories=list(d.categories), reason=f"符合：{labels}", actor=actor)
+    elif d.active and set(before) != set(d.categories):
+        labels = "、".join(CATEGORIES[c] for c in d.categories)
+        event = CategoryEvent(child=child, kind=CategoryEvent.Kind.CHANGE, date=as_of, categories=list(d.categories), reason=f"类别变为：{labels}", actor=actor)
+    for code, f in CATEGORY_FIELDS.items():
+        setattr(child, f, code in d.categories)
+    for code, f in FLAG_FIELDS.items():
+        setattr(child, f, code in d.flags)
+    child.left_behind_kind = d.left_behind_kind or ""
+    child.difficulty_kinds = list(d.difficulty_kinds)
+    child.category_reasons = {**d.categories, **d.flags}
+    return event
+
+
+def _settings() -> R.CategorySettings:
+    return R.CategorySettings(left_behind_min_months=CountySetting.current().left_behind_min_months)
+
+
+def _prepare(child: Child) -> None:
+    child.village_code = child.village.code
+    child.township_code = child.village.code[:9]
+    child.name_pinyin = name_pinyin(child.name)
+    child.name_initials = name_initials(child.name)
+    child.name_fuzzy = fuzzy_pinyin(child.name)
+    if not child.archive_no:
+        child.archive_no = None
+    if not child.id_number:
+        child.id_number = None
+
+
+def _check_scope(actor, child: Child) -> None:
+    scope = scope_of(actor)
+    if not scope.can_edit_village(child.village.code):
+        raise PermissionDenied("该村（社区）不在您的管辖范围内")
+    if child.school_class_id and child.school_class.school_id != child.school_id:
+        raise ValueError("班级不属于所选学校")
+
+
+def _save(child: Child, *, actor, reason: str, effective_date: date | None, new: bool) -> Child:
+    on = effective_date or date.today()
+    _prepare(child)
+    event = apply_derivation(child, as_of=on, settings=_settings(), actor=actor, new=new)
+    child._history_user = actor
+    child._change_reason = reason
+    child._effective_date = on
+    child.save()
+    if event is not None:
+        event.child = child
+        event.save()
+    return child
+
+
+@transaction.atomic
+def child_register(*, actor, child: Child, reason: str = "新增登记", effective_date: date | None = None) -> Child:
+    """Register a new child (an unsaved Child filled by a form or an import row)."""
+    _check_scope(actor, child)
+    child.created_by = actor
+    _save(child, actor=actor, reason=reason, effective_date=effective_date, new=True)
+    stats.refresh_for([child])
+    return child
+
+
+@transaction.atomic
+def child_update(*, actor, child: Child, reason: str = "更新档案", effective_date: date | None = None) -> Child:
+    """Save changes to an existing child (the instance carries the new values)."""
+    old = Child.objects.select_for_update().get(pk=child.pk)
+    if not scope_of(actor).can_edit_village(old.village_code):
+        raise PermissionDenied("该儿童不在您的管辖范围内")
+    _check_scope(actor, child)
+    _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False)
+    stats.refresh_for([old, child])
+    return child
+
+
+def recompute_all(*, as_of: date | None = None, actor=None, batch: int = 2000) -> int:
+    """Nightly: age and time change categories (a child turns 16, a parent's absence reaches the
+    threshold). Returns how many children changed."""
+    on = as_of or date.today()
+    settings = _settings()
+    changed = 0
+    ids = list(Child.objects.values_list("id", flat=True).order_by("id"))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            for child in Child.objects.filter(id__in=ids[start:start + batch]).select_related("village"):
+                before = {f: getattr(child, f) for f in DERIVED_FIELDS}
+                event = apply_derivation(child, as_of=on, settings=settings, actor=actor)
+                if any(getattr(child, f) != v for f, v in before.items()):
+                    child._history_user = actor
+                    child._change_reason = "类别自动重算"
+                    child._effective_date = on
+                    child.save()
+                    if event is not None:
+                        event.save()
+                    changed += 1
+    if changed:
+        stats.refresh()
+    return changed
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    code: str
+    label: str
+    reason: str
+    is_flag: bool
+
+
+def categories_for_display(child: Child) -> list[CategoryView]:
+    reasons = child.category_reasons or {}
+    out = [CategoryView(c, CATEGORIES[c], reasons.get(c, ""), False) for c, f in CATEGORY_FIELDS.items() if getattr(child, f)]
+    out += [CategoryView(c, FLAGS[c], reasons.get(c, ""), True) for c, f in FLAG_FIELDS.items() if getattr(child, f)]
+    return out

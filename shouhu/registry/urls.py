@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.child_list, name="list"),
+    path("new/", views.child_create, name="create"),
+    path("class-options/", views.class_options, name="class_options"),
+    path("<str:uid>/", views.child_detail, name="detail"),
+    path("<str:uid>/edit/", views.child_edit, name="edit"),
+    path("<str:uid>/print/", views.child_print, name="print"),
+    path("<str:uid>/agreement/", views.child_agreement, name="agreement"),
+]

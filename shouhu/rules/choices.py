@@ -1,0 +1,37 @@
+"""Enumerations of the child record and the register sheet (DOMAIN §3–§4).
+
+The texts are the exact Chinese values stored in the database and written in the import/export
+sheet (摸底排查登记表); do not reword them. Pure: no Django import."""
+from types import MappingProxyType
+from typing import Mapping
+
+SEX: tuple[str, ...] = ("男", "女")
+HEALTH: tuple[str, ...] = ("健康", "残疾", "患病")
+HUKOU: tuple[str, ...] = ("是", "否")
+SCHOOLING: tuple[str, ...] = ("未入园", "幼儿园", "小学", "初中", "高中", "中职", "辍学", "不在学")
+PARENT_SITUATION: tuple[str, ...] = (
+    "在家", "外出务工", "死亡", "宣告死亡", "宣告失踪", "服刑在押", "强制隔离戒毒", "其他限制人身自由",
+    "重残", "重病", "失联", "被撤销监护资格", "被遣送出境", "其他",
+)
+GUARDIANSHIP: tuple[str, ...] = ("无人监护", "父或母无监护能力", "受委托监护人监护能力不足", "监护情况一般", "监护情况较好")
+INCOME_SOURCES: tuple[str, ...] = ("打工", "种养殖", "政府救助", "亲朋接济", "其他")
+BENEFITS: tuple[str, ...] = (
+    "低保", "特困供养", "孤儿基本生活费", "事实无人抚养儿童生活补贴", "临时救助", "医疗救助", "住房救助", "教育资助", "其他",
+)
+CARER_RELATION: tuple[str, ...] = ("祖父", "祖母", "外祖父", "外祖母", "父亲", "母亲", "兄姐", "其他亲属", "朋友邻居", "其他")
+
+# Derived categories (DOMAIN §3), code -> label, in display order. Read-only.
+CATEGORIES: Mapping[str, str] = MappingProxyType({
+    "left_behind": "农村留守儿童",
+    "orphan": "孤儿",
+    "de_facto": "事实无人抚养儿童",
+    "difficulty": "困境儿童",
+})
+# Workflow flags (002): they never keep a child registered on their own.
+FLAGS: Mapping[str, str] = MappingProxyType({
+    "parents_imprisoned": "父母服刑",
+    "unguarded": "无人监护",
+    "poor_guardianship": "监护差",
+})
+LEFT_BEHIND_KIND: tuple[str, ...] = ("双亲留守", "单亲留守")
+DIFFICULTY_KIND: tuple[str, ...] = ("家庭贫困", "残疾或重病", "监护缺失或不当")

@@ -1,0 +1,14 @@
+from shouhu.accounts.scope import scope_of
+
+
+def nav(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_of(user)
+    return {"nav": {
+        "children": scope.sees_children,
+        "can_create": bool(scope.edit_regions()),
+        "schools": not scope.limited_fields and scope.sees_children,
+        "county_admin": scope.is_county_admin,
+    }}

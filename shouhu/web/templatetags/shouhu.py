@@ -1,0 +1,29 @@
+from urllib.parse import urlencode
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(d, key):
+    return d.get(key, "") if hasattr(d, "get") else getattr(d, key, "")
+
+
+@register.simple_tag
+def list_url(link: dict, column: str = "") -> str:
+    """The children list filtered to a stat row and column."""
+    from django.urls import reverse
+
+    params = dict(link)
+    if column == "exited":
+        params["status"] = "exited"
+    elif column and column != "total":
+        params["category"] = column
+    return reverse("registry:list") + ("?" + urlencode(params) if params else "")
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number) -> str:
+    base = context.get("base_query", "")
+    return "?" + (base + "&" if base else "") + f"page={page_number}"

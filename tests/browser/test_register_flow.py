@@ -1,0 +1,73 @@
+"""The village child director, on a phone: register a child, see the derived category and
+why, find the child again by pinyin initials."""
+from tests.factories import PASSWORD, months_ago, years_ago
+from shouhu.rules.idcard import make_id
+
+
+def login(page, base, username):
+    page.goto(base + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_zhuren_registers_and_finds_child(live_server, world, phone):
+    page, base = phone, live_server.url
+    login(page, base, "zhuren")
+    page.get_by_role("link", name="＋ 登记儿童").click()
+    birth = years_ago(9, days=20)
+    page.fill("#id_name", "陆晶兰")
+    page.select_option("#id_sex", "女")
+    page.fill("#id_birth_date", birth.isoformat())
+    page.fill("#id_id_number", make_id("421088", birth, 124))
+    assert page.locator("#id_village").input_value() == str(world.guangrong.pk)  # their only village, preselected
+    page.select_option("#id_schooling", "小学")
+    page.fill("#id_father_name", "陆大军")
+    page.select_option("#id_father_situation", "外出务工")
+    page.select_option("#id_father_work_province", "广东")
+    page.fill("#id_father_since", months_ago(14).isoformat())
+    page.fill("#id_mother_name", "王小芳")
+    page.select_option("#id_mother_situation", "外出务工")
+    page.select_option("#id_mother_work_province", "浙江")
+    page.fill("#id_mother_since", months_ago(3).isoformat())  # too recent: only the father counts
+    page.fill("#id_carer_name", "陆国华")
+    page.select_option("#id_carer_relation", "祖父")
+    page.fill("#id_carer_phone", "13712345678")
+    page.click("button[type=submit]:has-text('保存')")
+    # the mother has been away 3 months only: the record saves, and the page says no category applies
+    page.wait_for_selector("#categories")
+    assert "不符合任何类别" in page.inner_text("#categories")
+    # the mother in fact left 8 months ago: fix it and the category appears with its reason
+    page.get_by_role("link", name="编辑档案").click()
+    page.fill("#id_mother_since", months_ago(8).isoformat())
+    page.fill("#id_change_reason", "更正母亲外出时间")
+    page.click("button[type=submit]:has-text('保存')")
+    page.wait_for_selector("#categories")
+    page.screenshot(path="var/screenshot-child.png", full_page=True)
+    text = page.inner_text("#categories")
+    assert "农村留守儿童" in text and "父亲外出务工" in text and "母亲外出务工" in text
+    assert "纳入" in page.inner_text("#history") and "更正母亲外出时间" in page.inner_text("#history")
+    # find again by pinyin initials
+    page.goto(base + "/children/")
+    page.fill("#q", "ljl")
+    page.click("button:has-text('查找')")
+    page.wait_for_selector(".child-name")
+    assert page.locator(".child-name").all_inner_texts() == ["陆晶兰"]
+    assert "ljl" not in page.url
+    page.screenshot(path="var/screenshot-list.png", full_page=True)
+
+
+def test_form_error_shows_beside_field(live_server, world, phone):
+    page, base = phone, live_server.url
+    login(page, base, "zhuren")
+    page.goto(base + "/children/new/")
+    birth = years_ago(9)
+    page.fill("#id_name", "张三")
+    page.select_option("#id_sex", "男")
+    page.fill("#id_birth_date", birth.isoformat())
+    page.fill("#id_id_number", make_id("421088", birth, 124))  # even sequence: a girl's number
+    page.click("button[type=submit]:has-text('保存')")
+    err = page.locator("#wrap-sex .invalid-feedback")
+    assert "性别与身份证号码不符" in err.inner_text()
+    assert page.locator("#id_sex.is-invalid").count() == 1

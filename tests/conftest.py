@@ -1,0 +1,49 @@
+import os
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from tests.factories import make_user  # noqa: E402
+
+
+@pytest.fixture
+def world(db):
+    """A small real-coded county: 监利市 with 毛市镇 (two villages) and 朱河镇 (one village);
+    金星小学 (two classes) in 毛市镇 and 朱河小学 (one class) in 朱河镇; one user per role."""
+    from shouhu.regions.models import Region, School, SchoolClass
+
+    prov = Region.objects.create(code="42", name="湖北省", short_name="湖北省", level=1)
+    city = Region.objects.create(code="4210", name="荆州市", short_name="荆州市", level=2, parent=prov)
+    county = Region.objects.create(code="421088", name="监利市", short_name="监利市", level=3, parent=city)
+    maoshi = Region.objects.create(code="421088109", name="毛市镇", short_name="毛市镇", level=4, parent=county)
+    zhuhe = Region.objects.create(code="421088101", name="朱河镇", short_name="朱河镇", level=4, parent=county)
+    guangrong = Region.objects.create(code="421088109200", name="光荣村民委员会", short_name="光荣村", level=5, parent=maoshi)
+    lianfu = Region.objects.create(code="421088109202", name="莲福村民委员会", short_name="莲福村", level=5, parent=maoshi)
+    hongxing = Region.objects.create(code="421088101201", name="红星村民委员会", short_name="红星村", level=5, parent=zhuhe)
+    jinxing = School.objects.create(name="金星小学", township=maoshi)
+    zhuhe_school = School.objects.create(name="朱河小学", township=zhuhe)
+    c31 = SchoolClass.objects.create(school=jinxing, grade=3, name="1班")
+    c32 = SchoolClass.objects.create(school=jinxing, grade=3, name="2班")
+    z41 = SchoolClass.objects.create(school=zhuhe_school, grade=4, name="1班")
+    w = SimpleNamespace(
+        prov=prov, city=city, county=county, maoshi=maoshi, zhuhe=zhuhe, guangrong=guangrong, lianfu=lianfu,
+        hongxing=hongxing, jinxing=jinxing, zhuhe_school=zhuhe_school, c31=c31, c32=c32, z41=z41, today=date.today(),
+    )
+    w.admin = make_user("admin", "county_admin", region=county)
+    w.edu = make_user("jiaoyu", "county_education", region=county)
+    w.partner = make_user("fulian", "county_partner", region=county)
+    w.dudao = make_user("dudao", "township_supervisor", region=maoshi)
+    w.dudao_zhuhe = make_user("dudao2", "township_supervisor", region=zhuhe)
+    w.zhuren = make_user("zhuren", "village_director", region=guangrong)
+    w.zhuren_lianfu = make_user("zhuren2", "village_director", region=lianfu)
+    w.zhuren_hongxing = make_user("zhuren3", "village_director", region=hongxing)
+    w.xiaozhang = make_user("xiaozhang", "school_staff", school=jinxing)
+    w.xiaozhang_zhuhe = make_user("xiaozhang2", "school_staff", school=zhuhe_school)
+    w.banzhuren = make_user("banzhuren", "head_teacher", school_class=c31)
+    w.banzhuren_c32 = make_user("banzhuren2", "head_teacher", school_class=c32)
+    w.inspector = make_user("ducha", "inspector", region=maoshi)
+    w.volunteer = make_user("zhiyuanzhe", "helper")
+    return w

