@@ -1,8 +1,8 @@
 import os
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -30,7 +30,7 @@ def world(db):
     z41 = SchoolClass.objects.create(school=zhuhe_school, grade=4, name="1班")
     w = SimpleNamespace(
         prov=prov, city=city, county=county, maoshi=maoshi, zhuhe=zhuhe, guangrong=guangrong, lianfu=lianfu,
-        hongxing=hongxing, jinxing=jinxing, zhuhe_school=zhuhe_school, c31=c31, c32=c32, z41=z41, today=date.today(),
+        hongxing=hongxing, jinxing=jinxing, zhuhe_school=zhuhe_school, c31=c31, c32=c32, z41=z41, today=timezone.localdate(),
     )
     w.admin = make_user("admin", "county_admin", region=county)
     w.edu = make_user("jiaoyu", "county_education", region=county)

@@ -3,6 +3,7 @@ import itertools
 from datetime import date
 
 import factory
+from django.utils import timezone
 
 from shouhu.accounts.models import Assignment, User
 from shouhu.registry.models import Child
@@ -32,7 +33,7 @@ def make_user(username: str, role: str, **node) -> User:
 def years_ago(n: int, *, days: int = 0, today: date | None = None) -> date:
     from datetime import timedelta
 
-    t = today or date.today()
+    t = today or timezone.localdate()
     try:
         d = t.replace(year=t.year - n)
     except ValueError:
@@ -41,7 +42,7 @@ def years_ago(n: int, *, days: int = 0, today: date | None = None) -> date:
 
 
 def months_ago(n: int, today: date | None = None) -> date:
-    t = today or date.today()
+    t = today or timezone.localdate()
     y, m = divmod(t.month - 1 - n, 12)
     return date(t.year + y, m + 1, min(t.day, 28))
 

@@ -1,7 +1,8 @@
 """Who sees which child: the two lines, helpers, and out of scope == not found."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from shouhu.care.models import Helper, Pairing
 from shouhu.registry.selectors import children_visible_to, classes_visible_to, regions_visible_to, schools_visible_to
@@ -50,7 +51,7 @@ def test_children_visible_to_each_role(world, kids, who, expected):
 
 def test_helper_sees_only_active_pairings(world, kids):
     helper = Helper.objects.create(name="李爱心", user=world.volunteer)
-    today = date.today()
+    today = timezone.localdate()
     Pairing.objects.create(helper=helper, child=kids["a"], start=today - timedelta(days=10))
     Pairing.objects.create(helper=helper, child=kids["d"], start=today - timedelta(days=100), end=today - timedelta(days=1))
     Pairing.objects.create(helper=helper, child=kids["b"], start=today + timedelta(days=5))  # not started yet

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shouhu.audit.models import AccessLog
 from shouhu.registry.models import CategoryEvent, Child
@@ -250,12 +251,11 @@ def test_list_filters(client, world, girl):
 
 
 def test_helper_page_has_fewer_fields(client, world, girl):
-    from datetime import date
 
     from shouhu.care.models import Helper, Pairing
 
     helper = Helper.objects.create(name="李爱心", user=world.volunteer)
-    Pairing.objects.create(helper=helper, child=girl, start=date.today())
+    Pairing.objects.create(helper=helper, child=girl, start=timezone.localdate())
     login(client, world.volunteer)
     html = client.get(reverse("registry:detail", args=[girl.uid])).content.decode()
     assert "陆金兰" in html and "陆国华" in html

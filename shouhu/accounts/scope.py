@@ -6,10 +6,10 @@ of children paired with them. A child is visible when any assignment reaches it.
 pages, API, exports, search — starts from `Scope.children_q()` via the registry selectors.
 """
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 from django.db.models import Q
+from django.utils import timezone
 
 from shouhu.regions.models import code_range
 
@@ -75,7 +75,7 @@ class Scope:
             elif a.role == "head_teacher" and a.school_class_id:
                 q |= Q(school_class_id=a.school_class_id)
             elif a.role == "helper":
-                today = date.today()
+                today = timezone.localdate()
                 paired = Pairing.objects.filter(helper__user_id=self.user.pk, start__lte=today).filter(
                     Q(end__isnull=True) | Q(end__gte=today)
                 )

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from rest_framework import serializers
 
 from shouhu.accounts.scope import scope_of
@@ -64,7 +65,7 @@ class ChildSerializer(serializers.ModelSerializer):
             record = {f.name: getattr(self.instance, f.name) for f in Child._meta.concrete_fields if not isinstance(f, models.ForeignKey)}
             record.update(school=self.instance.school, school_class=self.instance.school_class)
         record.update(attrs)
-        errors = check_record(record)
+        errors = check_record(record, today=timezone.localdate())
         sc, school = record.get("school_class"), record.get("school")
         if sc and school and sc.school_id != school.id:
             errors.setdefault("school_class", "该班级不属于所选学校")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from shouhu.accounts.models import Assignment, User
@@ -216,7 +217,7 @@ def _make_child(g: Gen, village: Region, schools: dict, class_map: dict, n: int)
 def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", log=print) -> DemoResult:
     from shouhu.regions.services import load_regions
 
-    today = date.today()
+    today = timezone.localdate()
     g = Gen(seed, today)
     load_regions(root)
     county = Region.objects.get(code=root)

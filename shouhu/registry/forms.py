@@ -2,6 +2,7 @@
 `shouhu.rules.record.check_record`, shared with import and API."""
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.rules import choices as C
@@ -112,7 +113,7 @@ class ChildForm(BootstrapMixin, forms.ModelForm):
         record = dict(data)
         record["school"] = data.get("school")
         record["school_class"] = data.get("school_class")
-        for field, msg in check_record(record).items():
+        for field, msg in check_record(record, today=timezone.localdate()).items():
             target = field if field in self.fields else ("ec_0_phone" if field == "emergency_contacts" else None)
             if target and target not in self.errors:
                 self.add_error(target, msg)

@@ -4,7 +4,9 @@ from datetime import datetime
 
 from .models import Child
 
-HIDDEN = {"id", "uid", "created_at", "created_by", "category_reasons", "village_code", "township_code"}
+# Internal or derived bookkeeping: entry/exit is shown through CategoryEvent instead.
+HIDDEN = {"id", "uid", "created_at", "created_by", "category_reasons", "village_code", "township_code", "left_behind_kind",
+          "difficulty_kinds", "status", "entered_on", "exited_on", "exit_reason"}
 
 
 @dataclass

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from shouhu.rules import choices as C
@@ -156,11 +157,10 @@ class Child(models.Model):
 
     @property
     def age_years(self) -> int:
-        from datetime import date
 
         from shouhu.rules.categories import age_on
 
-        return age_on(self.birth_date, date.today())
+        return age_on(self.birth_date, timezone.localdate())
 
 
 class CategoryEvent(models.Model):

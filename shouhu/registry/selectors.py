@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.regions.models import Region, School, SchoolClass, code_range
@@ -81,7 +82,7 @@ class ChildFilter:
 
 
 def filter_children(qs: QuerySet[Child], f: ChildFilter, *, today: date | None = None) -> QuerySet[Child]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     if f.region:
         qs = qs.filter(village_code__range=code_range(f.region))
     if f.school:

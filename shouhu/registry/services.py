@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import update_change_reason  # noqa: F401  (re-exported for callers)
 
 from shouhu.accounts.scope import scope_of
@@ -105,7 +106,7 @@ def _check_scope(actor, child: Child) -> None:
 
 
 def _save(child: Child, *, actor, reason: str, effective_date: date | None, new: bool) -> Child:
-    on = effective_date or date.today()
+    on = effective_date or timezone.localdate()
     _prepare(child)
     event = apply_derivation(child, as_of=on, settings=_settings(), actor=actor, new=new)
     child._history_user = actor
@@ -143,7 +144,7 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
 def recompute_all(*, as_of: date | None = None, actor=None, batch: int = 2000) -> int:
     """Nightly: age and time change categories (a child turns 16, a parent's absence reaches the
     threshold). Returns how many children changed."""
-    on = as_of or date.today()
+    on = as_of or timezone.localdate()
     settings = _settings()
     changed = 0
     ids = list(Child.objects.values_list("id", flat=True).order_by("id"))

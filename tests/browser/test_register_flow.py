@@ -1,7 +1,7 @@
 """The village child director, on a phone: register a child, see the derived category and
 why, find the child again by pinyin initials."""
-from tests.factories import PASSWORD, months_ago, years_ago
 from shouhu.rules.idcard import make_id
+from tests.factories import PASSWORD, months_ago, years_ago
 
 
 def login(page, base, username):

@@ -4,11 +4,19 @@ import calendar
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from shouhu.rules import choices as C
 from shouhu.rules.categories import (
-    CategorySettings, ChildFacts, Derivation, ParentFacts, age_on, derive, months_between,
+    CategorySettings,
+    ChildFacts,
+    Derivation,
+    ParentFacts,
+    age_on,
+    derive,
+    months_between,
 )
 
 AS_OF = date(2025, 9, 1)

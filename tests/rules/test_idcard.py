@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,8 +104,8 @@ def test_date_bounds_inclusive(birth):
 
 
 def test_today_defaults_to_real_today():
-    assert parse_id(make_id("421088", date.today(), 5)).birth_date == date.today()
-    tomorrow = date.today() + timedelta(days=1)
+    assert parse_id(make_id("421088", timezone.localdate(), 5)).birth_date == timezone.localdate()
+    tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(IdNumberError):
         parse_id(make_id("421088", tomorrow, 5))
 
