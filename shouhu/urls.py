@@ -10,5 +10,6 @@ urlpatterns = [
     path("children/", include("shouhu.registry.urls")),
     path("regions/", include("shouhu.regions.urls")),
     path("audit/", include("shouhu.audit.urls")),
+    path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

@@ -9,6 +9,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 from tests.factories import make_user  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background jobs run inline in tests (the database worker is exercised by the CLI)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def world(db):
     """A small real-coded county: 监利市 with 毛市镇 (two villages) and 朱河镇 (one village);

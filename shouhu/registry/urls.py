@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 app_name = "registry"
 urlpatterns = [
     path("", views.child_list, name="list"),
     path("new/", views.child_create, name="create"),
     path("class-options/", views.class_options, name="class_options"),
+    path("settings/", settings_views.county_settings, name="settings"),
     path("<str:uid>/", views.child_detail, name="detail"),
     path("<str:uid>/edit/", views.child_edit, name="edit"),
     path("<str:uid>/print/", views.child_print, name="print"),

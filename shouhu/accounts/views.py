@@ -1,0 +1,81 @@
+"""Users and their (role, scope node) assignments: county admin only."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .forms import AssignmentForm, UserForm
+from .models import Assignment, User
+from .scope import scope_of
+
+
+def _root(user) -> str:
+    codes = [a.region.code for a in scope_of(user).assignments if a.role == "county_admin" and a.region_id]
+    if not codes:
+        raise Http404
+    return min(codes, key=len)
+
+
+@login_required
+def user_list(request):
+    _root(request.user)
+    users = User.objects.prefetch_related("assignments__region", "assignments__school", "assignments__school_class__school").order_by("username")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+def user_create(request):
+    root = _root(request.user)
+    uform = UserForm(request.POST or None)
+    aform = AssignmentForm(request.POST or None, root_code=root)
+    if request.method == "POST" and uform.is_valid() and aform.is_valid():
+        with transaction.atomic():
+            user = uform.save(commit=False)
+            user.set_password(uform.cleaned_data["password"])
+            user.save()
+            a = aform.save(commit=False)
+            a.user = user
+            a.save()
+        messages.success(request, f"已创建用户 {user.username}")
+        return redirect("accounts:user", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"uform": uform, "aform": aform})
+
+
+@login_required
+def user_detail(request, pk):
+    root = _root(request.user)
+    target = get_object_or_404(User, pk=pk)
+    aform = AssignmentForm(request.POST or None, root_code=root)
+    if request.method == "POST" and aform.is_valid():
+        a = aform.save(commit=False)
+        a.user = target
+        a.save()
+        messages.success(request, f"已为 {target} 增加角色：{a}")
+        return redirect("accounts:user", pk=target.pk)
+    return render(request, "accounts/user_detail.html", {"target": target, "aform": aform, "assignments": target.assignments.all()})
+
+
+@login_required
+@require_POST
+def assignment_delete(request, pk, assignment_pk):
+    _root(request.user)
+    a = get_object_or_404(Assignment, pk=assignment_pk, user_id=pk)
+    a.delete()
+    messages.success(request, f"已移除角色：{a}")
+    return redirect("accounts:user", pk=pk)
+
+
+@login_required
+@require_POST
+def user_toggle_active(request, pk):
+    _root(request.user)
+    target = get_object_or_404(User, pk=pk)
+    if target == request.user:
+        messages.error(request, "不能停用自己的账号")
+    else:
+        target.is_active = not target.is_active
+        target.save(update_fields=["is_active"])
+        messages.success(request, f"{target} 已{'启用' if target.is_active else '停用'}")
+    return redirect("accounts:user", pk=pk)
