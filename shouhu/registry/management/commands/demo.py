@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -39,5 +41,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {label}")
         if no_server:
             return
+        # Background jobs (recompute after a settings change, imports) need a worker beside the server.
+        worker = subprocess.Popen([sys.executable, "-m", "shouhu.manage", "db_worker", "--interval", "1", "--no-startup-delay"])
         self.stdout.write(self.style.SUCCESS(f"\n守护 已启动：{url}\n"))
-        call_command("runserver", f"{addr}:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"{addr}:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
