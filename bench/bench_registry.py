@@ -10,7 +10,9 @@ and the number of SQL queries of the list at page sizes 10 and 100 (must be equa
 The database named by DATABASE_URL is flushed: point it at a scratch database.
 """
 import argparse
+import faulthandler
 import os
+import signal
 import statistics
 import sys
 import time
@@ -21,6 +23,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
 
 import django  # noqa: E402
+
+faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a long run is
 
 django.setup()
 
@@ -38,10 +42,10 @@ def rebuild(n: int) -> None:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     t0 = time.monotonic()
-    build_demo(children=n, log=lambda *_: None)
+    build_demo(children=n, log=lambda m: print(f"  {time.monotonic() - t0:6.1f}s {m}", flush=True))
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+            cur.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
     print(f"  built {n} children in {time.monotonic() - t0:.1f} s", flush=True)
 
 

@@ -279,3 +279,14 @@ def test_school_admin_pages(client, world):
     assert client.get(reverse("regions:school_new")).status_code == 404
     assert client.get(reverse("regions:school", args=[world.zhuhe_school.pk])).status_code == 404
     assert client.get(reverse("regions:school", args=[world.jinxing.pk])).status_code == 200
+
+
+def test_class_options_scoped(client, world):
+    url = reverse("registry:class_options")
+    login(client, world.banzhuren_c32)
+    assert client.get(url, {"school": world.zhuhe_school.pk}).status_code == 404
+    html = client.get(url, {"school": world.jinxing.pk}).content.decode()
+    assert "2班" in html and "1班" not in html
+    login(client, world.zhuren)  # an editor: a child of 光荣村 may study in 朱河镇
+    html = client.get(url, {"school": world.zhuhe_school.pk}).content.decode()
+    assert "四年级1班" in html

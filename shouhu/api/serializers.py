@@ -48,7 +48,7 @@ class ChildSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        exclude = ["uid", "created_by", "village_code", "township_code", "name_pinyin", "name_initials", "agreement_file"]
+        exclude = ["uid", "created_by", "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy", "agreement_file", "photo"]
         read_only_fields = DERIVED + ["created_at", "updated_at"]
 
     def to_representation(self, instance):

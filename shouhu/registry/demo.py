@@ -38,6 +38,7 @@ WORK = [("广东", "深圳东莞广州佛山中山", 30), ("浙江", "杭州宁�
         ("湖北", "武汉荆州", 10), ("福建", "厦门泉州", 6), ("北京", "北京", 4), ("湖南", "长沙岳阳", 3)]
 CITY_SPLIT = {"深圳东莞广州佛山中山": ["深圳", "东莞", "广州", "佛山", "中山"], "杭州宁波温州义乌": ["杭州", "宁波", "温州", "义乌"],
               "苏州南京无锡": ["苏州", "南京", "无锡"], "武汉荆州": ["武汉", "荆州"], "厦门泉州": ["厦门", "泉州"], "长沙岳阳": ["长沙", "岳阳"]}
+NEIGHBOUR_CODES = ("421002", "421003", "421022", "421023", "421024", "421081", "421087", "429004", "429005", "429006")
 DEMO_VILLAGE = "421088109200"  # 毛市镇 光荣村: zhuren's village
 DEMO_TOWNSHIP = "421088109"    # 毛市镇
 
@@ -70,12 +71,15 @@ class Gen:
         return "1" + self.r.choice("35789") + "".join(self.r.choice("0123456789") for _ in range(9))
 
     def id_for(self, birth: date, sex: str, area: str = "421088") -> str:
-        while True:
-            seq = self.r.randrange(0, 500) * 2 + (1 if sex == "男" else 0)
-            number = make_id(area, birth, seq)
+        # 500 sequence numbers per birth date and sex per address code; when they run out
+        # (a big demo), the neighbouring counties' codes take over.
+        for attempt in range(200):
+            code = area if attempt < 40 else self.r.choice(NEIGHBOUR_CODES)
+            number = make_id(code, birth, self.r.randrange(0, 500) * 2 + (1 if sex == "男" else 0))
             if number not in self.ids:
                 self.ids.add(number)
                 return number
+        raise RuntimeError(f"no free ID number for {birth} {sex}")
 
     def date_between(self, lo: date, hi: date) -> date:
         return lo + timedelta(days=self.r.randrange(max(1, (hi - lo).days)))
@@ -112,7 +116,9 @@ def _make_child(g: Gen, village: Region, schools: dict, class_map: dict, n: int)
     r = g.r
     sex = r.choice("男女")
     surname = g.surname()
-    age = min(17.9, max(0.2, r.gauss(9, 4)))
+    age = r.gauss(9, 4)
+    if not 0.1 <= age < 17.9:  # resample rather than clip: clipping piles children onto one birth date
+        age = r.uniform(0.1, 17.9)
     birth = g.years_back(age, age)
     kind = r.choices(["double", "single", "orphan", "de_facto", "one_home", "difficulty"], [62, 9, 3, 3, 12, 11])[0]
     c = Child(name=surname + g.given(sex), sex=sex, birth_date=birth, village=village, archive_no=f"JL{n:06d}")

@@ -19,7 +19,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 SECTIONS = [
     ("基本信息", ["archive_no", "name", "sex", "ethnicity", "birth_date", "hukou_registered", "id_number", "hukou_place",
-              "village", "address_detail"]),
+              "village", "address_detail", "photo"]),
     ("身体状况", ["health", "disability", "illness", "serious_illness"]),
     ("就学情况", ["schooling", "school", "school_class", "boarding"]),
     ("父亲", ["father_name", "father_birth_date", "father_id_number", "father_situation", "father_work_province",

@@ -53,6 +53,7 @@ class Child(models.Model):
     village_code = models.CharField(max_length=12, editable=False)
     township_code = models.CharField(max_length=9, editable=False, db_index=True)
     address_detail = models.CharField("详细地址", max_length=128, blank=True)
+    photo = models.FileField("照片", upload_to="photos/%Y/", blank=True, help_text="可选；只在档案页向有权限的人员显示")
 
     # health
     health = models.CharField("身体状况", max_length=4, choices=_choices(C.HEALTH), default="健康")
@@ -146,7 +147,8 @@ class Child(models.Model):
         indexes = [
             # subtree range + the list's default ordering in one index
             models.Index(fields=["village_code", "name_pinyin", "id"], name="child_village_order"),
-            models.Index(fields=["status", "township_code"], name="child_status_township"),
+            # the list's count: status + subtree range, answerable from the index alone
+            models.Index(fields=["status", "village_code"], name="child_status_village"),
         ]
 
     def __str__(self) -> str:

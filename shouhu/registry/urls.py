@@ -11,5 +11,6 @@ urlpatterns = [
     path("<str:uid>/", views.child_detail, name="detail"),
     path("<str:uid>/edit/", views.child_edit, name="edit"),
     path("<str:uid>/print/", views.child_print, name="print"),
-    path("<str:uid>/agreement/", views.child_agreement, name="agreement"),
+    path("<str:uid>/agreement/", views.child_file, {"field": "agreement_file"}, name="agreement"),
+    path("<str:uid>/photo/", views.child_file, {"field": "photo"}, name="photo"),
 ]

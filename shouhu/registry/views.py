@@ -131,12 +131,15 @@ def child_print(request, uid):
 
 
 @login_required
-def child_agreement(request, uid):
+def child_file(request, uid, field):
+    """The care agreement or the photo: served through the scope check, never from /media/."""
     child = selectors.child_for(request.user, uid)
-    if scope_of(request.user).limited_fields or not child.agreement_file:
+    f = getattr(child, field)
+    if scope_of(request.user).limited_fields or not f:
         raise Http404
-    log_access(actor=request.user, action="view", child=child, detail="查看委托照护协议", request=request)
-    return FileResponse(child.agreement_file.open("rb"), as_attachment=False)
+    log_access(actor=request.user, action="view", child=child, detail={"agreement_file": "查看委托照护协议", "photo": "查看照片"}[field],
+               request=request)
+    return FileResponse(f.open("rb"), as_attachment=False)
 
 
 def _save_form(request, form, *, child_existing=None):
@@ -205,11 +208,17 @@ def _message_after_save(request, child: Child, *, created: bool) -> None:
 @login_required
 @require_GET
 def class_options(request):
-    school = _int(request.GET.get("school"))
-    classes = selectors.classes_visible_to(request.user).filter(school_id=school) if school else []
+    """<option>s of a school's classes for the child form. Editors may pick any school (a child
+    of their village may study in another township); others only the classes in their scope."""
     from shouhu.regions.models import SchoolClass
 
-    if not classes and school:
-        # Registering a child of another township's school: the class list is public structure.
+    school = _int(request.GET.get("school"))
+    if not school:
+        return render(request, "registry/_class_options.html", {"classes": []})
+    if scope_of(request.user).edit_regions():
         classes = SchoolClass.objects.filter(school_id=school, active=True)
+    else:
+        classes = selectors.classes_visible_to(request.user).filter(school_id=school)
+        if not classes:
+            raise Http404
     return render(request, "registry/_class_options.html", {"classes": classes})
