@@ -33,7 +33,9 @@ test-fast: setup
 	$(BIN)/pytest -n 2 -m "not browser"
 
 bench: setup
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/bench_registry.py
+	$(BIN)/python bench/bench_import.py --die-rows 10000
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

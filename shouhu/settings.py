@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "shouhu.registry",
     "shouhu.care",
     "shouhu.audit",
+    "shouhu.intake",
+    "shouhu.reports",
     "shouhu.web",
 ]
 
@@ -130,6 +132,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Job progress is written by the task worker and read by the web process: a cache both can see.
+# A file cache fits one server; point it at Redis/Memcached when the app is scaled out.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True
@@ -149,4 +155,6 @@ LOGGING = {
 SHOUHU = {
     "LEFT_BEHIND_MIN_MONTHS": int(os.environ.get("SHOUHU_LEFT_BEHIND_MIN_MONTHS", "6")),
     "ROOT_REGION": os.environ.get("SHOUHU_ROOT_REGION", "421088"),
+    # register-sheet uploads: larger files are refused with a message (split by township)
+    "IMPORT_MAX_BYTES": int(os.environ.get("SHOUHU_IMPORT_MAX_MB", "60")) * 1024 * 1024,
 }

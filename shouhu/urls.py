@@ -10,6 +10,8 @@ urlpatterns = [
     path("children/", include("shouhu.registry.urls")),
     path("regions/", include("shouhu.regions.urls")),
     path("audit/", include("shouhu.audit.urls")),
+    path("intake/", include("shouhu.intake.urls")),
+    path("reports/", include("shouhu.reports.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

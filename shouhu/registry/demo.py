@@ -144,7 +144,8 @@ def _make_child(g: Gen, village: Region, schools: dict, class_map: dict, n: int)
 
     def state(p, situation, years=None):
         setattr(c, f"{p}_situation", situation)
-        setattr(c, f"{p}_since", g.years_back(*years) if years else None)
+        since = g.years_back(*years) if years else None
+        setattr(c, f"{p}_since", None if situation in ("死亡", "宣告死亡") else since)  # a date of death is not a departure
         if situation in ("死亡", "宣告失踪"):
             setattr(c, f"{p}_phone", "")
 
@@ -185,7 +186,9 @@ def _make_child(g: Gen, village: Region, schools: dict, class_map: dict, n: int)
         else:
             csex = "男" if rel in ("祖父", "外祖父") else "女"
             cbirth = birth - timedelta(days=int(365.25 * r.uniform(45, 62)))
-            c.carer_name = (surname if rel in ("祖父", "祖母") and csex == "男" else g.surname()) + g.given(csex, adult=True)
+            c.carer_name = c.father_name
+            while c.carer_name in (c.father_name, c.mother_name):  # a grandparent never shares a parent's full name
+                c.carer_name = (surname if rel in ("祖父", "祖母") and csex == "男" else g.surname()) + g.given(csex, adult=True)
             c.carer_relation, c.carer_phone = rel, g.phone()
             c.carer_id_number = g.id_for(cbirth, csex) if r.random() < 0.6 else ""
             c.carer_address = c.hukou_place + c.address_detail
@@ -194,7 +197,10 @@ def _make_child(g: Gen, village: Region, schools: dict, class_map: dict, n: int)
                 c.agreement_date = g.date_between(max(birth, g.today - timedelta(days=900)), g.today)
         c.grandparents = [{"relation": "祖父", "name": surname + g.given("男", adult=True), "birth_date": None, "deceased": r.random() < 0.2},
                           {"relation": "祖母", "name": g.surname() + g.given("女", adult=True), "birth_date": None, "deceased": r.random() < 0.1}]
-    c.emergency_contacts = [{"name": c.carer_name or c.father_name, "relation": c.carer_relation or "父亲", "phone": c.carer_phone or c.father_phone}]
+    contact_phone = c.carer_phone or c.father_phone or c.mother_phone
+    if contact_phone:
+        c.emergency_contacts = [{"name": c.carer_name or (c.father_name if c.father_phone else c.mother_name),
+                                 "relation": c.carer_relation or ("父亲" if c.father_phone else "母亲"), "phone": contact_phone}]
     # schooling by age, school by township
     a = age_on(birth, g.today)
     t = village.parent.code

@@ -6,15 +6,13 @@ from django.utils import timezone
 
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.rules import choices as C
+from shouhu.rules.choices import PROVINCES
 from shouhu.rules.record import check_record
 from shouhu.web.forms import BootstrapMixin
 
 from .models import Child
 
 GP_RELATIONS = ("祖父", "祖母", "外祖父", "外祖母")
-PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
-             "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
-             "青海", "宁夏", "新疆", "台湾", "香港", "澳门", "国外")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 SECTIONS = [

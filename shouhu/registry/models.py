@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from shouhu.rules import choices as C
 
+from .fields import JSONField
+
 
 def _choices(values):
     return [(v, v) for v in values]
@@ -86,7 +88,7 @@ class Child(models.Model):
     mother_phone = models.CharField("母亲联系电话", max_length=20, blank=True)
 
     # [{"relation": "祖父", "name": "…", "birth_date": "1950-01-01" | null, "deceased": false}]
-    grandparents = models.JSONField("祖辈", default=list, blank=True)
+    grandparents = JSONField("祖辈", default=list, blank=True)
 
     # entrusted carer (委托照护人) and the care agreement
     carer_name = models.CharField("委托照护人姓名", max_length=32, blank=True)
@@ -105,11 +107,11 @@ class Child(models.Model):
     guardianship = models.CharField("监护情况", max_length=16, choices=_choices(C.GUARDIANSHIP), default="监护情况较好")
     living_alone = models.BooleanField("独居", default=False)
     abused_or_abandoned = models.BooleanField("遭受虐待或遗弃", default=False)
-    income_sources = models.JSONField("家庭经济来源", default=list, blank=True)
-    benefits = models.JSONField("已享受救助", default=list, blank=True)
+    income_sources = JSONField("家庭经济来源", default=list, blank=True)
+    benefits = JSONField("已享受救助", default=list, blank=True)
     poor_household = models.BooleanField("低保户或特困户", default=False)
     # [{"name": "…", "relation": "…", "phone": "…"}]
-    emergency_contacts = models.JSONField("紧急联系人", default=list, blank=True)
+    emergency_contacts = JSONField("紧急联系人", default=list, blank=True)
 
     reporter = models.CharField("填报人", max_length=32, blank=True)
     reported_on = models.DateField("填报日期", null=True, blank=True)
@@ -120,11 +122,11 @@ class Child(models.Model):
     is_orphan = models.BooleanField("孤儿", default=False)
     is_de_facto = models.BooleanField("事实无人抚养儿童", default=False)
     is_difficulty = models.BooleanField("困境儿童", default=False)
-    difficulty_kinds = models.JSONField(default=list, blank=True)
+    difficulty_kinds = JSONField(default=list, blank=True)
     flag_parents_imprisoned = models.BooleanField("父母服刑", default=False)
     flag_unguarded = models.BooleanField("无人监护", default=False)
     flag_poor_guardianship = models.BooleanField("监护差", default=False)
-    category_reasons = models.JSONField(default=dict, blank=True)
+    category_reasons = JSONField(default=dict, blank=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.ACTIVE)
     entered_on = models.DateField("纳入日期", null=True, blank=True)
     exited_on = models.DateField("退出日期", null=True, blank=True)
@@ -177,7 +179,7 @@ class CategoryEvent(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     date = models.DateField("日期")
-    categories = models.JSONField(default=list)
+    categories = JSONField(default=list)
     reason = models.CharField(max_length=255)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,6 +2,7 @@
 exit/re-entry events, history with reason and effective date, maintained counts."""
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,8 +14,10 @@ from shouhu.rules import categories as R
 from shouhu.rules.choices import CATEGORIES, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
-from . import stats
+from . import bulk, stats
 from .models import CategoryEvent, Child, CountySetting
+
+HistoricalChild = Child.history.model
 
 CATEGORY_FIELDS = {"left_behind": "is_left_behind", "orphan": "is_orphan", "de_facto": "is_de_facto", "difficulty": "is_difficulty"}
 FLAG_FIELDS = {"parents_imprisoned": "flag_parents_imprisoned", "unguarded": "flag_unguarded", "poor_guardianship": "flag_poor_guardianship"}
@@ -85,9 +88,9 @@ def _settings() -> R.CategorySettings:
     return R.CategorySettings(left_behind_min_months=CountySetting.current().left_behind_min_months)
 
 
-def _prepare(child: Child) -> None:
-    child.village_code = child.village.code
-    child.township_code = child.village.code[:9]
+def _prepare(child: Child, village_code: str | None = None) -> None:
+    child.village_code = village_code or child.village.code
+    child.township_code = child.village_code[:9]
     child.name_pinyin = name_pinyin(child.name)
     child.name_initials = name_initials(child.name)
     child.name_fuzzy = fuzzy_pinyin(child.name)
@@ -139,6 +142,85 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
     _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False)
     stats.refresh_for([old, child])
     return child
+
+
+DERIVED_AND_KEYS = [*DERIVED_FIELDS, "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy", "archive_no",
+                    "id_number", "updated_at"]
+
+
+def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tuple[Child, str, list[str]]], reason: str,
+                        effective_date: date | None = None, progress=None, batch: int = 1000, refresh_counts: bool = True) -> set[str]:
+    """Many registrations and updates at once (the register-sheet import), with the same
+    derivation, events, history and counts as `child_register`/`child_update`, in bulk queries.
+
+    `new`: (unsaved child, village code); `changed`: (child loaded from the database with the new
+    values set, its village code, the fields that changed). The caller holds the transaction:
+    all or nothing. `progress(done)` is called after every batch. Returns the villages touched
+    (refresh their counts with `refresh_counts_for` when passing refresh_counts=False)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("children_bulk_write must run inside transaction.atomic()")
+    on = effective_date or timezone.localdate()
+    settings = _settings()
+    scope = scope_of(actor) if actor is not None else None
+    now = timezone.now()
+    done = 0
+    villages: set[str] = set()
+    for chunk in (new[i:i + batch] for i in range(0, len(new), batch)):
+        events = []
+        for child, code in chunk:
+            if scope is not None and not scope.can_edit_village(code):
+                raise PermissionDenied("该村（社区）不在您的管辖范围内")
+            _prepare(child, code)
+            child.created_by = actor
+            event = apply_derivation(child, as_of=on, settings=settings, actor=actor, new=True)
+            if event is not None:
+                events.append(event)
+            villages.add(code)
+        objs = bulk.insert(Child, [c for c, _ in chunk], need_ids=True)
+        bulk.insert(HistoricalChild, _history_rows(objs, "+", actor=actor, reason=reason, now=now, on=on))
+        for e in events:
+            e.child_id = e.child.pk
+        bulk.insert(CategoryEvent, events)
+        done += len(chunk)
+        if progress:
+            progress(done)
+    for chunk in (changed[i:i + batch] for i in range(0, len(changed), batch)):
+        events, fields = [], set(DERIVED_AND_KEYS)
+        for child, code, changed_fields in chunk:
+            if scope is not None and not (scope.can_edit_village(code) and scope.can_edit_village(child.village_code)):
+                raise PermissionDenied("该儿童不在您的管辖范围内")
+            villages.update((code, child.village_code))
+            _prepare(child, code)
+            child.updated_at = now
+            event = apply_derivation(child, as_of=on, settings=settings, actor=actor)
+            if event is not None:
+                events.append(event)
+            fields.update(changed_fields)
+        objs = [c for c, _, _ in chunk]
+        Child.objects.bulk_update(objs, sorted(fields))
+        bulk.insert(HistoricalChild, _history_rows(objs, "~", actor=actor, reason=reason, now=now, on=on))
+        bulk.insert(CategoryEvent, events)
+        done += len(chunk)
+        if progress:
+            progress(done)
+    if refresh_counts:
+        refresh_counts_for(villages)
+    return villages
+
+
+def _history_rows(children, kind: str, *, actor, reason: str, now, on: date) -> list[SimpleNamespace]:
+    """What simple-history's bulk_history_create builds, as light objects for bulk.insert."""
+    tracked = [f.attname for f in Child.history.model.tracked_fields]
+    meta = {"history_date": now, "history_change_reason": reason, "history_type": kind,
+            "history_user_id": getattr(actor, "pk", None), "effective_date": on}
+    return [SimpleNamespace(**{a: getattr(c, a) for a in tracked}, **meta) for c in children]
+
+
+def refresh_counts_for(villages: set[str]) -> None:
+    if len(villages) > 50:
+        stats.refresh()
+    elif villages:
+        stats.refresh(village_codes=villages, class_keys=None)
 
 
 def recompute_all(*, as_of: date | None = None, actor=None, batch: int = 2000) -> int:

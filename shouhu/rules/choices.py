@@ -18,6 +18,12 @@ INCOME_SOURCES: tuple[str, ...] = ("打工", "种养殖", "政府救助", "亲�
 BENEFITS: tuple[str, ...] = (
     "低保", "特困供养", "孤儿基本生活费", "事实无人抚养儿童生活补贴", "临时救助", "医疗救助", "住房救助", "教育资助", "其他",
 )
+# Work places of parents: the province (short form), as stored and counted in the monthly report.
+PROVINCES: tuple[str, ...] = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
+    "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
+    "青海", "宁夏", "新疆", "台湾", "香港", "澳门", "国外",
+)
 CARER_RELATION: tuple[str, ...] = ("祖父", "祖母", "外祖父", "外祖母", "父亲", "母亲", "兄姐", "其他亲属", "朋友邻居", "其他")
 
 # Derived categories (DOMAIN §3), code -> label, in display order. Read-only.

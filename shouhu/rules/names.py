@@ -3,6 +3,7 @@
 Pure: strings in, strings out. pypinyin (0.55) has no surname mode, so surnames are read from
 our own table: the everyday reading of 单, 曾, 解 ... is wrong for a surname (dan/shan)."""
 import re
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -76,13 +77,14 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _name_tokens(name: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=65536)  # names repeat a lot; an import of 100,000 rows asks three times per name
+def _name_tokens(name: str) -> tuple[tuple[str, bool], ...]:
     surname, given = split_name(name)
     if surname in SURNAME_READINGS:
         head = [(p, True) for p in SURNAME_READINGS[surname]]
     else:
         head = _tokens(surname)
-    return head + _tokens(given)
+    return tuple(head + _tokens(given))
 
 
 def name_pinyin(name: str) -> str:

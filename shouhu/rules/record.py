@@ -12,6 +12,9 @@ from .phones import phone_error
 AWAY = {"外出务工"}
 DEAD = {"死亡", "宣告死亡", "宣告失踪"}
 NO_WORKPLACE = DEAD | {"服刑在押", "强制隔离戒毒", "其他限制人身自由"}
+# A departure date means nothing for a dead parent. For 服刑在押, 失联 … the same column holds
+# when the situation began, which the 6-month rule of 事实无人抚养 (民发〔2019〕62号) needs.
+NO_DATE = {"死亡", "宣告死亡"}
 PARENT_LABEL = {"father": "父亲", "mother": "母亲"}
 PARENT_SEX = {"father": "男", "mother": "女"}
 IN_SCHOOL = {"幼儿园", "小学", "初中", "高中", "中职"}
@@ -105,6 +108,8 @@ def _check_parent(r: dict, p: str, today: date, err) -> None:
         err(f"{p}_work_province", f"{label}状况为“{situation}”，不应填写务工地点")
     elif situation == "在家" and since:
         err(f"{p}_since", f"{label}在家时不应填写外出时间")
+    elif situation in NO_DATE and since:
+        err(f"{p}_since", f"{label}状况为“{situation}”，不应填写外出时间")
     if situation in DEAD and r.get(f"{p}_phone"):
         err(f"{p}_phone", f"{label}状况为“{situation}”，不应填写联系电话")
 

@@ -11,4 +11,7 @@ def nav(request):
         "can_create": bool(scope.edit_regions()),
         "schools": not scope.limited_fields and scope.sees_children,
         "county_admin": scope.is_county_admin,
+        # import needs a village to write to; export is open to every role that sees a register
+        "intake": scope.sees_children and not scope.limited_fields,
+        "reports": bool(scope.region_nodes()) and not scope.limited_fields,
     }}

@@ -1,0 +1,478 @@
+"""Import of the register sheet: upload → check (preview, nothing written) → confirm (one
+transaction) or cancel. The web page and `shouhu import-register` run exactly these functions.
+
+Checking reads the sheet twice: a first cheap pass over the ID and archive-number columns finds
+numbers used twice in the sheet (both rows are reported), the second validates row by row in
+chunks, matching each row to an existing child (ID number, then 档案编号, then — for children
+without an ID — name + birth date + village) and comparing cell by cell, as the export would
+write it: equal text means unchanged, so an export imports back as "nothing to do"."""
+import logging
+import os
+import shutil
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shouhu.accounts.scope import scope_of
+from shouhu.regions.models import Region, School, SchoolClass
+from shouhu.registry import bulk
+from shouhu.registry.models import Child
+from shouhu.registry.services import children_bulk_write, refresh_counts_for
+
+from . import progress
+from .models import ImportBatch, ImportRow
+from .reader import SheetError, open_sheet
+from .sheet import BY_HEADER, COLUMNS, Places, Row, check_row, format_cell, format_grade, parse_row, text_of
+
+log = logging.getLogger(__name__)
+CHUNK = 2000
+DATE_FIELDS = {c.field for c in COLUMNS if c.kind in ("date", "since")} | {"father_birth_date", "mother_birth_date"}
+FK_FIELDS = ("village", "school", "school_class")
+CHILD_FIELDS = [f.name for f in Child._meta.concrete_fields]
+FOOTER_PREFIX = "导出："
+
+
+class ImportConflict(Exception):
+    pass
+
+
+# -- places and names ----------------------------------------------------------------------------
+class Directory:
+    """Places by name (for reading rows) and names by id (for showing differences)."""
+
+    def __init__(self) -> None:
+        self.places = Places()
+        self.village_name: dict[int, str] = {}
+        self.village_code: dict[int, str] = {}
+        self.township_name: dict[str, str] = {}
+        self.school_name: dict[int, str] = {}
+        self.class_label: dict[int, tuple[int, str]] = {}
+        p = self.places
+        for r in Region.objects.filter(level__in=(4, 5)).values("id", "code", "name", "short_name", "level"):
+            if r["level"] == 4:
+                self.township_name[r["code"]] = r["short_name"] or r["name"]
+                for n in {r["name"], r["short_name"]} - {""}:
+                    p.townships.setdefault(n, r["code"])
+            else:
+                t = r["code"][:9]
+                self.village_name[r["id"]] = r["short_name"] or r["name"]
+                self.village_code[r["id"]] = r["code"]
+                for n in {r["name"], r["short_name"]} - {""}:
+                    p.villages[(t, n)] = (r["id"], r["code"])
+        for s in School.objects.values("id", "name", "region_code"):
+            p.schools.setdefault(s["name"], []).append(s["id"])
+            p.school_township[s["id"]] = s["region_code"][:9]
+            self.school_name[s["id"]] = s["name"]
+        for c in SchoolClass.objects.values("id", "school_id", "grade", "name"):
+            p.classes[(c["school_id"], c["grade"], c["name"])] = c["id"]
+            self.class_label[c["id"]] = (c["grade"], c["name"])
+        p.barred_carers = frozenset(
+            x.upper() for x in Child.objects.filter(carer_barred=True).exclude(carer_id_number="").values_list("carer_id_number", flat=True)
+        )
+
+    def names(self, values: dict) -> dict:
+        vid, cid = values.get("village"), values.get("school_class")
+        code = self.village_code.get(vid, "")
+        grade, cname = self.class_label.get(cid, (None, ""))
+        return {
+            "village": self.village_name.get(vid, ""), "township": self.township_name.get(code[:9], ""),
+            "school": self.school_name.get(values.get("school"), ""), "class": cname, "grade": format_grade(grade) if cid else "",
+        }
+
+
+def child_defaults() -> dict:
+    out = {}
+    for f in Child._meta.concrete_fields:
+        if f.name in ("id", "uid") or f.name in FK_FIELDS:
+            continue
+        out[f.name] = f.get_default()
+    return out
+
+
+def row_of_child(values: dict, names: dict, columns) -> list[str]:
+    """The sheet row a child's values produce (also the import's yardstick for "unchanged")."""
+    return [format_cell(c, values, names) for c in columns]
+
+
+# -- upload ---------------------------------------------------------------------------------------
+def import_create(*, actor, path: str | Path, filename: str, run: bool = True) -> ImportBatch:
+    """Keep the uploaded file and queue its check (`run=False`: the caller runs `import_check`)."""
+    batch = ImportBatch(created_by=actor, filename=filename[:255])
+    with open(path, "rb") as f:
+        batch.file.save(f"{batch.uid}{Path(filename).suffix.lower()[:6]}", File(f), save=False)
+    batch.save()
+    if run:
+        from .tasks import check_import
+
+        check_import.enqueue(batch.pk)
+    return batch
+
+
+def _actor(batch: ImportBatch):
+    return batch.created_by  # None = the command line, county-wide
+
+
+def import_check(batch: ImportBatch) -> ImportBatch:
+    """Check every row and store the preview. Never writes a child."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.READING)
+    batch.status = ImportBatch.Status.READING
+    try:
+        _check(batch)
+    except SheetError as e:
+        _fail(batch, e.message)
+    except Exception:
+        log.exception("import check failed: batch %s", batch.uid)
+        _fail(batch, "检查时发生内部错误，数据库没有任何改变。请把文件交给县级管理员排查。")
+    return batch
+
+
+def _fail(batch: ImportBatch, message: str) -> None:
+    ImportRow.objects.filter(batch=batch).delete()
+    batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, message, timezone.now()
+    batch.save()
+    _drop_file(batch)
+
+
+class Seen:
+    """Numbers met so far in the sheet. A repeat is reported on the later row at once and on the
+    first row afterwards (`_reject_first_occurrences`), so the sheet is read only once."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], int] = {}  # (column, value) -> first row number
+        self.later: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))  # first row -> column -> later rows
+
+    def check(self, row: Row, header: str, value: str, what: str) -> None:
+        if not value:
+            return
+        first = self.first.setdefault((header, value), row.row_no)
+        if first != row.row_no:
+            row.problem(header, f"同一{what}在本表中出现多次（另见第{first}行）")
+            self.later[first][header].append(row.row_no)
+
+
+def _reject_first_occurrences(batch: ImportBatch, sheet_path: str, seen: Seen, counts: dict) -> None:
+    if not seen.later:
+        return
+    stored = {r.row_no: r for r in ImportRow.objects.filter(batch=batch, row_no__in=list(seen.later))}
+    cells = _cells_of_rows(sheet_path, set(seen.later))
+    what = {"公民身份号码": "身份证号码", "档案编号": "档案编号"}
+    fresh = []
+    for row_no, by_header in seen.later.items():
+        problems = [[h, f"同一{what[h]}在本表中出现多次（另见第{'、'.join(map(str, rows))}行）"] for h, rows in by_header.items()]
+        r = stored.get(row_no)
+        if r is None:  # was unchanged
+            counts["unchanged"] -= 1
+            r = ImportRow(batch=batch, row_no=row_no, kind=ImportRow.Kind.REJECTED, name=_name_in(cells.get(row_no), batch.headers),
+                          cells=cells.get(row_no, []), problems=problems)
+            fresh.append(r)
+            counts["rejected"] += 1
+        else:
+            if r.kind != ImportRow.Kind.REJECTED:
+                counts[r.kind] -= 1
+                counts["rejected"] += 1
+                r.kind, r.values, r.diff, r.child_id, r.cells = ImportRow.Kind.REJECTED, {}, [], None, cells.get(row_no, [])
+            r.problems = r.problems + problems
+            r.save()
+        counts["problems"] += len(problems)
+    ImportRow.objects.bulk_create(fresh)
+
+
+def _name_in(cells: list | None, headers: list[str]) -> str:
+    return (cells[headers.index("姓名")] if cells and "姓名" in headers and headers.index("姓名") < len(cells) else "")[:64]
+
+
+def _cells_of_rows(path: str, wanted: set[int]) -> dict[int, list[str]]:
+    """The typed cells of a few rows, read again from the file (only when a repeat needs them)."""
+    sheet = open_sheet(path, max_bytes=settings.SHOUHU["IMPORT_MAX_BYTES"])
+    out = {}
+    for row_no, cells in sheet.rows:
+        if row_no in wanted:
+            out[row_no] = ([text_of(c) for c in cells] + [""] * len(sheet.headers))[: len(sheet.headers)]
+            if len(out) == len(wanted):
+                break
+    return out
+
+
+def _is_footer(cells: list) -> bool:
+    """The export's last line (who took it, when): its first cell only."""
+    first = cells[0] if cells else None
+    return isinstance(first, str) and first.startswith(FOOTER_PREFIX) and not any(text_of(c) for c in cells[1:])
+
+
+def _check(batch: ImportBatch) -> None:
+    max_bytes = settings.SHOUHU["IMPORT_MAX_BYTES"]
+    path = batch.file.path
+    progress.report(batch.uid, done=0, total=0, phase="正在读取文件")
+    sheet = open_sheet(path, max_bytes=max_bytes)
+    batch.headers, batch.header_row, batch.unknown_columns = sheet.headers, sheet.header_row, sheet.unknown
+    seen = Seen()
+    directory = Directory()
+    actor = _actor(batch)
+    scope = scope_of(actor) if actor is not None else None
+    today = timezone.localdate()
+    defaults = child_defaults()
+    present = [BY_HEADER[h] for h in sheet.columns.values()]
+    ImportRow.objects.filter(batch=batch).delete()
+    counts = dict.fromkeys(("new", "changed", "unchanged", "rejected", "problems", "rows"), 0)
+    chunk: list[tuple[int, list]] = []
+
+    def flush() -> None:
+        _check_chunk(batch, chunk, sheet, present, directory, scope, today, defaults, seen, counts)
+        chunk.clear()
+        progress.report(batch.uid, done=counts["rows"], total=max(sheet.total, counts["rows"]), phase="正在检查")
+
+    for row_no, cells in sheet.rows:
+        if _is_footer(cells):
+            continue
+        chunk.append((row_no, cells))
+        if len(chunk) >= CHUNK:
+            flush()
+    if chunk:
+        flush()
+    if counts["rows"] == 0:
+        raise SheetError("表头下面没有任何数据行")
+    _reject_first_occurrences(batch, path, seen, counts)
+    batch.rows_total = counts["rows"]
+    batch.new_count, batch.changed_count = counts["new"], counts["changed"]
+    batch.unchanged_count, batch.rejected_count, batch.problem_count = counts["unchanged"], counts["rejected"], counts["problems"]
+    batch.status = ImportBatch.Status.PREVIEW
+    batch.message = ""
+    batch.save()
+    progress.report(batch.uid, done=counts["rows"], total=counts["rows"], phase="检查完成")
+
+
+def _check_chunk(batch, chunk, sheet, present, directory: Directory, scope, today, defaults, seen: Seen, counts) -> None:
+    rows: list[tuple[Row, list]] = []
+    for row_no, cells in chunk:
+        known = {h: (cells[i] if i < len(cells) else None) for i, h in sheet.columns.items()}
+        rows.append((parse_row(row_no, known, directory.places, bad_cells=sheet.bad_cells.get(row_no)), cells))
+    existing = _existing(rows)
+    out: list[ImportRow] = []
+    for row, cells in rows:
+        counts["rows"] += 1
+        v = row.values
+        number = (v.get("id_number") or "").upper()
+        arch = v.get("archive_no") or ""
+        seen.check(row, "公民身份号码", number, "身份证号码")
+        seen.check(row, "档案编号", arch, "档案编号")
+        old = _match(row, existing)
+        if old is not None and "conflict" in old:
+            row.problem("档案编号", old["conflict"])
+            old = None
+        if row.village_code and scope is not None and not scope.can_edit_village(row.village_code):
+            row.problem("村（社区）", "该村（社区）不在您的管辖范围内")
+        if old is not None and scope is not None and not scope.can_edit_village(old["village_code"]):
+            row.problem("公民身份号码" if number else "姓名", "该儿童已在本县其他村（社区）登记，不在您的管辖范围内；如需迁入请联系乡镇或县级管理员")
+        record = {**defaults, **(old or {}), **v}
+        if not row.problems:
+            check_row(row, record, today=today, places=directory.places)
+        if row.problems:
+            counts["rejected"] += 1
+            counts["problems"] += len(row.problems)
+            texts = [text_of(c) for c in cells] + [""] * max(0, len(sheet.headers) - len(cells))
+            out.append(ImportRow(batch=batch, row_no=row.row_no, kind=ImportRow.Kind.REJECTED, name=text_of(v.get("name", ""))[:64],
+                                 problems=[list(p) for p in row.problems], cells=texts[: len(sheet.headers)]))
+            continue
+        if old is None:
+            counts["new"] += 1
+            out.append(ImportRow(batch=batch, row_no=row.row_no, kind=ImportRow.Kind.NEW, name=v["name"][:64],
+                                 values=_serialise({**v, "village_code": row.village_code})))
+            continue
+        old_names, new_names = directory.names(old), directory.names(record)
+        diff = []
+        for col in present:
+            a, b = format_cell(col, old, old_names), format_cell(col, record, new_names)
+            if a != b:
+                diff.append([col.header, a, b])
+        if not diff:
+            counts["unchanged"] += 1
+            continue
+        counts["changed"] += 1
+        out.append(ImportRow(batch=batch, row_no=row.row_no, kind=ImportRow.Kind.CHANGED, name=v["name"][:64], child_id=old["id"],
+                             child_updated_at=old["updated_at"], diff=diff, values=_serialise({**v, "village_code": row.village_code})))
+    bulk.insert(ImportRow, out)
+
+
+def _existing(rows: list[tuple[Row, list]]) -> dict:
+    ids = {r.values["id_number"].upper() for r, _ in rows if r.values.get("id_number")}
+    archs = {r.values["archive_no"] for r, _ in rows if r.values.get("archive_no")}
+    bare = {r.values.get("name") for r, _ in rows if not r.values.get("id_number") and not r.values.get("archive_no") and r.values.get("name")}
+    q = Q(pk__in=[])
+    if ids:
+        q |= Q(id_number__in=ids)
+    if archs:
+        q |= Q(archive_no__in=archs)
+    if bare:
+        q |= Q(id_number__isnull=True, name__in=bare)
+    found = list(Child.objects.filter(q).values(*CHILD_FIELDS)) if (ids or archs or bare) else []
+    return {
+        "id": {c["id_number"]: c for c in found if c["id_number"]},
+        "arch": {c["archive_no"]: c for c in found if c["archive_no"]},
+        "bare": {(c["name"], c["birth_date"], c["village"]): c for c in found if not c["id_number"]},
+    }
+
+
+def _match(row: Row, existing: dict) -> dict | None:
+    v = row.values
+    number, arch = (v.get("id_number") or "").upper(), v.get("archive_no") or ""
+    by_id = existing["id"].get(number) if number else None
+    by_arch = existing["arch"].get(arch) if arch else None
+    if by_id is not None:
+        if by_arch is not None and by_arch["id"] != by_id["id"]:
+            return {"conflict": "该档案编号已属于另一名儿童（与本行身份证号码对应的儿童不同）"}
+        return by_id
+    if by_arch is not None:
+        if number and by_arch["id_number"]:
+            return {"conflict": "该档案编号已属于另一名儿童（身份证号码不同）"}
+        return by_arch
+    if not number and not arch:
+        return existing["bare"].get((v.get("name"), v.get("birth_date"), v.get("village")))
+    return None
+
+
+def _serialise(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def _deserialise(values: dict) -> dict:
+    return {k: (date.fromisoformat(v) if k in DATE_FIELDS and v else v) for k, v in values.items()}
+
+
+# -- confirm, write, cancel -----------------------------------------------------------------------
+def import_confirm(*, actor, batch: ImportBatch, run: bool = True) -> ImportBatch:
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise PermissionDenied("该导入不在待确认状态")
+    if batch.created_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied("只能确认自己上传的导入")
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
+            status=ImportBatch.Status.CONFIRMED, updated_at=timezone.now()):
+        raise PermissionDenied("该导入不在待确认状态")  # confirmed twice at once (double tap)
+    batch.status = ImportBatch.Status.CONFIRMED
+    if run:
+        from .tasks import write_import
+
+        write_import.enqueue(batch.pk)
+    return batch
+
+
+def import_write(batch: ImportBatch) -> ImportBatch:
+    """Write every accepted row in one transaction; on any failure nothing is written and the
+    batch goes back to the preview with the reason."""
+    # Only a confirmed batch is written, and only once: the status flips before the transaction
+    # opens (so a killed worker is seen as an interrupted write) and back with the data.
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CONFIRMED).update(
+            status=ImportBatch.Status.WRITING, updated_at=timezone.now()):
+        batch.refresh_from_db()
+        return batch
+    batch.status = ImportBatch.Status.WRITING
+    actor = _actor(batch)
+    reason = f"导入登记表：{batch.filename}"[:100]
+    total = batch.accepted_count
+    done = 0
+    progress.report(batch.uid, done=0, total=total, phase="正在写入")
+
+    def tick(n: int) -> None:
+        progress.report(batch.uid, done=done + n, total=total, phase="正在写入")
+
+    try:
+        with transaction.atomic():
+            villages: set[str] = set()
+            qs = ImportRow.objects.filter(batch=batch, kind__in=(ImportRow.Kind.NEW, ImportRow.Kind.CHANGED)).order_by("row_no")
+            last = 0
+            while True:
+                rows = list(qs.filter(row_no__gt=last)[:CHUNK])
+                if not rows:
+                    break
+                last = rows[-1].row_no
+                new, changed = _children_for(rows)
+                villages |= children_bulk_write(actor=actor, new=new, changed=changed, reason=reason, progress=tick, refresh_counts=False)
+                done += len(rows)
+            refresh_counts_for(villages)
+            batch.status, batch.finished_at, batch.message = ImportBatch.Status.DONE, timezone.now(), ""
+            batch.save()
+    except (ImportConflict, IntegrityError) as e:
+        msg = str(e) if isinstance(e, ImportConflict) else "预览之后有儿童已被他人登记"
+        _back_to_preview(batch, f"{msg}；为避免覆盖，本次没有写入任何数据。请重新上传文件检查。")
+    except PermissionDenied as e:
+        _back_to_preview(batch, f"{e}；本次没有写入任何数据。")
+    except Exception:
+        log.exception("import write failed: batch %s", batch.uid)
+        _back_to_preview(batch, "写入时发生内部错误，本次没有写入任何数据。可以再次确认导入，或把文件交给县级管理员排查。")
+    else:
+        _drop_file(batch)
+    return batch
+
+
+def _back_to_preview(batch: ImportBatch, message: str) -> None:
+    batch.refresh_from_db()
+    batch.status, batch.message = ImportBatch.Status.PREVIEW, message
+    batch.save(update_fields=["status", "message", "updated_at"])
+
+
+def _children_for(rows: list[ImportRow]) -> tuple[list, list]:
+    changed_rows = [r for r in rows if r.kind == ImportRow.Kind.CHANGED]
+    current = Child.objects.select_for_update().in_bulk([r.child_id for r in changed_rows]) if changed_rows else {}
+    new, changed = [], []
+    for r in rows:
+        values = _deserialise(r.values)
+        code = values.pop("village_code")
+        fk = {f"{f}_id": values.pop(f) for f in FK_FIELDS if f in values}
+        if r.kind == ImportRow.Kind.NEW:
+            new.append((Child(**values, **fk), code))
+            continue
+        child = current.get(r.child_id)
+        if child is None or child.updated_at != r.child_updated_at:
+            raise ImportConflict(f"第{r.row_no}行的儿童（{r.name}）在预览之后被他人修改或删除")
+        fields = []
+        for k, v in {**values, **fk}.items():
+            if getattr(child, k) != v:
+                setattr(child, k, v)
+                fields.append(k)
+        changed.append((child, code, fields))
+    return new, changed
+
+
+def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
+    if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED, ImportBatch.Status.QUEUED):
+        raise PermissionDenied("正在写入或已完成的导入不能取消")
+    batch.rows.all().delete()
+    batch.status, batch.finished_at = ImportBatch.Status.CANCELLED, timezone.now()
+    batch.save()
+    _drop_file(batch)
+    return batch
+
+
+def _drop_file(batch: ImportBatch) -> None:
+    """The uploaded sheet holds children's data: keep it no longer than the job needs it."""
+    if batch.file:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+
+
+def notice_interrupted(batch: ImportBatch) -> ImportBatch:
+    """A job whose worker died (killed, machine restarted) says so instead of spinning forever.
+    The write is one transaction, so an interrupted write left the database as it was."""
+    if batch.status in (ImportBatch.Status.READING, ImportBatch.Status.WRITING) and progress.is_stale(batch.uid, batch.updated_at.timestamp()):
+        if batch.status == ImportBatch.Status.WRITING:
+            _back_to_preview(batch, "上次写入被中断（服务进程停止），数据库没有任何改变。可以再次确认导入。")
+        else:
+            _fail(batch, "检查被中断（服务进程停止），请重新上传。")
+    return batch
+
+
+# -- command line ---------------------------------------------------------------------------------
+def copy_for_upload(src: str | Path) -> Path:
+    """The CLI hands a path; the batch keeps its own copy like an upload."""
+    tmp = Path(settings.MEDIA_ROOT) / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    dst = tmp / f"{os.getpid()}-{time.time_ns()}{Path(src).suffix}"
+    shutil.copyfile(src, dst)
+    return dst

@@ -1,0 +1,178 @@
+"""Pages of the register sheet: upload → preview → confirm, progress, downloads, export.
+Thin: the work is in services/export; every page answers 404 for a job that is not yours."""
+import io
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from shouhu.accounts.scope import scope_of
+from shouhu.audit.services import log_access
+
+from . import progress, reports
+from .export import export_create, export_options
+from .models import ExportJob, ImportBatch, ImportRow
+from .services import import_cancel, import_confirm, import_create, notice_interrupted
+
+PREVIEW_PAGE = 50
+
+
+def _scope(request):
+    scope = scope_of(request.user)
+    if not scope.sees_children or scope.limited_fields:
+        raise Http404
+    return scope
+
+
+def _batch(request, uid) -> ImportBatch:
+    """Only the uploader sees an import (it holds rows of children outside any list)."""
+    _scope(request)
+    return get_object_or_404(ImportBatch, uid=uid, created_by=request.user)
+
+
+def _job(request, uid) -> ExportJob:
+    _scope(request)
+    return get_object_or_404(ExportJob, uid=uid, created_by=request.user)
+
+
+@login_required
+def import_start(request):
+    scope = _scope(request)
+    can_import = bool(scope.edit_regions())
+    error = None
+    if request.method == "POST":
+        if not can_import:
+            raise Http404
+        upload = request.FILES.get("file")
+        max_bytes = settings.SHOUHU["IMPORT_MAX_BYTES"]
+        if upload is None:
+            error = "请选择要上传的登记表文件"
+        elif upload.size > max_bytes:
+            error = f"文件大小 {upload.size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB；请按乡镇拆分后分别导入"
+        elif Path(upload.name).suffix.lower() not in (".xlsx", ".xls", ".csv", ".xlsm"):
+            error = "请上传 .xlsx、.xls 或 .csv 文件"
+        else:
+            with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                batch = import_create(actor=request.user, path=tmp.name, filename=upload.name)
+            return redirect("intake:batch", uid=batch.uid)
+    batches = ImportBatch.objects.filter(created_by=request.user)[:10]
+    jobs = ExportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "intake/start.html", {
+        "can_import": can_import, "error": error, "batches": batches, "jobs": jobs, "options": export_options(request.user),
+        "max_mb": settings.SHOUHU["IMPORT_MAX_BYTES"] // 1048576,
+    })
+
+
+@login_required
+def batch_detail(request, uid):
+    batch = notice_interrupted(_batch(request, uid))
+    ctx = {"batch": batch, "p": progress.read(batch.uid)}
+    if batch.status in (ImportBatch.Status.PREVIEW, ImportBatch.Status.DONE):
+        show = request.GET.get("show") or ("rejected" if batch.rejected_count else "changed" if batch.changed_count else "new")
+        kind = show if show in ImportRow.Kind.values else "rejected"
+        page = Paginator(batch.rows.filter(kind=kind).order_by("row_no"), PREVIEW_PAGE).get_page(request.GET.get("page"))
+        ctx.update(show=kind, page=page)
+    if request.headers.get("HX-Request") and batch.running:
+        return render(request, "intake/_progress.html", ctx)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # the job finished: show the whole page
+        return response
+    return render(request, "intake/batch.html", ctx)
+
+
+@login_required
+@require_POST
+def batch_confirm(request, uid):
+    batch = _batch(request, uid)
+    try:
+        import_confirm(actor=request.user, batch=batch)
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    return redirect("intake:batch", uid=batch.uid)
+
+
+@login_required
+@require_POST
+def batch_cancel(request, uid):
+    batch = _batch(request, uid)
+    try:
+        import_cancel(actor=request.user, batch=batch)
+        messages.info(request, "已取消本次导入，没有写入任何数据")
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    return redirect("intake:start")
+
+
+def _file_response(write, filename: str, fmt: str) -> FileResponse:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    buf = io.BytesIO()
+    write(buf, fmt)
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename=filename)
+
+
+@login_required
+def batch_errors(request, uid, fmt):
+    batch = _batch(request, uid)
+    stem = Path(batch.filename).stem
+    return _file_response(lambda out, f: reports.write_error_sheet(batch, out, f), f"{stem}-待修改.{fmt}", fmt)
+
+
+@login_required
+def batch_report(request, uid, fmt):
+    batch = _batch(request, uid)
+    stem = Path(batch.filename).stem
+    return _file_response(lambda out, f: reports.write_problem_report(batch, out, f), f"{stem}-问题清单.{fmt}", fmt)
+
+
+@login_required
+def template(request):
+    _scope(request)
+    return _file_response(lambda out, f: reports.write_template(out, f), "摸底排查登记表-模板.xlsx", "xlsx")
+
+
+@login_required
+@require_POST
+def export_start(request):
+    _scope(request)
+    fmt = request.POST.get("fmt", "xlsx")
+    job = export_create(actor=request.user, node=request.POST.get("node", ""), fmt=fmt if fmt in ("xlsx", "csv") else "xlsx")
+    return redirect("intake:export", uid=job.uid)
+
+
+@login_required
+def export_detail(request, uid):
+    job = _job(request, uid)
+    if job.status == ExportJob.Status.RUNNING and progress.is_stale(job.uid, job.updated_at.timestamp()):
+        job.status, job.message = ExportJob.Status.FAILED, "导出被中断（服务进程停止），请重新导出"
+        job.save(update_fields=["status", "message", "updated_at"])
+    ctx = {"job": job, "p": progress.read(job.uid)}
+    if request.headers.get("HX-Request") and job.running:
+        return render(request, "intake/_export_progress.html", ctx)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "intake/export.html", ctx)
+
+
+@login_required
+def export_file(request, uid):
+    job = _job(request, uid)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    log_access(actor=request.user, action="export", scope=f"{job.node_label}（{job.kind_label}）",
+               detail=f"下载登记表 {job.rows_total} 人 {job.fmt}", request=request)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)

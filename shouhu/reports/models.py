@@ -1,0 +1,30 @@
+"""A township's submitted month (上报): the frozen figures, who and when."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Submission(models.Model):
+    """One open submission per (township, month). 退回 (reopen) by the county admin keeps the row
+    (stamped reopened_at) so that the township may submit again; the history of submissions stays."""
+
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="乡镇（街道）")
+    month = models.DateField("月份")  # first day of the month
+    figures = models.JSONField("上报数据")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="上报人")
+    submitted_at = models.DateTimeField("上报时间")
+    reopened_at = models.DateTimeField("退回时间", null=True, blank=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name="退回人")
+    reopen_reason = models.CharField("退回原因", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-month", "township_id", "-submitted_at"]
+        verbose_name = verbose_name_plural = "月报上报"
+        constraints = [
+            models.UniqueConstraint(fields=["township", "month"], condition=Q(reopened_at__isnull=True), name="report_one_open_submission"),
+        ]
+        indexes = [models.Index(fields=["month", "township"], name="report_month_township")]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.month:%Y-%m}"

@@ -1,0 +1,352 @@
+"""Reads of the monthly report. Figures are reconstructed "as of" a month's last day from the
+child history table, as known at a moment (`known_at`, default now), and aggregated in the
+database (one grouped query with conditional counts per table family), never child by child.
+
+The state of a child at month end = its latest-recorded historical row (by history_date,
+history_id) among the rows that take effect by month end (effective_date <= month end; a row
+without an effective date takes effect when recorded) and were recorded by `known_at`. A child
+whose state row is a deletion ("-") does not exist at that moment. Counts cover state rows in 在册
+status. The same reconstruction with known_at = a submission's time gives back its frozen figures.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber, Substr
+from django.http import Http404
+from django.utils import timezone
+
+from shouhu.accounts.scope import scope_of
+from shouhu.regions.models import CODE_LENGTH, Region, code_range
+from shouhu.registry.models import CategoryEvent, Child
+from shouhu.registry.selectors import CATEGORY_FILTERS, birth_range_for_age
+from shouhu.rules import choices as C
+
+from . import rules
+from .models import Submission
+
+History = Child.history.model
+ACTIVE = Child.Status.ACTIVE
+AWAY = "外出务工"
+
+
+def deadline_day() -> int:
+    return int(settings.SHOUHU.get("REPORT_DEADLINE_DAY", rules.DEADLINE_DAY))
+
+
+# -- who may see which nodes ---------------------------------------------------------------------
+def _subtree_q(code: str) -> Q:
+    return Q(code__gte=code, code__lte=code + "9" * (12 - len(code)))
+
+
+def _answering_nodes(actor) -> list[Region]:
+    """Regions the actor answers for (any role with a region, helpers excepted)."""
+    return [a.region for a in scope_of(actor).assignments if a.region_id and a.role != "helper"]
+
+
+def may_use_reports(actor) -> bool:
+    return bool(_answering_nodes(actor))
+
+
+def report_nodes(actor) -> list[Region]:
+    """The nodes the actor may choose: their regions and everything below, ordered by code."""
+    roots = _answering_nodes(actor)
+    if not roots:
+        return []
+    q = Q(pk__in=[])
+    for r in roots:
+        q |= _subtree_q(r.code)
+    return list(Region.objects.filter(q).order_by("code"))
+
+
+def node_for(actor, code: str | None) -> Region:
+    """The region `code` if it is in the actor's report scope; the same 404 for unknown and
+    out of scope. Without a code: the actor's first (highest) region."""
+    roots = _answering_nodes(actor)
+    if not roots:
+        raise Http404("无可查看的月报范围")
+    if not code:
+        return sorted(roots, key=lambda r: (len(r.code), r.code))[0]
+    if not code.isdigit() or not any(code.startswith(r.code) for r in roots):
+        raise Http404("未找到该区域")
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise Http404("未找到该区域") from None
+
+
+def shows_names(actor, node: Region) -> bool:
+    """Children's names (entered/exited lists) only for users who may open those children's
+    records by region: the administrative line over the node."""
+    return any(a.role_def.line == "admin" and a.region_id and node.code.startswith(a.region.code) for a in scope_of(actor).assignments)
+
+
+def county_nodes(actor) -> list[Region]:
+    """County-level (or higher) regions of the actor: they see the submission status page."""
+    return [r for r in _answering_nodes(actor) if r.level <= 3]
+
+
+def can_submit(actor, township: Region) -> bool:
+    """Township supervisor of that township, or the county admin over it (on behalf)."""
+    if township.level != 4:
+        return False
+    for a in scope_of(actor).assignments:
+        if a.role == "township_supervisor" and a.region_id == township.pk:
+            return True
+        if a.role == "county_admin" and a.region_id and township.code.startswith(a.region.code):
+            return True
+    return False
+
+
+def can_reopen(actor, township: Region) -> bool:
+    return township.level == 4 and any(
+        a.role == "county_admin" and a.region_id and township.code.startswith(a.region.code) for a in scope_of(actor).assignments
+    )
+
+
+# -- the state of every child at a month end -------------------------------------------------------
+def _effective_by(month_end: date) -> Q:
+    """Rows in effect by the end of `month_end` (local time for rows without an effective date)."""
+    end_dt = timezone.make_aware(datetime.combine(month_end + timedelta(days=1), time.min))
+    return Q(effective_date__lte=month_end) | Q(effective_date__isnull=True, history_date__lt=end_dt)
+
+
+def state_rows(*, month_end: date, known_at: datetime, node: Region | None = None) -> QuerySet:
+    """Each child's state row as of `month_end` as known at `known_at` (any status, deletions
+    excluded): ROW_NUMBER() over each child's rows, newest (history_date, history_id) first —
+    one window pass, the same SQL on SQLite and PostgreSQL. With `node`, only children that have
+    some row under the node are ranked (all their rows, so a child who moved away is not taken
+    back by an old row); callers still filter the state rows by the node."""
+    candidates = History.objects.filter(_effective_by(month_end), history_date__lte=known_at)
+    if node is not None and node.level >= 4:
+        touched = History.objects.filter(_in_history_node(node)).values("id")
+        candidates = candidates.filter(id__in=touched)
+    ranked = candidates.annotate(
+        rn=Window(RowNumber(), partition_by=[F("id")], order_by=[F("history_date").desc(), F("history_id").desc()])
+    ).filter(rn=1)
+    return History.objects.filter(history_id__in=ranked.values("history_id")).exclude(history_type="-")
+
+
+def _in_history_node(node: Region) -> Q:
+    """History rows under the node, through the indexed township_code column."""
+    if node.level >= 4:
+        return Q(township_code=node.code[:9], village_code__range=code_range(node.code))
+    return Q(township_code__range=(node.code.ljust(9, "0"), node.code.ljust(9, "9")))
+
+
+def _in_node(node: Region) -> Q:
+    return Q(village_code__range=code_range(node.code))
+
+
+def _units(node: Region) -> tuple[list[list[str]], str]:
+    if node.level >= 5:
+        return [[node.code, node.display_name]], rules.UNIT_LABELS[5]
+    units = [[r.code, r.display_name] for r in Region.objects.filter(parent=node).order_by("code")]
+    return units, rules.UNIT_LABELS[node.level + 1]
+
+
+def _unit_expr(node: Region):
+    """The column giving a child's unit at the level below `node`."""
+    if node.level >= 4:
+        return F("village_code")
+    if node.level == 3:
+        return F("township_code")
+    return Substr("village_code", 1, CODE_LENGTH[node.level + 1])
+
+
+@dataclass
+class _Metric:
+    table: str
+    column: str
+    q: Q
+
+
+def _metrics(month_end: date, provinces: list[str]) -> list[_Metric]:
+    out = [_Metric("categories", "total", Q())]
+    out += [_Metric("categories", k, CATEGORY_FILTERS[k]) for k, _ in rules.CATEGORY_COLUMNS if k != "total"]
+    out += [_Metric("guardianship", v, Q(guardianship=v)) for v in C.GUARDIANSHIP]
+    for key, _label, lo, hi in rules.AGE_BANDS:
+        out.append(_Metric("age", key, Q(birth_date__range=birth_range_for_age(lo, hi, month_end))))
+    out += [_Metric("schooling", v, Q(schooling=v)) for v in C.SCHOOLING]
+    father, mother = Q(father_situation=AWAY), Q(mother_situation=AWAY)
+    out.append(_Metric("province", rules.AWAY_ANY, father | mother))
+    for p in provinces:  # each child once per province among its away parents
+        out.append(_Metric("province", p, (father & Q(father_work_province=p)) | (mother & Q(mother_work_province=p))))
+    return out
+
+
+def _provinces(node: Region, month_end: date, known_at: datetime) -> list[str]:
+    """Provinces that away parents under the node had in any row recorded by then: a cheap
+    superset (no ranking); provinces that count no child are dropped when the table is built."""
+    rows = History.objects.filter(_in_history_node(node), _effective_by(month_end), history_date__lte=known_at)
+    f = rows.filter(father_situation=AWAY).values_list("father_work_province", flat=True).distinct().order_by()
+    m = rows.filter(mother_situation=AWAY).values_list("mother_work_province", flat=True).distinct().order_by()
+    return sorted(set(f) | set(m))
+
+
+def node_counts(*, node: Region, month: date, known_at: datetime | None = None, by_unit: bool = True) -> dict:
+    """{unit code: {table key: {column: n}}} for the units below `node` (by_unit), or
+    {node code: {…}} computed directly over the node (by_unit=False). One grouped query for the
+    state counts, one for the movements, plus one to list the provinces."""
+    known_at = known_at or timezone.now()
+    first, last = rules.month_bounds(month)
+    rows = state_rows(month_end=last, known_at=known_at, node=node).filter(_in_node(node), status=ACTIVE)
+    metrics = _metrics(last, _provinces(node, last, known_at))
+    aggs = {f"m{i}": Count("history_id", filter=m.q) if m.q else Count("history_id") for i, m in enumerate(metrics)}
+
+    out: dict[str, dict] = {}
+
+    def put(unit: str, table: str, column: str, n: int) -> None:
+        out.setdefault(unit, {k: {} for k in rules.TABLE_KEYS})[table][column] = n
+
+    if by_unit:
+        result = rows.annotate(unit=_unit_expr(node)).values("unit").annotate(**aggs).order_by()
+    else:
+        agg = rows.aggregate(**aggs)
+        result = [{"unit": node.code, **agg}] if agg["m0"] else []
+    for r in result:
+        for i, m in enumerate(metrics):
+            put(r["unit"], m.table, m.column, r[f"m{i}"] or 0)
+
+    events = movement_events(node=node, month=month, known_at=known_at)
+    if by_unit:
+        ev = events.annotate(unit=Substr("vcode", 1, _unit_length(node))).values("unit")
+        ev = ev.annotate(**{k: Count("id", filter=Q(kind=k)) for k in rules.MOVEMENT_KINDS}).order_by()
+        ev_rows = list(ev)
+    else:
+        agg = events.aggregate(**{k: Count("id", filter=Q(kind=k)) for k in rules.MOVEMENT_KINDS})
+        ev_rows = [{"unit": node.code, **agg}]
+    for r in ev_rows:
+        for k in rules.MOVEMENT_KINDS:
+            put(r["unit"], "movement", k, r[k] or 0)
+    return out
+
+
+def _unit_length(node: Region) -> int:
+    return 12 if node.level >= 4 else CODE_LENGTH[node.level + 1]
+
+
+def movement_events(*, node: Region, month: date, known_at: datetime) -> QuerySet:
+    """纳入/重新纳入/退出 events dated in the month, recorded by known_at, of children whose state
+    at month end (as known then) lies in the node; annotated with that state's village code (vcode)
+    and name (hname)."""
+    first, last = rules.month_bounds(month)
+    state = (History.objects.filter(_effective_by(last), id=OuterRef("child_id"), history_date__lte=known_at)
+             .exclude(history_type="-").order_by("-history_date", "-history_id"))
+    return (CategoryEvent.objects.filter(kind__in=list(rules.MOVEMENT_KINDS), date__range=(first, last), created_at__lte=known_at)
+            .annotate(vcode=Subquery(state.values("village_code")[:1]), hname=Subquery(state.values("name")[:1]))
+            .filter(vcode__range=code_range(node.code)))
+
+
+def movement_list(*, node: Region, month: date, known_at: datetime) -> list[dict]:
+    events = movement_events(node=node, month=month, known_at=known_at).order_by("date", "vcode", "id")
+    rows = list(events.values("child__uid", "hname", "vcode", "date", "kind", "reason"))
+    villages = dict(Region.objects.filter(code__in={r["vcode"] for r in rows}).values_list("code", "short_name"))
+    return [
+        {"uid": str(r["child__uid"]), "name": r["hname"], "village": villages.get(r["vcode"], r["vcode"]), "date": r["date"].isoformat(),
+         "kind": r["kind"], "kind_label": rules.MOVEMENT_KINDS[r["kind"]], "reason": r["reason"]}
+        for r in rows
+    ]
+
+
+def report_figures(*, node: Region, month: date, known_at: datetime | None = None) -> dict:
+    """Everything the report shows for `node` and `month` as a JSON-able dict (no scope check:
+    callers check; services freeze exactly this)."""
+    known_at = known_at or timezone.now()
+    month = rules.month_start(month)
+    first, last = rules.month_bounds(month)
+    units, unit_label = _units(node)
+    counts = node_counts(node=node, month=month, known_at=known_at)
+    node_ref = [node.code, node.display_name]
+
+    def table(key, columns):
+        per_unit = {code: (c.get(key) or {}) for code, c in counts.items()}
+        return rules.build_table(key, columns, units, per_unit, node=node_ref, unit_label=unit_label)
+
+    province_totals: dict[str, int] = {}
+    for c in counts.values():
+        for p, n in (c.get("province") or {}).items():
+            if p != rules.AWAY_ANY and n:
+                province_totals[p] = province_totals.get(p, 0) + n
+    tables = [
+        table("categories", rules.CATEGORY_COLUMNS),
+        table("guardianship", rules.simple_columns(C.GUARDIANSHIP)),
+        table("age", rules.AGE_COLUMNS),
+        table("schooling", rules.simple_columns(C.SCHOOLING)),
+        table("province", rules.province_columns(province_totals)),
+        table("movement", rules.MOVEMENT_COLUMNS),
+    ]
+    return {
+        "month": rules.format_month(month),
+        "as_of": last.isoformat(),
+        "node": {"code": node.code, "name": node.display_name, "level": node.level},
+        "tables": tables,
+        "movements": movement_list(node=node, month=month, known_at=known_at),
+    }
+
+
+def direct_totals(*, node: Region, month: date, known_at: datetime | None = None) -> dict:
+    """The node's figures computed over the node directly (no grouping): {table key: {column: n}}."""
+    counts = node_counts(node=node, month=month, known_at=known_at, by_unit=False)
+    return counts.get(node.code) or {k: {} for k in rules.TABLE_KEYS}
+
+
+# -- the pages' reads ---------------------------------------------------------------------------
+def open_submission(*, township: Region, month: date) -> Submission | None:
+    return (Submission.objects.filter(township=township, month=rules.month_start(month), reopened_at__isnull=True)
+            .select_related("submitted_by").first())
+
+
+@dataclass
+class MonthlyView:
+    node: Region
+    month: date
+    figures: dict
+    submission: Submission | None  # the open submission of a township node
+    frozen: bool  # figures are the submission's
+
+
+def monthly_report(actor, *, node_code: str | None, month: date, live: bool = False) -> MonthlyView:
+    """The report the actor asked for: the frozen figures of a submitted township month (unless
+    `live`), otherwise computed now. Out of scope / unknown node → 404."""
+    node = node_for(actor, node_code)
+    month = rules.month_start(month)
+    sub = open_submission(township=node, month=month) if node.level == 4 else None
+    if sub is not None and not live:
+        return MonthlyView(node, month, sub.figures, sub, True)
+    return MonthlyView(node, month, report_figures(node=node, month=month), sub, False)
+
+
+@dataclass
+class StatusRow:
+    township: Region
+    status: str
+    label: str
+    submission: Submission | None
+
+
+def submission_status(actor, *, month: date, today: date | None = None) -> list[StatusRow]:
+    """Each township under the actor's county-level regions: submitted (who, when) / pending /
+    late. Users without a county-level region get 404."""
+    roots = county_nodes(actor)
+    if not roots:
+        raise Http404("仅县级用户可查看上报情况")
+    today = today or timezone.localdate()
+    month = rules.month_start(month)
+    q = Q(pk__in=[])
+    for r in roots:
+        q |= _subtree_q(r.code)
+    townships = list(Region.objects.filter(q, level=4).order_by("code"))
+    subs = {s.township_id: s for s in Submission.objects.filter(month=month, reopened_at__isnull=True, township__in=townships)
+            .select_related("submitted_by")}
+    day = deadline_day()
+    out = []
+    for t in townships:
+        s = subs.get(t.pk)
+        on = timezone.localtime(s.submitted_at).date() if s else None
+        st = rules.submission_status(month, on, today, day)
+        out.append(StatusRow(t, st, rules.STATUS_LABELS[st], s))
+    return out

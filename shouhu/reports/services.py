@@ -1,0 +1,54 @@
+"""Writes of the monthly report: a township submits (上报) a month, the county admin reopens (退回)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shouhu.regions.models import Region
+
+from . import rules, selectors
+from .models import Submission
+
+ALREADY = "该乡镇本月已上报；如需重新上报，请县级管理员先退回"
+
+
+@transaction.atomic
+def report_submit(*, actor, township: Region, month: date, now: datetime | None = None) -> Submission:
+    """Freeze the township's figures for `month` (as known now) with who and when.
+    One open submission per (township, month)."""
+    if township.level != 4:
+        raise ValidationError("只能按乡镇（街道）上报")
+    if not selectors.can_submit(actor, township):
+        raise PermissionDenied("只有本乡镇（街道）的儿童督导员或县级管理员可以上报")
+    now = now or timezone.now()
+    month = rules.month_start(month)
+    if not rules.month_closed(month, timezone.localtime(now).date()):
+        raise ValidationError(f"{rules.month_label(month)}尚未结束，月底之后才能上报")
+    # serialise concurrent submissions of the same township (PostgreSQL; SQLite locks the database)
+    Region.objects.select_for_update().filter(pk=township.pk).first()
+    if Submission.objects.filter(township=township, month=month, reopened_at__isnull=True).exists():
+        raise ValidationError(ALREADY)
+    figures = selectors.report_figures(node=township, month=month, known_at=now)
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(township=township, month=month, figures=figures, submitted_by=actor, submitted_at=now)
+    except IntegrityError:
+        raise ValidationError(ALREADY) from None
+
+
+@transaction.atomic
+def report_reopen(*, actor, township: Region, month: date, reason: str = "") -> Submission:
+    """退回: the county admin reopens a submitted month so that the township can submit again.
+    The old submission stays, stamped with who reopened it, when and why."""
+    if not selectors.can_reopen(actor, township):
+        raise PermissionDenied("只有县级管理员可以退回上报")
+    month = rules.month_start(month)
+    sub = Submission.objects.select_for_update().filter(township=township, month=month, reopened_at__isnull=True).first()
+    if sub is None:
+        raise ValidationError("该乡镇本月尚未上报，无需退回")
+    sub.reopened_at, sub.reopened_by, sub.reopen_reason = timezone.now(), actor, reason.strip()[:255]
+    sub.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    return sub

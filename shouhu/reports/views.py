@@ -1,0 +1,155 @@
+"""月报 pages: the report of a month and node, submission (上报), reopening (退回), the county's
+status page and the Excel download. Thin: reads in selectors, writes in services."""
+from datetime import date
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from shouhu.audit.services import log_access
+
+from . import export, rules, selectors, services
+from .forms import ReopenForm
+
+
+def _guard(request) -> None:
+    if not selectors.may_use_reports(request.user):
+        raise Http404("无可查看的月报范围")
+
+
+def _month(request, data=None) -> date:
+    """The month asked for; default (and fallback for a bad or future month): the previous month."""
+    data = request.GET if data is None else data
+    today = timezone.localdate()
+    default = rules.previous_month(today)
+    text = data.get("month", "")
+    if not text:
+        return default
+    month = rules.parse_month(text)
+    if month is None or month > rules.month_start(today):
+        messages.warning(request, "月份无效，已显示上月")
+        return default
+    return month
+
+
+
+def _report_url(node_code: str, month, **extra) -> str:
+    params = {"node": node_code, "month": rules.format_month(month), **extra}
+    return reverse("reports:monthly") + "?" + urlencode(params)
+
+
+def _error_text(e: Exception) -> str:
+    if isinstance(e, ValidationError):
+        return "；".join(e.messages)
+    return str(e) or "无权操作"
+
+
+@login_required
+@require_GET
+def monthly(request):
+    _guard(request)
+    month = _month(request)
+    live = request.GET.get("live") == "1"
+    view = selectors.monthly_report(request.user, node_code=request.GET.get("node"), month=month, live=live)
+    node = view.node
+    today = timezone.localdate()
+    may_submit = selectors.can_submit(request.user, node)
+    is_supervisor = may_submit and not selectors.can_reopen(request.user, node)
+    submit_open = may_submit and view.submission is None and rules.month_closed(month, today)
+    figures = view.figures
+    categories = figures["tables"][0]["total"]["counts"]
+    movement = figures["tables"][-1]["total"]["counts"]
+    return render(request, "reports/monthly.html", {
+        "view": view, "node": node, "figures": figures, "month": month, "month_value": rules.format_month(month),
+        "month_label": rules.month_label(month), "max_month": rules.format_month(today),
+        "nodes": selectors.report_nodes(request.user),
+        "may_submit": may_submit, "submit_open": submit_open, "primary_submit": submit_open and is_supervisor,
+        "may_reopen": view.submission is not None and selectors.can_reopen(request.user, node),
+        "show_names": selectors.shows_names(request.user, node),
+        "download_url": reverse("reports:download") + "?" + urlencode({"node": node.code, "month": rules.format_month(month),
+                                                                        **({"live": "1"} if live else {})}),
+        "live_url": _report_url(node.code, month, live="1"), "frozen_url": _report_url(node.code, month),
+        "status_url": reverse("reports:status") + "?" + urlencode({"month": rules.format_month(month)})
+        if selectors.county_nodes(request.user) else "",
+        "summary": [("在册儿童", categories.get("total", 0)), ("农村留守儿童", categories.get("left_behind", 0)),
+                    ("本月纳入", movement.get("enter", 0) + movement.get("reenter", 0)), ("本月退出", movement.get("exit", 0))],
+        "deadline": rules.deadline(month, selectors.deadline_day()),
+        "reopen_form": ReopenForm(auto_id=False),
+    })
+
+
+@login_required
+@require_POST
+def submit(request):
+    _guard(request)
+    month = _month(request, request.POST)
+    node = selectors.node_for(request.user, request.POST.get("node") or "-")
+    try:
+        services.report_submit(actor=request.user, township=node, month=month)
+    except (PermissionDenied, ValidationError) as e:
+        messages.error(request, _error_text(e))
+    else:
+        messages.success(request, f"{node.display_name} {rules.month_label(month)}月报已上报")
+    return redirect(_report_url(node.code, month))
+
+
+@login_required
+@require_POST
+def reopen(request):
+    _guard(request)
+    month = _month(request, request.POST)
+    node = selectors.node_for(request.user, request.POST.get("node") or "-")
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.report_reopen(actor=request.user, township=node, month=month, reason=reason)
+    except (PermissionDenied, ValidationError) as e:
+        messages.error(request, _error_text(e))
+    else:
+        messages.success(request, f"已退回 {node.display_name} {rules.month_label(month)}月报，可重新上报")
+    nxt = request.POST.get("next", "")
+    if nxt == "status":
+        return redirect(reverse("reports:status") + "?" + urlencode({"month": rules.format_month(month)}))
+    return redirect(_report_url(node.code, month))
+
+
+@login_required
+@require_GET
+def status(request):
+    _guard(request)
+    month = _month(request)
+    today = timezone.localdate()
+    rows = selectors.submission_status(request.user, month=month, today=today)
+    counts = {k: sum(1 for r in rows if r.status == k) for k in rules.STATUS_LABELS}
+    return render(request, "reports/status.html", {
+        "rows": rows, "month": month, "month_value": rules.format_month(month), "month_label": rules.month_label(month),
+        "max_month": rules.format_month(today), "deadline": rules.deadline(month, selectors.deadline_day()),
+        "counts": counts, "labels": rules.STATUS_LABELS,
+        "reopenable": {r.township.pk for r in rows if r.submission and selectors.can_reopen(request.user, r.township)},
+        "reopen_form": ReopenForm(auto_id=False),
+    })
+
+
+@login_required
+@require_GET
+def download(request):
+    _guard(request)
+    month = _month(request)
+    view = selectors.monthly_report(request.user, node_code=request.GET.get("node"), month=month,
+                                    live=request.GET.get("live") == "1")
+    node = view.node
+    now = timezone.localtime()
+    heading = f"{node.display_name} {rules.month_label(month)}月报" + ("（已上报数据）" if view.frozen else "")
+    marking = f"导出人：{request.user}，导出时间：{now:%Y-%m-%d %H:%M}"
+    data = export.workbook_bytes(view.figures, heading=heading, marking=marking, with_names=selectors.shows_names(request.user, node))
+    log_access(actor=request.user, action="export", scope=f"{node.display_name}（{node.code}）",
+               detail=f"月报 {rules.format_month(month)}" + ("（已上报数据）" if view.frozen else ""), request=request)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=\"report.xlsx\"; filename*=UTF-8''{quote(export.filename(view.figures))}"
+    return response
