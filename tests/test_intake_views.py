@@ -161,3 +161,17 @@ def test_template_download(client, world):
     login(client, world.zhuren)
     rows = read_xlsx(b"".join(client.get(reverse("intake:template")).streaming_content))
     assert rows[0][:3] == ["档案编号", "姓名", "性别"] and len(rows) == 1
+
+
+def test_progress_partial_then_refresh(client, world, tmp_path):
+    """While a job runs the bar polls a partial; once it ends the page is refreshed whole."""
+    from shouhu.intake.services import import_create
+
+    login(client, world.zhuren)
+    batch = import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "a.xlsx", [sheet_row()]), filename="a.xlsx", run=False)
+    url = reverse("intake:batch", args=[batch.uid])
+    r = client.get(url, headers={"HX-Request": "true"})
+    assert 'id="progress"' in r.content.decode() and "every 1s" in r.content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message="x")
+    r = client.get(url, headers={"HX-Request": "true"})
+    assert r["HX-Refresh"] == "true"

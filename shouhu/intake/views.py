@@ -82,13 +82,19 @@ def batch_detail(request, uid):
         kind = show if show in ImportRow.Kind.values else "rejected"
         page = Paginator(batch.rows.filter(kind=kind).order_by("row_no"), PREVIEW_PAGE).get_page(request.GET.get("page"))
         ctx.update(show=kind, page=page)
-    if request.headers.get("HX-Request") and batch.running:
-        return render(request, "intake/_progress.html", ctx)
+    return _job_page(request, batch.running, ctx, "intake/_progress.html", "intake/batch.html")
+
+
+def _job_page(request, running: bool, ctx: dict, partial: str, page: str):
+    """A job's page; its progress bar polls with HTMX and gets the partial until the job ends,
+    then a refresh so the whole page shows the result."""
     if request.headers.get("HX-Request"):
+        if running:
+            return render(request, partial, ctx)
         response = HttpResponse()
-        response["HX-Refresh"] = "true"  # the job finished: show the whole page
+        response["HX-Refresh"] = "true"
         return response
-    return render(request, "intake/batch.html", ctx)
+    return render(request, page, ctx)
 
 
 @login_required
@@ -159,13 +165,7 @@ def export_detail(request, uid):
         job.status, job.message = ExportJob.Status.FAILED, "导出被中断（服务进程停止），请重新导出"
         job.save(update_fields=["status", "message", "updated_at"])
     ctx = {"job": job, "p": progress.read(job.uid)}
-    if request.headers.get("HX-Request") and job.running:
-        return render(request, "intake/_export_progress.html", ctx)
-    if request.headers.get("HX-Request"):
-        response = HttpResponse()
-        response["HX-Refresh"] = "true"
-        return response
-    return render(request, "intake/export.html", ctx)
+    return _job_page(request, job.running, ctx, "intake/_export_progress.html", "intake/export.html")
 
 
 @login_required
