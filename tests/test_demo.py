@@ -33,3 +33,16 @@ def test_demo_builds_a_realistic_county(client):
     assert r.status_code == 200 and "光荣村" in r.content.decode()
     assert client.login(username="zhiyuanzhe", password="shouhu2026")
     assert client.get("/children/").context["page"].paginator.count == 5
+    # records are dated as registered, so last month's report has children in it
+    first = Child.history.order_by("history_date").first()
+    assert first.effective_date == first.reported_on and first.history_date.date() <= first.reported_on
+    assert not Child.history.filter(effective_date__isnull=True).exists()
+    from django.utils import timezone
+
+    from shouhu.regions.models import Region
+    from shouhu.reports import rules as report_rules
+    from shouhu.reports.selectors import direct_totals
+
+    last_month = report_rules.previous_month(timezone.localdate())
+    before = direct_totals(node=Region.objects.get(code="421088"), month=last_month)["categories"]["total"]
+    assert 0 < before < Child.objects.filter(status="active").count()  # some were registered this month

@@ -4,9 +4,11 @@ classes, users of every role, and children whose facts produce every category.
 Deterministic (seeded) so that scripts and screenshots can rely on names and numbers."""
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -251,7 +253,10 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
 
     def flush():
         nonlocal batch, events
+        for c in batch:  # each record as registered on its report date, so past months have figures
+            c._history_date = timezone.make_aware(datetime.combine(c.reported_on, dtime(9)))
         bulk_create_with_history(batch, Child, batch_size=1000, default_user=admin, default_change_reason="演示数据")
+        Child.history.model.objects.filter(effective_date__isnull=True).update(effective_date=F("reported_on"))
         ids = dict(Child.objects.filter(archive_no__in=[c.archive_no for c in batch]).values_list("archive_no", "id"))
         for e in events:
             e.child_id = ids[e.child.archive_no]
