@@ -15,6 +15,12 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """PBKDF2 at production strength costs ~0.5 s a user; the `world` has fourteen."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """A small real-coded county: 监利市 with 毛市镇 (two villages) and 朱河镇 (one village);

@@ -36,13 +36,6 @@ _seq = itertools.count(350)
 BARRED_HEADER = "委托照护人有未保法第22条情形"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The `world` fixture makes 14 users; hashing their passwords with the production hasher
-    costs seconds per test. Autouse, so it is in place before `world` is built."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # -- helpers --------------------------------------------------------------------------------------
 def params(table):
     """Table rows → pytest params named by their description (rows already wrapped by `known_bug` kept)."""
