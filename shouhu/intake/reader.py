@@ -10,7 +10,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,7 @@ class SheetFile:
     total: int  # rows after the header, blank ones included (for progress)
     rows: Iterator[tuple[int, list]] = field(repr=False, default=iter(()))
     bad_cells: dict[int, dict[str, str]] = field(default_factory=dict)  # row number -> {header: message}
+    again: Callable[[], Iterator[tuple[int, list]]] | None = field(repr=False, default=None)  # the rows once more, unparsed again
 
 
 def normalise_header(h) -> str:
@@ -163,7 +164,7 @@ def _open_excel(path: Path, kind: str) -> SheetFile:
         yield from after
         yield from it
 
-    return SheetFile(kind, header_row, names, columns, unknown, total, _limit(data()), bad)
+    return SheetFile(kind, header_row, names, columns, unknown, total, _limit(data()), bad, again=rows)
 
 
 def _limit(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
@@ -277,4 +278,7 @@ def _open_csv(path: Path) -> SheetFile:
         except csv.Error as e:
             raise SheetError(f"CSV 格式错误（文件第{reader.line_num}行附近）：{e}") from None
 
-    return SheetFile("csv", header_row, names, columns, unknown, max(total, 0), _limit(data()))
+    def again() -> Iterator[tuple[int, list]]:
+        return enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
+
+    return SheetFile("csv", header_row, names, columns, unknown, max(total, 0), _limit(data()), again=again)

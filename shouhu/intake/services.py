@@ -158,11 +158,11 @@ class Seen:
             self.later[first][header].append(row.row_no)
 
 
-def _reject_first_occurrences(batch: ImportBatch, sheet_path: str, seen: Seen, counts: dict) -> None:
+def _reject_first_occurrences(batch: ImportBatch, sheet, seen: Seen, counts: dict) -> None:
     if not seen.later:
         return
     stored = {r.row_no: r for r in ImportRow.objects.filter(batch=batch, row_no__in=list(seen.later))}
-    cells = _cells_of_rows(sheet_path, set(seen.later))
+    cells = _cells_of_rows(sheet, set(seen.later))
     what = {"公民身份号码": "身份证号码", "档案编号": "档案编号"}
     fresh = []
     for row_no, by_header in seen.later.items():
@@ -189,11 +189,10 @@ def _name_in(cells: list | None, headers: list[str]) -> str:
     return (cells[headers.index("姓名")] if cells and "姓名" in headers and headers.index("姓名") < len(cells) else "")[:64]
 
 
-def _cells_of_rows(path: str, wanted: set[int]) -> dict[int, list[str]]:
-    """The typed cells of a few rows, read again from the file (only when a repeat needs them)."""
-    sheet = open_sheet(path, max_bytes=settings.SHOUHU["IMPORT_MAX_BYTES"])
+def _cells_of_rows(sheet, wanted: set[int]) -> dict[int, list[str]]:
+    """The typed cells of a few rows, from the sheet already in memory (only when a repeat needs them)."""
     out = {}
-    for row_no, cells in sheet.rows:
+    for row_no, cells in sheet.again():
         if row_no in wanted:
             out[row_no] = ([text_of(c) for c in cells] + [""] * len(sheet.headers))[: len(sheet.headers)]
             if len(out) == len(wanted):
@@ -239,7 +238,7 @@ def _check(batch: ImportBatch) -> None:
         flush()
     if counts["rows"] == 0:
         raise SheetError("表头下面没有任何数据行")
-    _reject_first_occurrences(batch, path, seen, counts)
+    _reject_first_occurrences(batch, sheet, seen, counts)
     batch.rows_total = counts["rows"]
     batch.new_count, batch.changed_count = counts["new"], counts["changed"]
     batch.unchanged_count, batch.rejected_count, batch.problem_count = counts["unchanged"], counts["rejected"], counts["problems"]
