@@ -27,8 +27,7 @@ def sheet_row(**over) -> dict:
         "委托照护人姓名": "陆国华", "与儿童关系": "祖父", "委托照护人电话": "13712345678", "监护情况": "监护情况一般",
         "家庭经济来源": "打工", "填报人": "张主任",
     }
-    for k, v in over.items():
-        row[k.replace("_", "（", 1) if False else k] = v
+    row.update(over)
     return row
 
 

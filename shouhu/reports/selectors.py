@@ -43,8 +43,8 @@ def _subtree_q(code: str) -> Q:
 
 
 def _answering_nodes(actor) -> list[Region]:
-    """Regions the actor answers for (any role with a region, helpers excepted)."""
-    return [a.region for a in scope_of(actor).assignments if a.region_id and a.role != "helper"]
+    """Regions the actor answers for: the scope selector's region nodes (helpers have none)."""
+    return scope_of(actor).region_nodes()
 
 
 def may_use_reports(actor) -> bool:
