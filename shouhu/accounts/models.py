@@ -47,7 +47,7 @@ class Assignment(models.Model):
         line = ROLES[self.role].line
         if line == "admin" and not self.region:
             raise ValidationError({"region": "该角色需要选择区划"})
-        if self.role == "school_staff" and not self.school:
+        if self.role in ("school_staff", "counsellor") and not self.school:
             raise ValidationError({"school": "请选择学校"})
         if self.role == "head_teacher" and not self.school_class:
             raise ValidationError({"school_class": "请选择班级"})

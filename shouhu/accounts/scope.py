@@ -56,31 +56,48 @@ class Scope:
         return self.can_edit_village(child.village_code)
 
     # -- what the user may see --------------------------------------------------
-    def children_q(self) -> Q:
+    def children_q(self, child_field: str = "id") -> Q:
+        """Over Child; or over a table that carries the child's village_code, school_id and
+        school_class_id next to a `child_field` (the care app's maintained tables)."""
+        q = NOTHING
+        for a in self.assignments:
+            q |= self.assignment_children_q(a, child_field)
+        return q
+
+    def assignment_children_q(self, a, child_field: str = "id") -> Q:
+        """The children one assignment reaches (a user's scope is the union of these)."""
         from shouhu.care.models import Pairing
         from shouhu.regions.models import School
 
+        role = ROLES[a.role]
+        if not role.sees_children:
+            return NOTHING
+        if role.line == "admin" and a.region_id:
+            return Q(village_code__range=code_range(a.region.code))
+        if a.role == "county_education" and a.region_id:
+            return Q(school_id__in=School.objects.filter(region_code__range=code_range(a.region.code)).values("id"))
+        if a.role in ("school_staff", "counsellor") and a.school_id:
+            return Q(school_id=a.school_id)
+        if a.role == "head_teacher" and a.school_class_id:
+            return Q(school_class_id=a.school_class_id)
+        if a.role == "helper":
+            paired = Pairing.objects.active_on(timezone.localdate()).filter(helper__user_id=self.user.pk).values("child_id")
+            return Q(**{f"{child_field}__in": paired})
+        return NOTHING
+
+    def assignments_with(self, flag: str) -> list:
+        """Assignments whose role has `flag` (can_care, can_pair, counsellor)."""
+        return [a for a in self.assignments if getattr(ROLES[a.role], flag)]
+
+    def children_q_with(self, flag: str, child_field: str = "id") -> Q:
+        """Children reached through roles with `flag`: e.g. whom the user may record visits for."""
         q = NOTHING
-        for a in self.assignments:
-            role = ROLES[a.role]
-            if not role.sees_children:
-                continue
-            if role.line == "admin" and a.region_id:
-                q |= Q(village_code__range=code_range(a.region.code))
-            elif a.role == "county_education" and a.region_id:
-                schools = School.objects.filter(region_code__range=code_range(a.region.code)).values("id")
-                q |= Q(school_id__in=schools)
-            elif a.role == "school_staff" and a.school_id:
-                q |= Q(school_id=a.school_id)
-            elif a.role == "head_teacher" and a.school_class_id:
-                q |= Q(school_class_id=a.school_class_id)
-            elif a.role == "helper":
-                today = timezone.localdate()
-                paired = Pairing.objects.filter(helper__user_id=self.user.pk, start__lte=today).filter(
-                    Q(end__isnull=True) | Q(end__gte=today)
-                )
-                q |= Q(id__in=paired.values("child_id"))
+        for a in self.assignments_with(flag):
+            q |= self.assignment_children_q(a, child_field)
         return q
+
+    def has(self, flag: str) -> bool:
+        return bool(self.assignments_with(flag))
 
     def region_nodes(self) -> list:
         """Regions the user answers for (admin line, county education, partners)."""

@@ -15,6 +15,7 @@ from shouhu.rules.choices import CATEGORIES, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
 from . import bulk, stats
+from .signals import announce
 from .models import CategoryEvent, Child, CountySetting
 
 HistoricalChild = Child.history.model
@@ -129,6 +130,7 @@ def child_register(*, actor, child: Child, reason: str = "新增登记", effecti
     child.created_by = actor
     _save(child, actor=actor, reason=reason, effective_date=effective_date, new=True)
     stats.refresh_for([child])
+    announce(child_ids=[child.pk])
     return child
 
 
@@ -141,6 +143,7 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
     _check_scope(actor, child)
     _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False)
     stats.refresh_for([old, child])
+    announce(child_ids=[child.pk])
     return child
 
 
@@ -217,6 +220,7 @@ def _history_rows(children, kind: str, *, actor, reason: str, now, on: date) -> 
 
 
 def refresh_counts_for(villages: set[str]) -> None:
+    announce(village_codes=set(villages))
     if len(villages) > 50:
         stats.refresh()
     elif villages:
@@ -245,6 +249,7 @@ def recompute_all(*, as_of: date | None = None, actor=None, batch: int = 2000) -
                     changed += 1
     if changed:
         stats.refresh()
+        announce(village_codes=None)
     return changed
 
 

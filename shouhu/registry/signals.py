@@ -1,4 +1,4 @@
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
@@ -9,3 +9,17 @@ def stamp_effective_date(sender, instance, history_instance, **kwargs):
 
     if hasattr(history_instance, "effective_date"):
         history_instance.effective_date = getattr(instance, "_effective_date", None) or timezone.localdate()
+
+
+# Sent after a write to the registry commits: `child_ids` (a few children) or `village_codes`
+# (a bulk import; None = the whole county). The care app keeps its due dates and care-month
+# marks in step through it.
+children_changed = Signal()
+
+
+def announce(*, child_ids=None, village_codes=None) -> None:
+    from django.db import transaction
+
+    from .models import Child
+
+    transaction.on_commit(lambda: children_changed.send(sender=Child, child_ids=child_ids, village_codes=village_codes))

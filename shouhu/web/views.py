@@ -19,7 +19,7 @@ def home_tables(user) -> list[stats.StatTable]:
         elif a.role == "county_education" and a.region_id:
             schools = School.objects.filter(region_code__range=code_range(a.region.code)).order_by("region_code", "name")
             tables.append(stats.schools_table(f"{a.region.display_name} 各学校", list(schools)))
-        elif a.role == "school_staff" and a.school_id:
+        elif a.role in ("school_staff", "counsellor") and a.school_id:
             tables.append(stats.classes_table(a.school))
         elif a.role == "head_teacher" and a.school_class_id:
             tables.append(stats.classes_table(a.school_class.school, [a.school_class]))

@@ -1,0 +1,2 @@
+"""URLs of the people and records pages (helpers, pairing, wishes, activities, counselling)."""
+urlpatterns: list = []
