@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("shouhu.audit.urls")),
     path("intake/", include("shouhu.intake.urls")),
     path("reports/", include("shouhu.reports.urls")),
+    path("care/", include("shouhu.care.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

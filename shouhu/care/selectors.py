@@ -80,7 +80,9 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
             for d in dues.select_related("child__village__parent").order_by("due", "child_id")[offset:offset + limit]:
                 last = f"上次走访 {d.last_visit:%Y-%m-%d}" if d.last_visit else "尚无走访记录"
                 items.append(_task("visit", d.child, d.due, ROLE_LABELS.get(d.role, "走访"), f"{d.reason} · 每{d.interval_days}天 · {last}", today))
-        gaps = CareStatus.objects.filter(scope.children_q_with("can_care", "child_id"), active=True, needs_contact=True, contact_due__lte=soon)
+        # Contact is weekly: a "due soon" window would list every left-behind child all the time,
+        # so only today's and overdue ones are tasks.
+        gaps = CareStatus.objects.filter(scope.children_q_with("can_care", "child_id"), active=True, needs_contact=True, contact_due__lte=today)
         counts["contact"] = _split(gaps, "contact_due", today)
         if want("contact"):
             for s in gaps.select_related("child__village__parent").order_by("contact_due", "child_id")[offset:offset + limit]:

@@ -106,6 +106,9 @@ def child_detail(request, uid):
         "carer_id": child.carer_id_number if scope.full_id else mask_id(child.carer_id_number),
         "can_edit": scope.can_edit(child),
     }
+    from shouhu.care.selectors import care_of_child
+
+    ctx["care"] = care_of_child(request.user, child)
     if scope.limited_fields:
         return render(request, "registry/child_detail_helper.html", ctx)
     ctx["history"] = child_history(child, mask=mask)

@@ -14,4 +14,7 @@ def nav(request):
         # import needs a village to write to; export is open to every role that sees a register
         "intake": scope.sees_children and not scope.limited_fields,
         "reports": bool(scope.region_nodes()) and not scope.limited_fields,
+        "tasks": scope.has("can_care") or scope.has("can_pair"),
+        "care": scope.sees_children and not scope.limited_fields,
+        "counsellor": scope.has("counsellor"),
     }}

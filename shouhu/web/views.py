@@ -32,7 +32,13 @@ def home_tables(user) -> list[stats.StatTable]:
 def home(request):
     scope = scope_of(request.user)
     tables = home_tables(request.user)
+    tasks = None
+    if scope.has("can_care") or scope.has("can_pair"):
+        from shouhu.care.selectors import my_tasks
+        from shouhu.care.views import TASK_KINDS
+
+        tasks = my_tasks(request.user, limit=5)
     return render(request, "home.html", {
         "scope": scope, "tables": tables, "columns": COUNTED,
-        "links": scope.sees_children,
+        "links": scope.sees_children, "tasks": tasks, "kinds": TASK_KINDS if tasks else {},
     })

@@ -27,3 +27,22 @@ def list_url(link: dict, column: str = "") -> str:
 def page_url(context, page_number) -> str:
     base = context.get("base_query", "")
     return "?" + (base + "&" if base else "") + f"page={page_number}"
+
+
+@register.filter
+def pct(row, key):
+    """A progress row's share (0–100) of `key` among its children."""
+    return row.pct(key)
+
+
+@register.filter
+def missing(row, key):
+    """How many of a progress row's children still lack `key`."""
+    return (row.counts.get("total") or 0) - (row.counts.get(key) or 0)
+
+
+@register.filter
+def role_label(code):
+    from shouhu.accounts.roles import ROLES
+
+    return ROLES[code].label if code in ROLES else code
