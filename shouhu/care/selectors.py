@@ -117,21 +117,28 @@ def care_of_child(actor, child: Child) -> dict:
     """What the child page shows of care work (no counselling: that is for counsellors only)."""
     scope = scope_of(actor)
     today = timezone.localdate()
+    visits, dues = Visit.objects.filter(child=child), VisitDue.objects.filter(child=child)
+    if scope.limited_fields:  # a helper sees their own visits and dues, not the cadres' notes
+        visits, dues = visits.filter(Q(visitor=actor) | Q(helper__user=actor)), dues.filter(helper__user=actor)
     return {
         "pairings": list(Pairing.objects.filter(child=child).select_related("helper").order_by("-start")),
-        "visits": list(Visit.objects.filter(child=child).prefetch_related("photos")[:10]),
+        "visits": list(visits.prefetch_related("photos")[:10]),
         "contacts": list(FamilyContact.objects.filter(child=child)[:10]),
         "wishes": list(Wish.objects.filter(child=child)[:10]),
         "activities": list(Activity.objects.filter(participations__child=child)[:10]),
         "status": CareStatus.objects.filter(child=child).first(),
-        "dues": list(VisitDue.objects.filter(child=child).select_related("helper").order_by("due")),
+        "dues": list(dues.select_related("helper").order_by("due")),
         "can_care": scope.has("can_care"), "can_pair": bool(scope.assignments_with("can_pair")) and not scope.limited_fields,
         "is_counsellor": scope.has("counsellor"), "today": today,
     }
 
 
 def visits_visible_to(actor) -> QuerySet[Visit]:
-    return Visit.objects.filter(child__in=Child.objects.filter(scope_of(actor).children_q()).values("id"))
+    scope = scope_of(actor)
+    qs = Visit.objects.filter(child__in=Child.objects.filter(scope.children_q()).values("id"))
+    if scope.limited_fields:  # helpers: only the visits they made or that were recorded for them
+        qs = qs.filter(Q(visitor=actor) | Q(helper__user=actor))
+    return qs
 
 
 def contacts_visible_to(actor) -> QuerySet[FamilyContact]:
@@ -169,9 +176,10 @@ def helpers_visible_to(actor) -> QuerySet[Helper]:
 
 
 def activities_visible_to(actor) -> QuerySet[Activity]:
-    """Activities held in a region of the actor's scope, or with a child of the actor's scope."""
+    """Activities held in a region of the actor's scope, with a child of the actor's scope, or
+    registered by the actor (a school's staff hold them in the school's township)."""
     scope = scope_of(actor)
-    q = Q(participations__child__in=Child.objects.filter(scope.children_q()).values("id"))
+    q = Q(participations__child__in=Child.objects.filter(scope.children_q()).values("id")) | Q(created_by_id=actor.pk)
     for r in scope.region_nodes():
         lo, hi = code_range(r.code)
         q |= Q(region__code__gte=r.code, region__code__lte=hi)
@@ -218,10 +226,18 @@ class Progress:
 
 
 def campaigns_visible_to(actor) -> QuerySet[Campaign]:
+    """Campaigns whose region overlaps the actor's nodes (a region, or a school's township):
+    the node's ancestors and the regions inside it. Another township's campaign is like missing."""
     scope = scope_of(actor)
     if not scope.sees_children or scope.limited_fields:
         return Campaign.objects.none()
-    return Campaign.objects.select_related("region")
+    q = NOTHING
+    for a in scope.assignments:
+        school = a.school or (a.school_class.school if a.school_class_id else None)
+        code = a.region.code if a.region_id else (school.region_code if school else "")
+        if code:
+            q |= Q(region__code__startswith=code) | Q(region__code__in=[code[:n] for n in (2, 4, 6, 9) if n < len(code)])
+    return Campaign.objects.filter(q).select_related("region")
 
 
 def marks_visible_to(actor, campaign: Campaign) -> QuerySet[CampaignMark]:
