@@ -182,3 +182,25 @@ def test_rules_settings_only_for_county_admin(client, world, orphan, django_capt
     assert VisitDue.objects.get(child=orphan).interval_days == 10
     r = client.post("/care/settings/", {"contact_days": "0", "soon_days": "3"})
     assert r.status_code == 200 and 'id="wrap-contact_days"' in r.content.decode() and "is-invalid" in r.content.decode()
+
+
+def test_visit_list_filters_and_exports_with_log(client, world, orphan, oc):
+    import io
+
+    from openpyxl import load_workbook
+
+    oc(services.visit_record, actor=world.zhuren, child=orphan, date=world.today, mode="电话", areas={"life": "电话了解近况"})
+    oc(services.visit_record, actor=world.zhuren, child=orphan, date=world.today - timedelta(days=3), mode="入户", areas={"life": "入户看望"},
+       concerns=["住房危险"])
+    login(client, world.zhuren)
+    html = client.get("/care/visits/?concerns=1").content.decode()
+    assert "住房危险" in html and "共 1 条" in html
+    r = client.get("/care/visits/?mode=电话&export=xlsx")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.values)
+    assert rows[0][0] == "走访日期" and rows[1][1] == "陈小宝" and rows[1][4] == "电话" and len(rows) == 3
+    assert rows[2][0].startswith("导出：zhuren")
+    assert AccessLog.objects.filter(user=world.zhuren, action="export").exists()
+    client.force_login(world.zhuren_lianfu)
+    ws = load_workbook(io.BytesIO(client.get("/care/visits/?export=xlsx").content)).active
+    assert len(list(ws.values)) == 2  # header and footer only

@@ -69,11 +69,7 @@ def visit_create(request, uid):
     return render(request, "care/visit_form.html", {"form": form, "child": child, "next": _next_url(request, "")})
 
 
-@login_required
-def visit_list(request):
-    scope = scope_of(request.user)
-    if not scope.sees_children:
-        raise Http404
+def _visits_filtered(request):
     qs = selectors.visits_visible_to(request.user).select_related("child__village__parent")
     g = request.GET
     region = g.get("region", "")
@@ -93,12 +89,39 @@ def visit_list(request):
                 qs = qs.filter(**{lookup: services.date.fromisoformat(g[key])})
         except ValueError:
             pass
-    page = Paginator(qs.order_by("-date", "-id"), 30).get_page(g.get("page"))
+    return qs.order_by("-date", "-id")
+
+
+@login_required
+def visit_list(request):
+    scope = scope_of(request.user)
+    if not scope.sees_children:
+        raise Http404
+    g = request.GET
+    qs = _visits_filtered(request)
+    if g.get("export") == "xlsx" and not scope.limited_fields:
+        return _visits_export(request, qs)
+    page = Paginator(qs, 30).get_page(g.get("page"))
     params = g.copy()
     params.pop("page", None)
     regions = registry_selectors.regions_visible_to(request.user).filter(level__in=[4, 5]).select_related("parent") if not scope.limited_fields else []
     return render(request, "care/visit_list.html", {"page": page, "modes": R.VISIT_MODES, "regions": regions, "f": g,
-                                                    "base_query": params.urlencode()})
+                                                    "base_query": params.urlencode(), "scope": scope})
+
+
+def _visits_export(request, qs):
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from .export import visits_workbook
+
+    when = timezone.localtime()
+    label = "走访记录（按当前筛选条件）"
+    data, n = visits_workbook(qs, who=str(request.user), when=when, label=label)
+    log_access(actor=request.user, action="export", scope=label, detail=f"导出走访记录 {n} 条", request=request)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''visits-{when:%Y%m%d-%H%M}.xlsx"
+    return response
 
 
 @login_required
