@@ -204,3 +204,31 @@ def test_visit_list_filters_and_exports_with_log(client, world, orphan, oc):
     client.force_login(world.zhuren_lianfu)
     ws = load_workbook(io.BytesIO(client.get("/care/visits/?export=xlsx").content)).active
     assert len(list(ws.values)) == 2  # header and footer only
+
+
+def test_counselling_notes_stay_out_of_search_and_exports(client, world, orphan, oc):
+    """A head teacher and the county admin never read counselling notes: not on the child's page,
+    not in the children search, not in the register export, not in the visit export."""
+    from django.urls import reverse
+
+    from shouhu.care.models import CounsellingSession
+    from shouhu.intake.models import ExportJob
+
+    secret = "机密辅导内容甲乙丙"
+    CounsellingSession.objects.create(child=orphan, counsellor=None, date=world.today, topic="情绪", notes=secret)
+    oc(services.visit_record, actor=world.zhuren, child=orphan, date=world.today, mode="入户", areas={"life": "正常"})
+    for user in (world.admin, world.banzhuren):
+        client.force_login(user)
+        assert secret not in client.get(f"/children/{orphan.uid}/").content.decode()
+        r = client.post("/children/", {"q": secret}, follow=True)
+        assert "陈小宝" not in r.content.decode()                      # the notes are not searchable
+        r = client.post(reverse("intake:export_start"), {"node": f"c:{world.c31.pk}", "fmt": "csv"})
+        job = ExportJob.objects.filter(created_by=user).latest("id")
+        content = b"".join(client.get(reverse("intake:export_file", args=[job.uid])).streaming_content).decode("utf-8-sig")
+        assert "陈小宝" in content and secret not in content
+        import io
+
+        from openpyxl import load_workbook
+
+        cells = [str(c) for row in load_workbook(io.BytesIO(client.get("/care/visits/?export=xlsx").content)).active.values for c in row if c]
+        assert "正常" in cells and not any(secret in c for c in cells)
