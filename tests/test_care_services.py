@@ -227,3 +227,22 @@ def test_rules_change_recomputes_dues(world, run_on_commit):
     run_on_commit(services.rules_save, actor=world.admin, rows=[("village_director", "orphan", 10)], contact_days=7, soon_days=0)
     assert ("visit", "规则") in kinds(selectors.my_tasks(world.zhuren))
     assert VisitDue.objects.get(child=orphan).interval_days == 10
+
+
+def test_activity_and_helper_places_must_be_in_scope(world):
+    act = Activity(title="夏令营", date=world.today, place="县城", organiser="团县委", region=world.hongxing)
+    with pytest.raises(ValidationError) as e:
+        services.activity_save(actor=world.zhuren, activity=act)
+    assert "region" in e.value.message_dict
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.helper_save(actor=world.zhuren, helper=Helper(name="外村", region=world.hongxing))
+    with pytest.raises(PermissionDenied):
+        services.helper_save(actor=world.xiaozhang, helper=Helper(name="外校老师", school=world.zhuhe_school))
+    assert services.helper_save(actor=world.xiaozhang, helper=Helper(name="本校老师", kind="教师", school=world.jinxing)).pk
+    assert services.helper_save(actor=world.dudao, helper=Helper(name="镇干部", kind="干部", region=world.lianfu)).pk
+    other = Helper.objects.create(name="朱河志愿者", region=world.hongxing)
+    other.region = world.guangrong  # moving someone else's helper into my village: still not mine
+    with pytest.raises(Http404):
+        services.helper_save(actor=world.zhuren, helper=other)

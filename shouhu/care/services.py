@@ -30,6 +30,8 @@ from .models import (
     Helper,
     Pairing,
     Participation,
+    ServiceRecord,
+    Training,
     Visit,
     VisitDue,
     VisitPhoto,
@@ -99,22 +101,68 @@ def helpers_editable_q(actor):
     return q
 
 
+def _place_in_reach(scope, region, school) -> bool:
+    """The same rule as `helpers_editable_q`, for a helper not saved yet: its region or its
+    school lies under one of the actor's can_pair regions, or its school is the actor's school."""
+    for a in scope.assignments_with("can_pair"):
+        if a.region_id:
+            lo, hi = code_range(a.region.code)
+            if any(code is not None and lo <= code.ljust(12, "0") <= hi
+                   for code in (region.code if region else None, school.region_code if school else None)):
+                return True
+        if a.school_id and school is not None and a.school_id == school.pk:
+            return True
+    return False
+
+
 @transaction.atomic
 def helper_save(*, actor, helper: Helper) -> Helper:
     scope = scope_of(actor)
     if not scope.has("can_pair"):
         raise PermissionDenied("您无权登记帮扶人")
-    if helper.region_id and not any(code_range(a.region.code)[0] <= helper.region.code.ljust(12, "0") <= code_range(a.region.code)[1]
-                                    for a in scope.assignments_with("can_pair") if a.region_id):
-        if not (helper.school_id and any(a.school_id == helper.school_id for a in scope.assignments_with("can_pair"))):
-            raise PermissionDenied("该服务区域不在您的管辖范围内")
     if not helper.region_id and not helper.school_id:
         raise ValidationError({"region": "请选择服务区域或所在学校"})
+    if not _place_in_reach(scope, helper.region if helper.region_id else None, helper.school if helper.school_id else None):
+        raise PermissionDenied("该服务区域或学校不在您的管辖范围内")
+    if helper.pk is not None and not Helper.objects.filter(helpers_editable_q(actor), pk=helper.pk).exists():
+        raise Http404("未找到该帮扶人")
     if helper.pk is None:
         helper.created_by = actor
     helper.full_clean(exclude=["user", "created_by"])
     helper.save()
     return helper
+
+
+def _helper_in_reach(actor, helper: Helper, *, own_ok: bool = False) -> None:
+    """A helper the actor manages (or, with `own_ok`, the actor's own record); else 404."""
+    if own_ok and helper.user_id is not None and helper.user_id == getattr(actor, "pk", None):
+        return
+    if not Helper.objects.filter(helpers_editable_q(actor), pk=helper.pk).exists():
+        raise Http404("未找到该帮扶人")
+
+
+@transaction.atomic
+def training_add(*, actor, helper: Helper, date: date, topic: str, hours=0, organiser: str = "") -> Training:
+    """A training the helper took part in (培训记录)."""
+    _helper_in_reach(actor, helper)
+    _check_date(date)
+    if not topic.strip():
+        raise ValidationError({"topic": "请填写培训内容"})
+    if hours is None or hours < 0:
+        raise ValidationError({"hours": "学时不能为负数"})
+    return Training.objects.create(helper=helper, date=date, topic=topic.strip()[:128], hours=hours, organiser=organiser.strip()[:64])
+
+
+@transaction.atomic
+def service_add(*, actor, helper: Helper, date: date, hours, content: str) -> ServiceRecord:
+    """Volunteer service hours (志愿服务时长), by whoever manages the helper or the helper themself."""
+    _helper_in_reach(actor, helper, own_ok=True)
+    _check_date(date)
+    if hours is None or not 0 < hours <= 24:
+        raise ValidationError({"hours": "一次服务时长应在0到24小时之间"})
+    if not content.strip():
+        raise ValidationError({"content": "请填写服务内容"})
+    return ServiceRecord.objects.create(helper=helper, date=date, hours=hours, content=content.strip()[:128], created_by=actor)
 
 
 @dataclass
@@ -302,6 +350,10 @@ def activity_save(*, actor, activity: Activity, children: Iterable[Child] = ()) 
         raise PermissionDenied("您无权登记关爱活动")
     if activity.date > timezone.localdate():
         raise ValidationError({"date": "只能登记已经开展的活动（日期不能晚于今天）"})
+    from shouhu.registry.selectors import regions_visible_to
+
+    if not regions_visible_to(actor).filter(pk=activity.region_id).exists():
+        raise ValidationError({"region": "该区域不在您的管辖范围内"})
     if activity.pk is None:
         activity.created_by = actor
     activity.save()
