@@ -3,13 +3,22 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import care, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("classes", views.SchoolClassViewSet, basename="class")
 router.register("children", views.ChildViewSet, basename="child")
+router.register("helpers", care.HelperViewSet, basename="helper")
+router.register("pairings", care.PairingViewSet, basename="pairing")
+router.register("visits", care.VisitViewSet, basename="visit")
+router.register("contacts", care.ContactViewSet, basename="contact")
+router.register("wishes", care.WishViewSet, basename="wish")
+router.register("counselling", care.CounsellingViewSet, basename="counselling")
+router.register("activities", care.ActivityViewSet, basename="activity")
+router.register("campaigns", care.CampaignViewSet, basename="campaign")
+router.register("tasks", care.TaskViewSet, basename="task")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -59,8 +59,9 @@ def insert(model: type[models.Model], objs: Sequence, *, need_ids: bool = False,
         return model.objects.bulk_create([model(**{f.attname: getattr(o, f.attname) for f in model._meta.concrete_fields
                                                     if hasattr(o, f.attname)}) for o in objs], batch_size=batch_size)
     pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if f is not pk]
-    if need_ids:
+    auto_pk = isinstance(pk, models.AutoField)  # a pk that is a relation (CareStatus.child) is a column like the others
+    fields = [f for f in model._meta.concrete_fields if f is not pk or not auto_pk]
+    if need_ids and auto_pk:
         for obj, new_id in zip(objs, allocate_ids(model, len(objs)), strict=True):
             setattr(obj, pk.attname, new_id)
         fields = [pk, *fields]
