@@ -125,7 +125,7 @@ def text_of(raw) -> str:
         s = raw.strip()
         if "\u3000" in s:
             s = s.replace("\u3000", " ").strip()
-        if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
+        if s[:1] == "'" and _escaped(s):
             s = s[1:]
         return s
     if raw is None:
@@ -142,9 +142,16 @@ def text_of(raw) -> str:
         return repr(raw)
     s = str(raw).replace("\u3000", " ").strip()
     # an export neutralises formula-like text with a leading apostrophe; take it off again
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
+    if s[:1] == "'" and _escaped(s):
         s = s[1:]
     return s
+
+
+def _escaped(s: str) -> bool:
+    """`s` (starting with an apostrophe) is what `neutralise` made of s[1:]: formula-like text
+    behind one or more apostrophes ("'=x" ← "=x", "''=x" ← "'=x")."""
+    rest = s.lstrip("'")
+    return rest[:1] in ("=", "+", "-", "@") and rest != ""
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -407,7 +414,10 @@ def check_row(row: Row, record: dict, *, today: date, places: Places) -> None:
 # -- one child back to a row --------------------------------------------------------------------
 def neutralise(s: str) -> str:
     """Formula injection: text that a spreadsheet would run starts with an apostrophe instead."""
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+    # Text that already starts with apostrophes before a formula sign gets one more, so that the
+    # import, which takes one off, gives back exactly what was stored.
+    rest = s.lstrip("'")
+    return "'" + s if s[:1] in ("\t", "\r") or rest[:1] in ("=", "+", "-", "@") and rest != "" else s
 
 
 def format_cell(col: Column, values: dict, names: dict) -> str:
