@@ -130,6 +130,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry of rural left-behind children and children in difficulty. Every endpoint applies the caller's scope.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # father_situation and mother_situation share one list of values
+    "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION"},
 }
 
 # Job progress is written by the task worker and read by the web process: a cache both can see.

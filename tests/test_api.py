@@ -116,3 +116,10 @@ def test_readers_cannot_write(world, girl):
 def test_schema(world):
     r = api(world.admin).get("/api/schema/")
     assert r.status_code == 200 and b"/api/v1/children/" in r.content
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/visits/" in (tmp_path / "schema.yml").read_text()
