@@ -10,7 +10,6 @@ from shouhu.care import selectors, services
 from shouhu.care.models import Activity, CampaignMark, CareStatus, Helper, VisitDue
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_update
-from tests.factories import make_child
 
 DEAD = dict(father_situation="死亡", father_work_province="", father_work_city="", father_since=None, father_phone="",
             mother_situation="死亡", mother_work_province="", mother_work_city="", mother_since=None, mother_phone="")

@@ -32,11 +32,18 @@ class MultipleFileField(forms.FileField):
         return [one(data, initial)] if data else []
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's {field: message} errors beside the fields (unknown fields on top)."""
-    for field, msgs in exc.message_dict.items():
-        for m in msgs:
-            form.add_error(field if field in form.fields else None, m)
+def apply_errors(form: forms.Form, exc: Exception, default: str | None = None) -> None:
+    """Put a service's ValidationError (a dict of field → message) or PermissionDenied beside
+    the form field it names; what names no field of the form goes to `default` (or the top)."""
+    names = getattr(form, "service_names", {})  # the service's argument → the form's field
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            field = names.get(field, field)
+            form.add_error(field if field in form.fields else default, msgs)
+    elif isinstance(exc, ValidationError):
+        form.add_error(default, exc.messages)
+    else:
+        form.add_error(default, str(exc) or "您无权进行该操作")
 
 
 class VisitForm(BootstrapMixin, forms.Form):

@@ -21,20 +21,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FUTURE = "日期不能晚于今天"
 
 
-def apply_errors(form: forms.Form, exc: Exception, default: str | None = None) -> None:
-    """Put a service's ValidationError (a dict of field → message) or PermissionDenied beside
-    the form field it names; what names no field of the form goes to `default` (or the top)."""
-    names = getattr(form, "service_names", {})  # the service's argument → the form's field
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            field = names.get(field, field)
-            form.add_error(field if field in form.fields else default, msgs)
-    elif isinstance(exc, ValidationError):
-        form.add_error(default, exc.messages)
-    else:
-        form.add_error(default, str(exc) or "您无权进行该操作")
-
-
 def _not_future(day, message: str = FUTURE):
     if day and day > timezone.localdate():
         raise ValidationError(message)

@@ -16,7 +16,7 @@ from shouhu.registry import selectors as registry_selectors
 from shouhu.rules import care as R
 
 from . import selectors, services
-from .forms import CampaignForm, ContactForm, RulesForm, VisitForm, add_service_errors
+from .forms import CampaignForm, ContactForm, RulesForm, VisitForm, apply_errors
 from .models import CareSetting, Helper, Pairing, VisitRule
 
 TASK_KINDS = {"visit": "走访", "contact": "亲情联系", "pairing": "一对一帮扶"}
@@ -62,7 +62,7 @@ def visit_create(request, uid):
                 photos=request.FILES.getlist("photos"),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已记录对{child.name}的走访（{d['date']:%Y-%m-%d}）。")
             return redirect(_next_url(request, reverse("registry:detail", args=[child.uid])))
@@ -152,7 +152,7 @@ def contact_create(request, uid):
             services.contact_record(actor=request.user, child=child, date=d["date"], kind=d["kind"], with_whom=d["with_whom"],
                                     place=d.get("place", ""), minutes=d.get("minutes"), note=d.get("note", ""))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已记录{child.name}的亲情联系（{d['date']:%Y-%m-%d}，{d['kind']}）。")
             return redirect(_next_url(request, reverse("registry:detail", args=[child.uid])))
@@ -203,7 +203,7 @@ def campaign_create(request):
         try:
             c = services.campaign_create(actor=request.user, name=d["name"], region=d["region"], start=d["start"], end=d["end"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已发起{c.name}，正在后台统计每名儿童的六项措施。")
             return redirect("care:campaign", pk=c.pk)

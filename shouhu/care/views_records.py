@@ -27,6 +27,7 @@ from shouhu.registry.selectors import regions_visible_to, schools_visible_to
 from shouhu.rules import care as R
 
 from . import selectors, services
+from .forms import apply_errors
 from .forms_records import (
     ActivityForm,
     CounsellingForm,
@@ -39,7 +40,6 @@ from .forms_records import (
     WishForm,
     WishFulfilForm,
     activity_regions,
-    apply_errors,
     region_label,
 )
 from .models import Activity, Helper, Pairing, Participation, ServiceRecord, Wish

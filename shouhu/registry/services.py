@@ -15,8 +15,8 @@ from shouhu.rules.choices import CATEGORIES, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
 from . import bulk, stats
-from .signals import announce
 from .models import CategoryEvent, Child, CountySetting
+from .signals import announce
 
 HistoricalChild = Child.history.model
 
