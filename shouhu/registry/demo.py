@@ -301,6 +301,9 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     users += [("jiaoyu", "县教育局"), ("fulian", "县妇联（只看统计）"), ("dudao", "毛市镇儿童督导员"), ("zhuren", "毛市镇光荣村儿童主任"),
               ("xiaozhang", "金星小学业务人员"), ("banzhuren", f"金星小学{cls}班主任"), ("ducha", "县督查组（只读）"),
               ("zhiyuanzhe", "志愿者（只看结对的5名儿童）")]
+    from shouhu.care.demo import build_care_demo  # care work for these children (imports this module)
+
+    users += build_care_demo(today=today, rng=random.Random(seed + 1), log=log)
     return DemoResult(children=made, villages=len(villages), schools=School.objects.count(), users=users)
 
 
