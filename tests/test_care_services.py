@@ -245,3 +245,29 @@ def test_activity_and_helper_places_must_be_in_scope(world):
     other.region = world.guangrong  # moving someone else's helper into my village: still not mine
     with pytest.raises(Http404):
         services.helper_save(actor=world.zhuren, helper=other)
+
+
+def test_progress_from_cells_equals_counting_the_marks(world, run_on_commit):
+    """The county's page adds up per-village cells; a school's staff count their pupils' marks.
+    Both must agree with counting the marks directly, after every kind of change."""
+    from django.db.models import Count, Q
+
+    from shouhu.care.models import CampaignCell
+
+    kids = [register(run_on_commit, world, name=f"童{i}", village=v, school=world.jinxing, school_class=world.c31)
+            for i, v in enumerate([world.guangrong, world.guangrong, world.lianfu, world.hongxing])]
+    camp = run_on_commit(services.campaign_create, actor=world.admin, name="保护月", region=world.county,
+                         start=world.today - timedelta(days=3), end=world.today + timedelta(days=3))
+    visit(run_on_commit, world.zhuren, kids[0], world.today)
+    run_on_commit(services.contact_record, actor=world.zhuren_lianfu, child=kids[2], date=world.today, kind="电话", with_whom="父亲")
+    kids[1].village = world.lianfu                     # a child moves village: both villages' cells change
+    run_on_commit(child_update, actor=world.admin, child=kids[1])
+    for node in (world.county, world.maoshi, world.guangrong, world.lianfu):
+        p = selectors.campaign_progress(world.admin, camp, {"region": node.code})
+        marks = CampaignMark.objects.filter(campaign=camp, village_code__startswith=node.code)
+        expect = marks.aggregate(total=Count("pk"), visit=Count("pk", filter=Q(visit=True)), contact=Count("pk", filter=Q(contact=True)))
+        assert {k: p.total.counts[k] for k in expect} == expect, node
+    assert CampaignCell.objects.get(campaign=camp, village_code=world.lianfu.code).total == 2
+    # school staff see their pupils in 毛市镇 counted from the marks, not the whole township's cells
+    p = selectors.campaign_progress(world.xiaozhang, camp, {"region": world.maoshi.code})
+    assert p.total.counts["total"] == 3 and p.total.counts["visit"] == 1

@@ -262,6 +262,25 @@ class CampaignMark(models.Model):
         indexes = [models.Index(fields=["campaign", "village_code"]), models.Index(fields=["campaign", "school_id", "school_class_id"])]
 
 
+class CampaignCell(models.Model):
+    """A campaign's counts for one village (maintained with the marks), so the county's progress
+    page adds up a few hundred rows instead of grouping every child's mark."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="cells")
+    village_code = models.CharField(max_length=12)
+    total = models.IntegerField(default=0)
+    all_six = models.IntegerField(default=0)
+    ledger = models.IntegerField(default=0)
+    pairing = models.IntegerField(default=0)
+    contact = models.IntegerField(default=0)
+    visit = models.IntegerField(default=0)
+    activity = models.IntegerField(default=0)
+    wish = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "village_code"], name="campaigncell_unique")]
+
+
 class VisitRule(models.Model):
     """County setting: children of `group` are visited by `role` every `interval_days`."""
 

@@ -3,11 +3,12 @@ month's progress. Out of scope behaves like missing."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
+from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.regions.models import CODE_LENGTH, Region, School, SchoolClass, code_range
 from shouhu.registry.models import Child
@@ -16,6 +17,7 @@ from shouhu.rules import care as R
 from .models import (
     Activity,
     Campaign,
+    CampaignCell,
     CampaignMark,
     CareSetting,
     CareStatus,
@@ -281,15 +283,33 @@ def campaign_progress(actor, campaign: Campaign, node: dict) -> Progress:
             rows.append(ProgressRow("未分班", _counts(grouped[None]), {"school": school.id}))
         return Progress(school.name, "班级", rows, _sum(rows, node))
     region = Region.objects.get(code=node.get("region") or campaign.region.code)
+    if _covers(actor, region):  # the whole subtree is the user's: add up the per-village cells
+        rows, total = CampaignCell.objects.filter(campaign=campaign, village_code__range=code_range(region.code)), CELL_SUMS
+    else:  # part of it (a school's pupils in this township): count the marks the scope lets through
+        rows, total = marks, AGGS
     if region.level >= 5:
-        row = ProgressRow(region.display_name, _counts(marks.aggregate(**AGGS)), {"region": region.code})
+        row = ProgressRow(region.display_name, _counts(rows.aggregate(**total)), {"region": region.code})
         return Progress(region.display_name, "村（社区）", [row], row)
     n = CODE_LENGTH[region.level + 1]
-    grouped = {r["prefix"]: r for r in marks.annotate(prefix=Substr("village_code", 1, n)).values("prefix").annotate(**AGGS).order_by()}
+    grouped = {r["prefix"]: r for r in rows.annotate(prefix=Substr("village_code", 1, n)).values("prefix").annotate(**total).order_by()}
     rows = [ProgressRow(u.display_name, _counts(grouped.get(u.code)), {"region": u.code})
             for u in Region.objects.filter(parent=region).order_by("code")]
     unit = {3: "乡镇（街道）", 4: "村（社区）"}.get(region.level, "下级")
     return Progress(region.display_name, unit, rows, _sum(rows, {"region": region.code}))
+
+
+CELL_SUMS = {k: Sum(k) for k in AGGS}
+
+
+def _covers(actor, region: Region) -> bool:
+    """An admin-line assignment of the user reaches every child under `region`."""
+    lo, hi = code_range(region.code)
+    for a in scope_of(actor).assignments:
+        if a.region_id and ROLES[a.role].line == "admin" and ROLES[a.role].sees_children:
+            alo, ahi = code_range(a.region.code)
+            if alo <= lo and hi <= ahi:
+                return True
+    return False
 
 
 def _counts(r: dict | None) -> dict:

@@ -22,6 +22,7 @@ from shouhu.rules import care as R
 from .models import (
     Activity,
     Campaign,
+    CampaignCell,
     CampaignMark,
     CareSetting,
     CareStatus,
@@ -485,8 +486,20 @@ def _refresh_marks(campaign: Campaign, children: list[dict], pairings: dict, tod
              "contact": c["id"] in contact, "visit": c["id"] in visit, "activity": c["id"] in activity, "wish": c["id"] in wish}
         marks.append(CampaignMark(campaign=campaign, child_id=c["id"], village_code=c["village_code"], school_id=c["school_id"],
                                   school_class_id=c["school_class_id"], done=sum(m.values()), **m))
-    CampaignMark.objects.filter(campaign=campaign, child_id__in=ids).delete()
+    old = CampaignMark.objects.filter(campaign=campaign, child_id__in=ids)
+    villages = set(old.values_list("village_code", flat=True)) | {m.village_code for m in marks}
+    old.delete()
     bulk.insert(CampaignMark, marks)
+    refresh_cells(campaign, villages)
+
+
+def refresh_cells(campaign: Campaign, villages: set[str]) -> None:
+    """Recount the campaign's cells of these villages from the marks."""
+    from .selectors import AGGS
+
+    CampaignCell.objects.filter(campaign=campaign, village_code__in=villages).delete()
+    rows = CampaignMark.objects.filter(campaign=campaign, village_code__in=villages).values("village_code").annotate(**AGGS).order_by()
+    CampaignCell.objects.bulk_create([CampaignCell(campaign=campaign, **r) for r in rows])
 
 
 def rules_save(*, actor, rows: Iterable[tuple[str, str, int]], contact_days: int, soon_days: int) -> None:
