@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -121,6 +122,36 @@ def _columns(names: list[str]) -> tuple[dict[int, str], list[str]]:
 
 
 def _open_excel(path: Path, kind: str) -> SheetFile:
+    # The scan for formula cells reads the file a second time; it runs beside calamine's parse,
+    # which releases the GIL, so the two take the time of the longer one.
+    formulas = _Background(_formula_cells, path) if kind == "xlsx" else None
+    try:
+        return _read_excel(path, kind, formulas)
+    finally:
+        if formulas is not None:
+            formulas.join()
+
+
+class _Background(threading.Thread):
+    def __init__(self, fn, *args) -> None:
+        super().__init__(daemon=True)
+        self.fn, self.args, self.value, self.error = fn, args, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.value = self.fn(*self.args)
+        except BaseException as e:  # handed to the caller by result()
+            self.error = e
+
+    def result(self):
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _read_excel(path: Path, kind: str, formulas: _Background | None) -> SheetFile:
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = wb.get_sheet_by_index(0)
@@ -154,8 +185,8 @@ def _open_excel(path: Path, kind: str) -> SheetFile:
         for r in range(ra + 1, rb + 2):
             for h in hit:
                 bad.setdefault(r, {})[h] = f"合并单元格（{col_letter(ca)}{ra + 1}:{col_letter(cb)}{rb + 1}），请取消合并并在每一行填写"
-    if kind == "xlsx":
-        for r, c in _formula_cells(path):
+    if formulas is not None:
+        for r, c in formulas.result():
             if r > header_row and c in columns:
                 bad.setdefault(r, {})[columns[c]] = "单元格是公式，请改为数值（复制后“选择性粘贴—数值”）"
     total = max(0, r0 + sheet.height - header_row)

@@ -11,14 +11,19 @@ import os
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Max, Q
+from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
@@ -164,7 +169,7 @@ def _reject_first_occurrences(batch: ImportBatch, sheet, seen: Seen, counts: dic
     stored = {r.row_no: r for r in ImportRow.objects.filter(batch=batch, row_no__in=list(seen.later))}
     cells = _cells_of_rows(sheet, set(seen.later))
     what = {"公民身份号码": "身份证号码", "档案编号": "档案编号"}
-    fresh = []
+    fresh, updated = [], []
     for row_no, by_header in seen.later.items():
         problems = [[h, f"同一{what[h]}在本表中出现多次（另见第{'、'.join(map(str, rows))}行）"] for h, rows in by_header.items()]
         r = stored.get(row_no)
@@ -180,8 +185,9 @@ def _reject_first_occurrences(batch: ImportBatch, sheet, seen: Seen, counts: dic
                 counts["rejected"] += 1
                 r.kind, r.values, r.diff, r.child_id, r.cells = ImportRow.Kind.REJECTED, {}, [], None, cells.get(row_no, [])
             r.problems = r.problems + problems
-            r.save()
+            updated.append(r)
         counts["problems"] += len(problems)
+    ImportRow.objects.bulk_update(updated, ["kind", "values", "diff", "child", "cells", "problems"], batch_size=500)
     ImportRow.objects.bulk_create(fresh)
 
 
@@ -221,21 +227,12 @@ def _check(batch: ImportBatch) -> None:
     present = [BY_HEADER[h] for h in sheet.columns.values()]
     ImportRow.objects.filter(batch=batch).delete()
     counts = dict.fromkeys(("new", "changed", "unchanged", "rejected", "problems", "rows"), 0)
-    chunk: list[tuple[int, list]] = []
+    memo: dict = {}  # parsed cells of the few-valued columns, for the whole sheet
 
-    def flush() -> None:
-        _check_chunk(batch, chunk, sheet, present, directory, scope, today, defaults, seen, counts)
-        chunk.clear()
+    for chunk in _chunks(sheet.rows):
+        _check_chunk(batch, _parse_chunk(chunk, sheet, directory.places, memo), sheet, present, directory, scope, today, defaults,
+                     seen, counts)
         progress.report(batch.uid, done=counts["rows"], total=max(sheet.total, counts["rows"]), phase="正在检查")
-
-    for row_no, cells in sheet.rows:
-        if _is_footer(cells):
-            continue
-        chunk.append((row_no, cells))
-        if len(chunk) >= CHUNK:
-            flush()
-    if chunk:
-        flush()
     if counts["rows"] == 0:
         raise SheetError("表头下面没有任何数据行")
     _reject_first_occurrences(batch, sheet, seen, counts)
@@ -248,14 +245,40 @@ def _check(batch: ImportBatch) -> None:
     progress.report(batch.uid, done=counts["rows"], total=counts["rows"], phase="检查完成")
 
 
-def _check_chunk(batch, chunk, sheet, present, directory: Directory, scope, today, defaults, seen: Seen, counts) -> None:
+def _chunks(sheet_rows) -> Iterator[list[tuple[int, list]]]:
+    chunk: list[tuple[int, list]] = []
+    for row_no, cells in sheet_rows:
+        if _is_footer(cells):
+            continue
+        chunk.append((row_no, cells))
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse_chunk(chunk: list[tuple[int, list]], sheet, places: Places, memo: dict) -> list[tuple[Row, list]]:
+    """Cells → Row (values and problems) for each row of the chunk; no database."""
     rows: list[tuple[Row, list]] = []
+    columns = list(sheet.columns.items())
+    width = max(sheet.columns) + 1 if sheet.columns else 0
+    bad_cells = sheet.bad_cells
     for row_no, cells in chunk:
-        known = {h: (cells[i] if i < len(cells) else None) for i, h in sheet.columns.items()}
-        rows.append((parse_row(row_no, known, directory.places, bad_cells=sheet.bad_cells.get(row_no)), cells))
+        padded = cells if len(cells) >= width else cells + [None] * (width - len(cells))
+        known = {h: padded[i] for i, h in columns}
+        rows.append((parse_row(row_no, known, places, bad_cells=bad_cells.get(row_no), memo=memo), cells))
+    return rows
+
+
+def _check_chunk(batch, rows: list[tuple[Row, list]], sheet, present, directory: Directory, scope, today, defaults, seen: Seen,
+                 counts) -> None:
     existing = _existing(rows)
-    out: list[ImportRow] = []
-    for row, cells in rows:
+
+    def check(item: tuple[Row, list]) -> Preview | None:
+        """One row → what the preview keeps of it (None: unchanged). Runs as the rows before it
+        stream into the database."""
+        row, cells = item
         counts["rows"] += 1
         v = row.values
         number = (v.get("id_number") or "").upper()
@@ -277,14 +300,11 @@ def _check_chunk(batch, chunk, sheet, present, directory: Directory, scope, toda
             counts["rejected"] += 1
             counts["problems"] += len(row.problems)
             texts = [text_of(c) for c in cells] + [""] * max(0, len(sheet.headers) - len(cells))
-            out.append(ImportRow(batch=batch, row_no=row.row_no, kind=ImportRow.Kind.REJECTED, name=text_of(v.get("name", ""))[:64],
-                                 problems=[list(p) for p in row.problems], cells=texts[: len(sheet.headers)]))
-            continue
+            return Preview(batch.pk, row.row_no, ImportRow.Kind.REJECTED, text_of(v.get("name", ""))[:64],
+                           problems=[list(p) for p in row.problems], cells=texts[: len(sheet.headers)])
         if old is None:
             counts["new"] += 1
-            out.append(ImportRow(batch=batch, row_no=row.row_no, kind=ImportRow.Kind.NEW, name=v["name"][:64],
-                                 values=_serialise({**v, "village_code": row.village_code})))
-            continue
+            return Preview(batch.pk, row.row_no, ImportRow.Kind.NEW, v["name"][:64], values=_serialise({**v, "village_code": row.village_code}))
         old_names, new_names = directory.names(old), directory.names(record)
         diff = []
         for col in present:
@@ -293,11 +313,27 @@ def _check_chunk(batch, chunk, sheet, present, directory: Directory, scope, toda
                 diff.append([col.header, a, b])
         if not diff:
             counts["unchanged"] += 1
-            continue
+            return None
         counts["changed"] += 1
-        out.append(ImportRow(batch=batch, row_no=row.row_no, kind=ImportRow.Kind.CHANGED, name=v["name"][:64], child_id=old["id"],
-                             child_updated_at=old["updated_at"], diff=diff, values=_serialise({**v, "village_code": row.village_code})))
-    bulk.insert(ImportRow, out)
+        return Preview(batch.pk, row.row_no, ImportRow.Kind.CHANGED, v["name"][:64], child_id=old["id"],
+                       child_updated_at=old["updated_at"], diff=diff, values=_serialise({**v, "village_code": row.village_code}))
+
+    bulk.insert(ImportRow, rows, prepare=check)
+
+
+class Preview:
+    """An ImportRow to insert, as a light object (bulk.insert takes any object with the fields)."""
+
+    __slots__ = ("batch_id", "row_no", "kind", "name", "child_id", "child_updated_at", "values", "diff", "problems", "cells")
+
+    def __init__(self, batch_id, row_no, kind, name, *, child_id=None, child_updated_at=None, values=None, diff=None,
+                 problems=None, cells=None) -> None:
+        self.batch_id, self.row_no, self.kind, self.name = batch_id, row_no, kind, name
+        self.child_id, self.child_updated_at = child_id, child_updated_at
+        self.values = {} if values is None else values
+        self.diff = [] if diff is None else diff
+        self.problems = [] if problems is None else problems
+        self.cells = [] if cells is None else cells
 
 
 def _existing(rows: list[tuple[Row, list]]) -> dict:
@@ -306,17 +342,26 @@ def _existing(rows: list[tuple[Row, list]]) -> dict:
     bare = {r.values.get("name") for r, _ in rows if not r.values.get("id_number") and not r.values.get("archive_no") and r.values.get("name")}
     q = Q(pk__in=[])
     if ids:
-        q |= Q(id_number__in=ids)
+        q |= _one_of("id_number", ids)
     if archs:
-        q |= Q(archive_no__in=archs)
+        q |= _one_of("archive_no", archs)
     if bare:
-        q |= Q(id_number__isnull=True, name__in=bare)
+        q |= Q(id_number__isnull=True) & _one_of("name", bare)
     found = list(Child.objects.filter(q).values(*CHILD_FIELDS)) if (ids or archs or bare) else []
     return {
         "id": {c["id_number"]: c for c in found if c["id_number"]},
         "arch": {c["archive_no"]: c for c in found if c["archive_no"]},
         "bare": {(c["name"], c["birth_date"], c["village"]): c for c in found if not c["id_number"]},
     }
+
+
+def _one_of(field: str, values: set[str]) -> Q:
+    """`field__in=values`; on PostgreSQL `= ANY(array)`: one parameter instead of thousands for
+    Django and psycopg to handle one by one."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": values})
+    column = f"{connection.ops.quote_name(Child._meta.db_table)}.{connection.ops.quote_name(Child._meta.get_field(field).column)}"
+    return Q(RawSQL(f"{column} = ANY(%s)", (sorted(values),), output_field=BooleanField()))
 
 
 def _match(row: Row, existing: dict) -> dict | None:
@@ -342,7 +387,11 @@ def _serialise(values: dict) -> dict:
 
 
 def _deserialise(values: dict) -> dict:
-    return {k: (date.fromisoformat(v) if k in DATE_FIELDS and v else v) for k, v in values.items()}
+    out = dict(values)
+    for k in DATE_FIELDS & out.keys():
+        if out[k]:
+            out[k] = date.fromisoformat(out[k])
+    return out
 
 
 # -- confirm, write, cancel -----------------------------------------------------------------------
@@ -385,13 +434,15 @@ def import_write(batch: ImportBatch) -> ImportBatch:
         with transaction.atomic():
             villages: set[str] = set()
             qs = ImportRow.objects.filter(batch=batch, kind__in=(ImportRow.Kind.NEW, ImportRow.Kind.CHANGED)).order_by("row_no")
-            last = 0
-            while True:
-                rows = list(qs.filter(row_no__gt=last)[:CHUNK])
+            last = qs.aggregate(last=Max("row_no"))["last"] or 0
+            make = NewChild()
+            # In windows of row numbers, not "the next CHUNK rows after": that LIMIT made the
+            # database sort every remaining row (values and all) for each chunk.
+            for start in range(0, last, CHUNK):
+                rows = [Stored(*r) for r in qs.filter(row_no__gt=start, row_no__lte=start + CHUNK).values_list(*Stored._fields)]
                 if not rows:
-                    break
-                last = rows[-1].row_no
-                new, changed = _children_for(rows)
+                    continue
+                new, changed = _children_for(rows, make)
                 villages |= children_bulk_write(actor=actor, new=new, changed=changed, reason=reason, progress=tick, refresh_counts=False)
                 done += len(rows)
             refresh_counts_for(villages)
@@ -416,7 +467,51 @@ def _back_to_preview(batch: ImportBatch, message: str) -> None:
     batch.save(update_fields=["status", "message", "updated_at"])
 
 
-def _children_for(rows: list[ImportRow]) -> tuple[list, list]:
+class Stored(NamedTuple):
+    """An accepted row as stored by the check (read back without building ImportRow instances)."""
+
+    row_no: int
+    kind: str
+    child_id: int | None
+    child_updated_at: object
+    name: str
+    values: dict
+
+
+class NewChild:
+    """`Child(**values)` for many rows: the same instance (defaults, fresh uid and lists, unsaved
+    state) without Model.__init__'s per-field work, which cost more than deriving the child's
+    categories. Falls back to Child(**values) if anything listens to the init signals."""
+
+    def __init__(self) -> None:
+        self.fixed: dict = {}
+        self.fresh: list = []  # (attname, callable default): uid, JSON lists
+        for f in Child._meta.concrete_fields:
+            if f.has_default() and callable(f.default):
+                self.fresh.append((f.attname, f.default))
+            else:
+                self.fixed[f.attname] = f.get_default()
+        self.known = frozenset(self.fixed) | {a for a, _ in self.fresh}
+        self.plain = not (pre_init.has_listeners(Child) or post_init.has_listeners(Child))
+
+    def __call__(self, values: dict, fk: dict) -> Child:
+        if not self.plain:
+            return Child(**values, **fk)
+        unknown = values.keys() - self.known
+        if unknown:
+            raise TypeError(f"Child() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+        child = Child.__new__(Child)
+        d = child.__dict__
+        d.update(self.fixed)
+        for attname, make in self.fresh:
+            d[attname] = make()
+        d.update(values)
+        d.update(fk)
+        child._state = ModelState()
+        return child
+
+
+def _children_for(rows: list[Stored], make: NewChild) -> tuple[list, list]:
     changed_rows = [r for r in rows if r.kind == ImportRow.Kind.CHANGED]
     current = Child.objects.select_for_update().in_bulk([r.child_id for r in changed_rows]) if changed_rows else {}
     new, changed = [], []
@@ -425,7 +520,7 @@ def _children_for(rows: list[ImportRow]) -> tuple[list, list]:
         code = values.pop("village_code")
         fk = {f"{f}_id": values.pop(f) for f in FK_FIELDS if f in values}
         if r.kind == ImportRow.Kind.NEW:
-            new.append((Child(**values, **fk), code))
+            new.append((make(values, fk), code))
             continue
         child = current.get(r.child_id)
         if child is None or child.updated_at != r.child_updated_at:

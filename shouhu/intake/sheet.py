@@ -306,25 +306,64 @@ class Row:
             self.problems.append((header, msg))
 
 
-def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cells: dict[str, str] | None = None) -> Row:
-    """Cells keyed by header (only the sheet's known columns) → Row with values and problems."""
+# Columns whose cells take few distinct values (choices, dates, places): an import parses each
+# distinct cell once (`parse_row(memo=…)`); names, ID numbers and phones are not worth keeping.
+MEMO_KINDS = frozenset({"date", "since", "enum", "bool", "multi", "place", "grade", "township", "village", "school", "class"})
+MEMO_TYPES = frozenset({str, float, int, bool, date, datetime})
+MEMO_MAX = 200_000
+_MISS = object()
+_REQUIRED = "必填，不能为空"
+
+
+def _parse_memo(col: Column, raw, memo: dict) -> tuple:
+    """(text, value or CellError) of a cell of a MEMO_KINDS column, parsed once per distinct raw value."""
+    key = (col.header, type(raw), raw)  # the type too: 1 == 1.0 == True
+    hit = memo.get(key)
+    if hit is None:
+        text = text_of(raw)
+        if col.required and not text:
+            hit = (text, CellError(_REQUIRED))
+        else:
+            try:
+                hit = (text, parse_cell(col, raw, text))
+            except CellError as e:
+                hit = (text, e)
+        if len(memo) < MEMO_MAX:
+            memo[key] = hit
+    return hit
+
+
+def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cells: dict[str, str] | None = None,
+              memo: dict | None = None) -> Row:
+    """Cells keyed by header (only the sheet's known columns) → Row with values and problems.
+    `memo`: a dict kept across the rows of one sheet, remembering parsed cells of MEMO_KINDS."""
     row = Row(row_no)
-    for header, msg in (bad_cells or {}).items():
+    bad = bad_cells or {}
+    for header, msg in bad.items():
         row.problem(header, msg)
     raw_text: dict[str, str] = {}
     for header, raw in cells.items():
+        if header in bad:
+            continue
         col = BY_HEADER[header]
-        if header in (bad_cells or {}):
-            continue
-        raw_text[header] = text_of(raw)
-        if col.required and not raw_text[header]:
-            row.problem(header, "必填，不能为空")
-            continue
-        try:
-            v = parse_cell(col, raw, raw_text[header])
-        except CellError as e:
-            row.problem(header, str(e))
-            continue
+        if memo is not None and col.kind in MEMO_KINDS and type(raw) in MEMO_TYPES:
+            text, v = _parse_memo(col, raw, memo)
+            raw_text[header] = text
+            if isinstance(v, CellError):
+                row.problem(header, str(v))
+                continue
+            if type(v) is list:
+                v = list(v)  # each row its own list
+        else:
+            text = raw_text[header] = text_of(raw)
+            if col.required and not text:
+                row.problem(header, _REQUIRED)
+                continue
+            try:
+                v = parse_cell(col, raw, text)
+            except CellError as e:
+                row.problem(header, str(e))
+                continue
         if col.kind == "place":
             row.values[col.field], row.values[col.field.replace("province", "city")] = v if v else ("", "")
         elif col.field and col.kind not in ("village", "school", "class"):
@@ -342,12 +381,15 @@ def _fill_from_id(row: Row, cells: dict) -> None:
             if h in cells and not row.values.get(f) and not any(x == h for x, _ in row.problems):
                 row.problem(h, "必填，不能为空")
         return
-    try:
-        info = parse_id(number)
-    except IdNumberError:
-        info = None  # check_record reports it
-    for f, h, v in (("sex", "性别", info and info.sex), ("birth_date", "出生日期", info and info.birth_date)):
+    info = _MISS  # parsed only when a cell is left blank
+    for f, h in (("sex", "性别"), ("birth_date", "出生日期")):
         if not row.values.get(f) and not any(x == h for x, _ in row.problems):
+            if info is _MISS:
+                try:
+                    info = parse_id(number)
+                except IdNumberError:
+                    info = None  # check_record reports it
+            v = info and (info.sex if f == "sex" else info.birth_date)
             if v:
                 row.values[f] = v
             elif h in cells:

@@ -2,7 +2,6 @@
 exit/re-entry events, history with reason and effective date, maintained counts."""
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -170,7 +169,9 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
     villages: set[str] = set()
     for chunk in (new[i:i + batch] for i in range(0, len(new), batch)):
         events = []
-        for child, code in chunk:
+
+        def register(item: tuple[Child, str], events: list = events) -> Child:  # per child, while the database takes the rows before
+            child, code = item
             if scope is not None and not scope.can_edit_village(code):
                 raise PermissionDenied("该村（社区）不在您的管辖范围内")
             _prepare(child, code)
@@ -179,8 +180,9 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
             if event is not None:
                 events.append(event)
             villages.add(code)
-        objs = bulk.insert(Child, [c for c, _ in chunk], need_ids=True)
-        bulk.insert(HistoricalChild, _history_rows(objs, "+", actor=actor, reason=reason, now=now, on=on))
+            return child
+
+        bulk.insert(Child, chunk, need_ids=True, prepare=register, history=_history_meta("+", actor=actor, reason=reason, now=now, on=on))
         for e in events:
             e.child_id = e.child.pk
         bulk.insert(CategoryEvent, events)
@@ -201,7 +203,7 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
             fields.update(changed_fields)
         objs = [c for c, _, _ in chunk]
         Child.objects.bulk_update(objs, sorted(fields))
-        bulk.insert(HistoricalChild, _history_rows(objs, "~", actor=actor, reason=reason, now=now, on=on))
+        bulk.insert_history(Child, objs, _history_meta("~", actor=actor, reason=reason, now=now, on=on))
         bulk.insert(CategoryEvent, events)
         done += len(chunk)
         if progress:
@@ -211,12 +213,10 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
     return villages
 
 
-def _history_rows(children, kind: str, *, actor, reason: str, now, on: date) -> list[SimpleNamespace]:
-    """What simple-history's bulk_history_create builds, as light objects for bulk.insert."""
-    tracked = [f.attname for f in Child.history.model.tracked_fields]
-    meta = {"history_date": now, "history_change_reason": reason, "history_type": kind,
+def _history_meta(kind: str, *, actor, reason: str, now, on: date) -> dict:
+    """The history row's own values, as simple-history's bulk_history_create fills them."""
+    return {"history_date": now, "history_change_reason": reason, "history_type": kind,
             "history_user_id": getattr(actor, "pk", None), "effective_date": on}
-    return [SimpleNamespace(**{a: getattr(c, a) for a in tracked}, **meta) for c in children]
 
 
 def refresh_counts_for(villages: set[str]) -> None:
