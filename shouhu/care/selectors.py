@@ -79,7 +79,8 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
         dues = VisitDue.objects.filter(visit_dues_q(actor), due__lte=soon, child__status=Child.Status.ACTIVE)
         counts["visit"] = _split(dues, "due", today)
         if want("visit"):
-            for d in dues.select_related("child__village__parent").order_by("due", "child_id")[offset:offset + limit]:
+            rows = dues.select_related("child__village__parent").only("role", "due", "last_visit", "interval_days", "reason", *TASK_CHILD)
+            for d in rows.order_by("due", "child_id")[offset:offset + limit]:
                 last = f"上次走访 {d.last_visit:%Y-%m-%d}" if d.last_visit else "尚无走访记录"
                 items.append(_task("visit", d.child, d.due, ROLE_LABELS.get(d.role, "走访"), f"{d.reason} · 每{d.interval_days}天 · {last}", today))
         # Contact is weekly: a "due soon" window would list every left-behind child all the time,
@@ -87,14 +88,16 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
         gaps = CareStatus.objects.filter(scope.children_q_with("can_care", "child_id"), active=True, needs_contact=True, contact_due__lte=today)
         counts["contact"] = _split(gaps, "contact_due", today)
         if want("contact"):
-            for s in gaps.select_related("child__village__parent").order_by("contact_due", "child_id")[offset:offset + limit]:
+            rows = gaps.select_related("child__village__parent").only("contact_due", "last_contact", *TASK_CHILD)
+            for s in rows.order_by("contact_due", "child_id")[offset:offset + limit]:
                 last = f"上次联系 {s.last_contact:%Y-%m-%d}" if s.last_contact else "尚无亲情联系记录"
                 items.append(_task("contact", s.child, s.contact_due, "亲情联系", last, today))
     if scope.has("can_pair"):
         missing = CareStatus.objects.filter(scope.children_q_with("can_pair", "child_id"), active=True, needs_one_to_one=True, has_one_to_one=False)
         counts["pairing"] = {"overdue": missing.count(), "soon": 0}
         if want("pairing"):
-            for s in missing.select_related("child__village__parent").order_by("child__entered_on", "child_id")[offset:offset + limit]:
+            rows = missing.select_related("child__village__parent").only(*TASK_CHILD)
+            for s in rows.order_by("child__entered_on", "child_id")[offset:offset + limit]:
                 cats = "、".join(R.GROUPS[g] for g in sorted(R.ONE_TO_ONE_GROUPS) if getattr(s.child, _FIELD[g]))
                 items.append(_task("pairing", s.child, s.child.entered_on or today, "落实一对一帮扶", f"{cats}，尚无一对一帮扶人", today))
     items.sort(key=lambda t: (t.due, t.kind, t.child.pk))
@@ -102,6 +105,9 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
 
 
 _FIELD = {"orphan": "is_orphan", "de_facto": "is_de_facto", "unguarded": "flag_unguarded"}
+# What a task card shows of the child: a child row is wide (JSON, history keys); fetch only these.
+TASK_CHILD = ("child__uid", "child__name", "child__entered_on", *(f"child__{f}" for f in _FIELD.values()),
+              "child__village__short_name", "child__village__name", "child__village__parent__short_name", "child__village__parent__name")
 
 
 def _split(qs: QuerySet, due_field: str, today: date) -> dict:
