@@ -6,12 +6,14 @@ numbers used twice in the sheet (both rows are reported), the second validates r
 chunks, matching each row to an existing child (ID number, then 档案编号, then — for children
 without an ID — name + birth date + village) and comparing cell by cell, as the export would
 write it: equal text means unchanged, so an export imports back as "nothing to do"."""
+import gc
 import logging
 import os
 import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -130,13 +132,31 @@ def import_check(batch: ImportBatch) -> ImportBatch:
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.READING)
     batch.status = ImportBatch.Status.READING
     try:
-        _check(batch)
+        with few_collections():
+            _check(batch)
     except SheetError as e:
         _fail(batch, e.message)
     except Exception:
         log.exception("import check failed: batch %s", batch.uid)
         _fail(batch, "检查时发生内部错误，数据库没有任何改变。请把文件交给县级管理员排查。")
     return batch
+
+
+@contextmanager
+def few_collections():
+    """No cyclic garbage collection during an import step. Each time a generation fills up the
+    collector walks the live objects, and an import keeps hundreds of thousands alive (rows,
+    children, their history rows) while making almost no reference cycles: at 100,000 rows the
+    walks took about 8 s of a 55 s import. Reference counting still frees everything else; the
+    collector runs again as usual afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _fail(batch: ImportBatch, message: str) -> None:
@@ -431,7 +451,7 @@ def import_write(batch: ImportBatch) -> ImportBatch:
         progress.report(batch.uid, done=done + n, total=total, phase="正在写入")
 
     try:
-        with transaction.atomic():
+        with few_collections(), transaction.atomic():
             villages: set[str] = set()
             qs = ImportRow.objects.filter(batch=batch, kind__in=(ImportRow.Kind.NEW, ImportRow.Kind.CHANGED)).order_by("row_no")
             last = qs.aggregate(last=Max("row_no"))["last"] or 0

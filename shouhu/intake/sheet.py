@@ -327,7 +327,7 @@ def _parse_memo(col: Column, raw, memo: dict) -> tuple:
             try:
                 hit = (text, parse_cell(col, raw, text))
             except CellError as e:
-                hit = (text, e)
+                hit = (text, CellError(str(e)))  # kept without its traceback (frames, memo and all)
         if len(memo) < MEMO_MAX:
             memo[key] = hit
     return hit
