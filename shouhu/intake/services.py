@@ -207,8 +207,11 @@ def _reject_first_occurrences(batch: ImportBatch, sheet, seen: Seen, counts: dic
             r.problems = r.problems + problems
             updated.append(r)
         counts["problems"] += len(problems)
-    ImportRow.objects.bulk_update(updated, ["kind", "values", "diff", "child", "cells", "problems"], batch_size=500)
-    ImportRow.objects.bulk_create(fresh)
+    if updated:  # rewritten whole: one delete and one insert instead of an UPDATE each (or CASE … WHEN for each field)
+        ImportRow.objects.filter(pk__in=[r.pk for r in updated]).delete()
+        for r in updated:
+            r.pk = None
+    bulk.insert(ImportRow, updated + fresh)
 
 
 def _name_in(cells: list | None, headers: list[str]) -> str:
