@@ -315,22 +315,32 @@ _MISS = object()
 _REQUIRED = "必填，不能为空"
 
 
-def _parse_memo(col: Column, raw, memo: dict) -> tuple:
-    """(text, value or CellError) of a cell of a MEMO_KINDS column, parsed once per distinct raw value."""
-    key = (col.header, type(raw), raw)  # the type too: 1 == 1.0 == True
-    hit = memo.get(key)
-    if hit is None:
-        text = text_of(raw)
-        if col.required and not text:
-            hit = (text, CellError(_REQUIRED))
-        else:
-            try:
-                hit = (text, parse_cell(col, raw, text))
-            except CellError as e:
-                hit = (text, CellError(str(e)))  # kept without its traceback (frames, memo and all)
-        if len(memo) < MEMO_MAX:
-            memo[key] = hit
+def _parse_memo(col: Column, raw, memo: dict, key: tuple) -> tuple:
+    """(text, value or CellError) of a cell of a MEMO_KINDS column, parsed and remembered."""
+    text = text_of(raw)
+    if col.required and not text:
+        hit = (text, CellError(_REQUIRED))
+    else:
+        try:
+            hit = (text, parse_cell(col, raw, text))
+        except CellError as e:
+            hit = (text, CellError(str(e)))  # kept without its traceback (frames, memo and all)
+    if len(memo) < MEMO_MAX:
+        memo[key] = hit
     return hit
+
+
+def _target(col: Column):
+    """Where a column's value goes in Row.values: a field, two (place: province and city), or
+    nowhere (township, grade and the places resolved by `_resolve_places`)."""
+    if col.kind == "place":
+        return (col.field, col.field.replace("province", "city"))
+    if col.field and col.kind not in ("village", "school", "class"):
+        return col.field
+    return None
+
+
+_PLAN: dict[str, tuple] = {c.header: (c, c.kind in MEMO_KINDS, _target(c)) for c in COLUMNS}
 
 
 def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cells: dict[str, str] | None = None,
@@ -341,15 +351,18 @@ def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cell
     bad = bad_cells or {}
     for header, msg in bad.items():
         row.problem(header, msg)
+    values = row.values
     raw_text: dict[str, str] = {}
     for header, raw in cells.items():
-        if header in bad:
+        if bad and header in bad:
             continue
-        col = BY_HEADER[header]
-        if memo is not None and col.kind in MEMO_KINDS and type(raw) in MEMO_TYPES:
-            text, v = _parse_memo(col, raw, memo)
+        col, memoable, target = _PLAN[header]
+        if memoable and memo is not None and type(raw) in MEMO_TYPES:
+            key = (header, type(raw), raw)  # the type too: 1 == 1.0 == True
+            hit = memo.get(key)
+            text, v = hit if hit is not None else _parse_memo(col, raw, memo, key)
             raw_text[header] = text
-            if isinstance(v, CellError):
+            if type(v) is CellError:
                 row.problem(header, str(v))
                 continue
             if type(v) is list:
@@ -364,10 +377,12 @@ def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cell
             except CellError as e:
                 row.problem(header, str(e))
                 continue
-        if col.kind == "place":
-            row.values[col.field], row.values[col.field.replace("province", "city")] = v if v else ("", "")
-        elif col.field and col.kind not in ("village", "school", "class"):
-            row.values[col.field] = v
+        if target is None:
+            continue
+        if type(target) is tuple:
+            values[target[0]], values[target[1]] = v if v else ("", "")
+        else:
+            values[target] = v
     _fill_from_id(row, cells)
     _resolve_places(row, raw_text, places)
     return row
