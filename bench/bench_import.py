@@ -174,8 +174,11 @@ def main() -> None:
     bad = make_sheet(sheet, a.rows)
     print(f"  sheet: {sheet.stat().st_size / 1048576:.1f} MB, {bad} rows made invalid, generated in {time.monotonic() - t0:.0f} s", flush=True)
 
+    load = os.getloadavg()[0]
     ours_s, ours_mb, out = run_measured([shouhu, "import-register", str(sheet), "--report", str(OUT / "problems.csv")])
     print("  shouhu import: " + " / ".join(line for line in out.splitlines() if not line.startswith("  ")), flush=True)
+    # the machine is shared: the 1-minute load average says how much else ran meanwhile
+    print(f"  load average (1 min) before / after the import: {load:.2f} / {os.getloadavg()[0]:.2f}", flush=True)
     written = Child.objects.count()
     exp_s, exp_mb, _ = run_measured([shouhu, "export-register", str(OUT / "export-shouhu.xlsx")])
     dexp_s, dexp_mb, _ = run_measured([sys.executable, __file__, "die-export", str(OUT / "export-die.xlsx")])
