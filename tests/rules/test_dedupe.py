@@ -1,0 +1,245 @@
+from datetime import date
+from itertools import combinations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.dedupe_data import generate
+from shouhu.rules.dedupe import (
+    CONFUSABLE,
+    THRESHOLD,
+    NotSame,
+    compare,
+    find_duplicates,
+    prepare,
+    score_prepared,
+    swap_day_month,
+)
+from shouhu.rules.idcard import make_id
+
+FAST = settings(max_examples=150, deadline=None)
+BIRTH = date(2016, 3, 7)
+ID = make_id("421088", BIRTH, 124)
+TWIN_ID = make_id("421088", BIRTH, 126)
+
+
+def child(**over) -> dict:
+    """陆金兰, with parents, in 光荣村, 3年级1班; `over` changes or blanks fields."""
+    base = dict(
+        id=1, archive_no="JL000001", name="陆金兰", sex="女", birth_date=BIRTH, id_number=ID,
+        village_code="421088109200", school_id=7, school_class_id=31,
+        father_name="陆大军", mother_name="王小芳", father_id_number="", mother_id_number="",
+        father_phone="13812345678", mother_phone="13912345678", carer_name="陆国华", carer_phone="13712345678",
+        address_detail="3组12号",
+    )
+    base.update(over)
+    return base
+
+
+def school_copy(**over) -> dict:
+    """The same girl as a school register lists her: no ID number, no address, no carer."""
+    return child(**{"id": 2, "archive_no": None, "id_number": "", "address_detail": "", "carer_name": "", "carer_phone": "", **over})
+
+
+# --- what must be found ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "kind, other, code",
+    [
+        ("homophone 金/晶", school_copy(name="陆晶兰"), "NAME_HOMOPHONE"),
+        ("homophone n/l 兰/南", school_copy(name="陆金南"), "NAME_HOMOPHONE"),
+        ("homophone surname 陈/程", child(id=2, name="陈金兰", birth_date=BIRTH, id_number="", father_name="陈大军"), "NAME_SHAPE"),
+        ("shape 金/全", school_copy(name="陆全兰"), "NAME_SHAPE"),
+        ("shape surname 陆/陈", school_copy(name="陈金兰"), "NAME_SHAPE"),
+        ("shape 兰/当 via the table", child(id=2, name="陆金当", id_number=""), "NAME_SHAPE"),
+        ("surname change, same parents", school_copy(name="张金兰"), "NAME_SURNAME"),
+        ("surname change to the mother's, no father", school_copy(name="王金兰", father_name="", father_phone=""), "NAME_SURNAME"),
+        ("missing ID", school_copy(), "ID_MISSING"),
+        ("swapped day and month", school_copy(birth_date=date(2016, 7, 3)), "BD_SWAP"),
+        ("swapped, and a homophone", school_copy(name="陆晶兰", birth_date=date(2016, 7, 3)), "BD_SWAP"),
+        ("ID typo: checksum fails", school_copy(id_number=ID[:10] + ("1" if ID[10] != "1" else "2") + ID[11:]), "ID_NEAR"),
+        ("same valid ID, names far apart", child(id=2, name="王小明", sex="男", birth_date=date(2015, 1, 1)), "ID_SAME"),
+    ],
+)
+def test_duplicates_found(kind, other, code):
+    c = compare(child(), other)
+    assert c.score >= THRESHOLD, (kind, c)
+    assert code in c.codes, (kind, c.codes)
+    assert all(isinstance(r, str) and r for r in c.reasons)
+
+
+def test_shared_valid_id_is_always_a_duplicate():
+    c = compare(child(), child(id=2, name="王小明", sex="男", birth_date=date(2010, 1, 1), father_name="张三", mother_name="李四",
+                               village_code="421088101201", school_class_id=None, school_id=None))
+    assert c.score == 1.0
+    assert c.reasons[0] == "公民身份号码相同"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [  # polyphonic surnames read as surnames: 曾 zeng, 单 shan, 仇 qiu, 解 xie, 查 zha
+        ("曾乐乐", "增乐乐"),
+        ("单小芳", "善小芳"),
+        ("仇金兰", "邱金兰"),
+        ("解金兰", "谢金兰"),
+        ("查金兰", "扎金兰"),
+    ],
+)
+def test_polyphonic_surnames_are_homophones_of_their_surname_reading(a, b):
+    c = compare(child(name=a, father_name=a[0] + "大军"), school_copy(name=b, father_name=a[0] + "大军"))
+    assert c.score >= THRESHOLD
+    assert "NAME_HOMOPHONE" in c.codes
+
+
+@pytest.mark.parametrize("a, b", [("曾乐乐", "层乐乐"), ("单小芳", "丹小芳"), ("仇金兰", "愁金兰"), ("解金兰", "姐金兰"), ("查金兰", "茶金兰")])
+def test_polyphonic_surnames_are_not_homophones_of_their_everyday_reading(a, b):
+    c = compare(child(name=a), school_copy(name=b, father_name="", mother_name="", father_phone="", mother_phone=""))
+    assert "NAME_HOMOPHONE" not in c.codes
+
+
+def test_the_three_spellings_of_one_girl():
+    """DOMAIN §1: 陆金兰, 陈金兰 and 陆晶兰 on three sheets are one girl."""
+    recs = [child(), school_copy(name="陈金兰"), child(id=3, name="陆晶兰", id_number="", school_class_id=None, school_id=None)]
+    pairs = {frozenset((c.a, c.b)) for c in find_duplicates(recs)}
+    assert pairs == {frozenset((1, 2)), frozenset((1, 3)), frozenset((2, 3))}
+
+
+# --- what must not be found -----------------------------------------------------------------
+
+def twin(**over) -> dict:
+    return child(**{"id": 2, "archive_no": "JL000002", "id_number": TWIN_ID, **over})
+
+
+@pytest.mark.parametrize(
+    "kind, a, b",
+    [
+        ("twins, different given names", child(), twin(name="陆金花")),
+        ("twins sharing a character, same sex", child(name="陆佳怡"), twin(name="陆佳琪")),
+        ("twins, one without an ID, same sex", child(name="陆浩然", sex="男"), twin(name="陆浩宇", sex="男", id_number="")),
+        ("twins, boy and girl, one without an ID", child(), twin(name="陆金宝", sex="男", id_number="")),
+        ("sibling: other birth date, other name", child(), child(id=2, name="陆金花", birth_date=date(2013, 5, 1), id_number="")),
+        ("张伟 born in different years", child(name="张伟", sex="男", id_number=""),
+         child(id=2, name="张伟", sex="男", birth_date=date(2014, 9, 1), id_number="", father_name="张建国", mother_name="李红",
+               father_phone="13000000001", mother_phone="13000000002", carer_name="", carer_phone="", village_code="421088101201",
+               school_id=9, school_class_id=41, address_detail="1组1号")),
+        ("王芳 same year, other parents", child(name="王芳", id_number=""),
+         child(id=2, name="王芳", birth_date=date(2016, 11, 20), id_number="", father_name="王建军", mother_name="刘丽",
+               father_phone="13000000001", mother_phone="13000000002", carer_name="", carer_phone="", address_detail="")),
+        ("王芳 same birth date, other parents, both IDs valid", child(name="王芳"),
+         child(id=2, name="王芳", id_number=TWIN_ID, father_name="王建军", mother_name="刘丽", father_phone="13000000001",
+               mother_phone="13000000002", carer_name="", carer_phone="", address_detail="", school_class_id=32)),
+        ("copied mother on an unrelated child", child(),
+         child(id=2, name="张浩宇", sex="男", birth_date=date(2014, 2, 2), id_number="", father_name="张建", mother_phone="13900000000",
+               address_detail="8组1号", school_class_id=None, school_id=None)),
+    ],
+)
+def test_not_duplicates(kind, a, b):
+    c = compare(a, b)
+    assert c.score < THRESHOLD, (kind, c)
+
+
+def test_not_same_pairs_are_excluded():
+    recs = [child(), school_copy(name="陆晶兰"), child(id=3, name="陆金兰", id_number="", school_class_id=None, school_id=None)]
+    assert len(find_duplicates(recs)) == 3
+    found = find_duplicates(recs, not_same=NotSame([(2, 1)]))
+    assert {frozenset((c.a, c.b)) for c in found} == {frozenset((1, 3)), frozenset((2, 3))}
+    ns = NotSame()
+    ns.add(3, 1)
+    assert (1, 3) in ns and (3, 1) in ns and (1, 2) not in ns and len(ns) == 1
+
+
+def test_confusable_table_is_symmetric_and_has_no_self_pairs():
+    for ch, others in CONFUSABLE.items():
+        assert ch not in others
+        for o in others:
+            assert ch in CONFUSABLE[o]
+
+
+@pytest.mark.parametrize(
+    "d, swapped",
+    [(date(2016, 3, 7), date(2016, 7, 3)), (date(2016, 12, 1), date(2016, 1, 12)), (date(2016, 3, 3), None),
+     (date(2016, 3, 13), None), (None, None)],
+)
+def test_swap_day_month(d, swapped):
+    assert swap_day_month(d) == swapped
+
+
+def test_birth_dates_as_strings_and_missing_fields():
+    c = compare({"id": 1, "name": "陆金兰", "birth_date": "2016-03-07"}, {"id": 2, "name": "陆晶兰", "birth_date": "2016-03-07"})
+    assert c.score >= THRESHOLD
+    assert compare({"id": 1}, {"id": 2}).score < THRESHOLD  # nothing known: nothing to say
+
+
+# --- blocking is complete on small sets -----------------------------------------------------
+
+def _brute_force(recs, threshold=THRESHOLD):
+    prepared = prepare(recs)
+    out = set()
+    for a, b in combinations(prepared, 2):
+        if score_prepared(a, b).score >= threshold:
+            out.add((a.id, b.id))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_blocking_finds_every_pair_brute_force_finds(seed):
+    recs = generate(500, seed=seed).records
+    found = {(c.a, c.b) for c in find_duplicates(recs)}
+    assert found == _brute_force(recs)
+    assert found  # the generator made duplicates
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=10_000), st.floats(min_value=THRESHOLD, max_value=0.99))
+def test_blocking_complete_any_seed_and_threshold(seed, threshold):
+    recs = generate(120, seed=seed, dup_rate=0.2).records
+    assert {(c.a, c.b) for c in find_duplicates(recs, threshold=threshold)} == _brute_force(recs, threshold)
+
+
+def test_on_generated_data_recall_and_precision():
+    data = generate(3000, seed=11)
+    found = {(min(c.a, c.b), max(c.a, c.b)) for c in find_duplicates(data.records)}
+    true = set(data.pair_label)
+    assert len(found & true) / len(true) >= 0.95
+    assert len(found & true) / len(found) >= 0.98
+
+
+# --- properties -----------------------------------------------------------------------------
+
+NAME_CHARS = "陆陈程金晶全兰南王玉张章伟芳思恩曾增单善子梓涵寒"
+names = st.text(alphabet=NAME_CHARS, min_size=0, max_size=4)
+dates = st.one_of(st.none(), st.dates(min_value=date(2008, 1, 1), max_value=date(2026, 1, 1)))
+ids = st.one_of(st.just(""), st.sampled_from([ID, TWIN_ID, ID[:-1] + "0", "12345"]))
+phones = st.sampled_from(["", "13812345678", "13912345678"])
+
+
+@st.composite
+def records(draw, rid):
+    return {
+        "id": rid, "name": draw(names), "sex": draw(st.sampled_from(["", "男", "女"])), "birth_date": draw(dates),
+        "id_number": draw(ids), "village_code": draw(st.sampled_from(["", "421088109200", "421088109202", "421088101201"])),
+        "school_class_id": draw(st.sampled_from([None, 31, 32])), "father_name": draw(names), "mother_name": draw(names),
+        "father_phone": draw(phones), "mother_phone": draw(phones), "carer_phone": draw(phones),
+        "address_detail": draw(st.sampled_from(["", "3组12号"])),
+    }
+
+
+@FAST
+@given(records(1), records(2))
+def test_score_is_symmetric(a, b):
+    ab, ba = compare(a, b), compare(b, a)
+    assert ab.score == pytest.approx(ba.score)
+    assert sorted(ab.codes) == sorted(ba.codes)
+    assert 0.0 <= ab.score <= 1.0
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=12), st.data())
+def test_a_record_is_never_its_own_duplicate(template_ids, data):
+    # several records built from few templates: many exact copies, each with its own id
+    templates = [data.draw(records(0)) for _ in range(6)]
+    recs = [dict(templates[t], id=i) for i, t in enumerate(template_ids)]
+    found = find_duplicates(recs, threshold=0.01)
+    assert all(c.a != c.b for c in found)
+    assert len({frozenset((c.a, c.b)) for c in found}) == len(found)
