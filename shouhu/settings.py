@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "shouhu.audit",
     "shouhu.intake",
     "shouhu.reports",
+    "shouhu.quality",
     "shouhu.web",
 ]
 

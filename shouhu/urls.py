@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/", include("shouhu.intake.urls")),
     path("reports/", include("shouhu.reports.urls")),
     path("care/", include("shouhu.care.urls")),
+    path("quality/", include("shouhu.quality.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

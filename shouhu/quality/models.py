@@ -1,0 +1,50 @@
+"""Data-quality findings (DOMAIN §10) as issues that open, close when the data is fixed
+(rechecked automatically) or are dismissed with a reason; and monthly counts per village for
+the trend. The checks themselves are the pure `shouhu.rules.quality`."""
+from django.conf import settings
+from django.db import models
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        FIXED = "fixed", "已修正"
+        DISMISSED = "dismissed", "已说明"
+
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="quality_issues")
+    visit = models.ForeignKey("care.Visit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)  # code:field[:visit id] — one issue per child and key
+    code = models.CharField(max_length=48)
+    kind = models.CharField(max_length=16)
+    level = models.CharField(max_length=8)
+    field = models.CharField(max_length=48)
+    message = models.CharField(max_length=255)
+    related = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    village_code = models.CharField(max_length=12)
+    school_id = models.BigIntegerField(null=True)
+    school_class_id = models.BigIntegerField(null=True)
+    first_seen = models.DateField()
+    last_seen = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dismiss_reason = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "key"], name="issue_unique")]
+        indexes = [models.Index(fields=["status", "village_code"]), models.Index(fields=["status", "school_id", "school_class_id"]),
+                   models.Index(fields=["status", "code"])]
+
+
+class Snapshot(models.Model):
+    """Open issues by level in one village at the last check of a month (the trend)."""
+
+    month = models.DateField()  # first day of the month
+    village_code = models.CharField(max_length=12)
+    records = models.IntegerField(default=0)
+    errors = models.IntegerField(default=0)
+    warnings = models.IntegerField(default=0)
+    infos = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "village_code"], name="snapshot_unique")]

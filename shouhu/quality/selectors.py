@@ -1,0 +1,82 @@
+"""Reads of data quality, through the actor's scope: per unit scores, counts per check, the
+monthly trend, and the issues behind each count."""
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from shouhu.accounts.scope import scope_of
+from shouhu.regions.models import CODE_LENGTH, Region, code_range
+from shouhu.registry.models import Child, StatCell
+from shouhu.rules import quality as Q_
+
+from .models import Issue, Snapshot
+
+
+def issues_visible_to(actor) -> QuerySet[Issue]:
+    scope = scope_of(actor)
+    if not scope.sees_children or scope.limited_fields:
+        return Issue.objects.none()
+    return Issue.objects.filter(scope.children_q("child_id"))
+
+
+@dataclass
+class UnitRow:
+    label: str
+    code: str
+    records: int
+    errors: int
+    warnings: int
+    infos: int
+
+    @property
+    def score(self) -> int:
+        return Q_.score({"error": self.errors, "warning": self.warnings, "info": self.infos}, self.records)
+
+
+def units(actor, region: Region) -> list[UnitRow]:
+    """The units one level below `region` (or the village itself), worst score first."""
+    issues = issues_visible_to(actor).filter(status=Issue.Status.OPEN, village_code__range=code_range(region.code))
+    n = CODE_LENGTH[min(region.level + 1, 5)]
+    counts: dict[str, dict] = {}
+    for r in issues.annotate(p=Substr("village_code", 1, n)).values("p", "level").annotate(c=Count("id")).order_by():
+        counts.setdefault(r["p"], {})[r["level"]] = r["c"]
+    records = {r["p"]: r["n"] or 0 for r in StatCell.objects.filter(kind="village", region_code__range=code_range(region.code))
+               .annotate(p=Substr("region_code", 1, n)).values("p").annotate(n=Sum("total")).order_by()}
+    below = [region] if region.level >= 5 else list(Region.objects.filter(parent=region).order_by("code"))
+    rows = [UnitRow(u.display_name, u.code, records.get(u.code, 0), counts.get(u.code, {}).get("error", 0),
+                    counts.get(u.code, {}).get("warning", 0), counts.get(u.code, {}).get("info", 0)) for u in below]
+    return sorted(rows, key=lambda r: (r.score, -r.errors, r.code))
+
+
+def by_check(actor, node_q: Q) -> list[tuple[Q_.Check, int]]:
+    rows = issues_visible_to(actor).filter(node_q, status=Issue.Status.OPEN).values("code").annotate(n=Count("id")).order_by("-n")
+    return [(Q_.CATALOGUE[r["code"]], r["n"]) for r in rows if r["code"] in Q_.CATALOGUE]
+
+
+def trend(region: Region, months: int = 6) -> list[dict]:
+    """Open issues and score per month under `region` (from the monthly snapshots)."""
+    rows = (Snapshot.objects.filter(village_code__range=code_range(region.code)).values("month")
+            .annotate(records=Sum("records"), errors=Sum("errors"), warnings=Sum("warnings"), infos=Sum("infos")).order_by("-month")[:months])
+    out = []
+    for r in reversed(list(rows)):
+        r["score"] = Q_.score({"error": r["errors"], "warning": r["warnings"], "info": r["infos"]}, r["records"])
+        out.append(r)
+    return out
+
+
+def node_q(node: dict) -> Q:
+    if node.get("school"):
+        return Q(school_id=node["school"])
+    if node.get("region"):
+        return Q(village_code__range=code_range(node["region"]))
+    return Q()
+
+
+def records_in(actor, node: dict) -> int:
+    return Child.objects.filter(scope_of(actor).children_q(), node_q(node), status=Child.Status.ACTIVE).count()
+
+
+def month_label(d: date) -> str:
+    return f"{d.year}年{d.month}月"

@@ -1,0 +1,18 @@
+from django_tasks import task
+
+PROGRESS_KEY = "quality-check"
+
+
+@task()
+def recheck(village_codes: list[str] | None = None) -> int:
+    """Check these villages' children (None: the whole county, with the group checks)."""
+    from shouhu.intake import progress
+
+    from .services import recheck_all
+
+    def tick(done: int, total: int) -> None:
+        progress.report(PROGRESS_KEY, done=done, total=total, phase="正在检查")
+
+    n = recheck_all(village_codes=village_codes, progress=tick)
+    progress.report(PROGRESS_KEY, done=n, total=n, phase="完成")
+    return n

@@ -1,0 +1,114 @@
+"""Data-quality issues in the database: opened by the checks, closed when the data is fixed,
+dismissed with a reason (kept), counted per unit through the scope; pages and 404s."""
+from datetime import timedelta
+
+import pytest
+
+from shouhu.quality import selectors, services
+from shouhu.quality.models import Issue, Snapshot
+from shouhu.registry.models import Child
+from shouhu.registry.services import child_register, child_update
+from tests.factories import child_values
+
+
+@pytest.fixture
+def oc(django_capture_on_commit_callbacks):
+    def run(fn, *a, **kw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*a, **kw)
+    return run
+
+
+def reg(oc, world, village=None, **over):
+    return oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over)))
+
+
+def open_codes(child):
+    return set(Issue.objects.filter(child=child, status="open").values_list("code", flat=True))
+
+
+def test_a_save_opens_issues_and_fixing_the_data_closes_them(world, oc):
+    girl = reg(oc, world, name="陆金兰", father_phone="", mother_phone="", carer_phone="")
+    assert "no_phone" in open_codes(girl)                          # checked right after the save
+    girl.mother_phone = "13912345678"
+    oc(child_update, actor=world.admin, child=girl)
+    assert "no_phone" not in open_codes(girl)
+    fixed = Issue.objects.get(child=girl, code="no_phone")
+    assert fixed.status == "fixed" and fixed.closed_on == world.today
+
+
+def test_dismissed_issue_stays_dismissed_and_needs_a_reason(world, oc):
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    girl = reg(oc, world, name="陆金兰", father_phone="", mother_phone="", carer_phone="")
+    issue = Issue.objects.get(child=girl, code="no_phone")
+    with pytest.raises(ValidationError):
+        services.dismiss(actor=world.zhuren, issue=issue, reason="")
+    with pytest.raises(Http404):
+        services.dismiss(actor=world.zhuren_lianfu, issue=issue, reason="另一个村的人不能关闭")
+    services.dismiss(actor=world.zhuren, issue=issue, reason="家中无电话，已登记邻居电话")
+    services.recheck_children([girl.pk])
+    issue.refresh_from_db()
+    assert issue.status == "dismissed" and issue.dismissed_by == world.zhuren and "邻居" in issue.dismiss_reason
+
+
+def test_orphan_with_parent_alive_is_found_and_scoped(world, oc):
+    girl = reg(oc, world, name="陈小宝", benefits=["孤儿基本生活费"])
+    assert "orphan_with_parent_alive" in open_codes(girl)
+    assert selectors.issues_visible_to(world.zhuren).filter(child=girl).exists()
+    assert not selectors.issues_visible_to(world.zhuren_lianfu).filter(child=girl).exists()
+    assert not selectors.issues_visible_to(world.volunteer).exists()
+
+
+def test_county_run_finds_a_mother_copied_onto_another_household(world, oc):
+    a = reg(oc, world, name="张小红", mother_name="李桂芳", mother_phone="13900001111", address_detail="1组1号", carer_name="张爷爷")
+    b = reg(oc, world, village=world.hongxing, name="王小明", mother_name="李桂芳", mother_phone="13900001111",
+            father_name="王大", address_detail="5组9号", carer_name="王奶奶")
+    services.recheck_all()
+    assert "shared_parent_details" in open_codes(a) and "shared_parent_details" in open_codes(b)
+    assert Snapshot.objects.filter(month=world.today.replace(day=1)).exists()
+
+
+def test_units_scores_and_trend(world, oc):
+    reg(oc, world, name="甲", father_phone="", mother_phone="", carer_phone="")
+    reg(oc, world, village=world.hongxing, name="乙")
+    services.recheck_all()
+    rows = {u.label: u for u in selectors.units(world.admin, world.county)}
+    assert rows["毛市镇"].errors >= 1 and rows["毛市镇"].score < rows["朱河镇"].score
+    assert [u.label for u in selectors.units(world.admin, world.county)][0] == "毛市镇"   # worst first
+    t = selectors.trend(world.county)
+    assert t and t[-1]["records"] == 2
+
+
+def test_pages_and_404s(client, world, oc):
+    girl = reg(oc, world, name="陆金兰", father_phone="", mother_phone="", carer_phone="")
+    services.recheck_all()
+    client.force_login(world.dudao)
+    html = client.get(f"/quality/?region={world.maoshi.code}").content.decode()
+    assert "光荣村" in html and "没有任何联系电话" in html
+    html = client.get("/quality/issues/?code=no_phone").content.decode()
+    assert "陆金兰" in html and f"/children/{girl.uid}/edit/#wrap-" in html
+    issue = Issue.objects.get(child=girl, code="no_phone")
+    r = client.post(f"/quality/issues/{issue.pk}/dismiss/", {"reason": "确无电话，已备注", "next": "/quality/issues/"})
+    assert r.status_code == 302 and Issue.objects.get(pk=issue.pk).status == "dismissed"
+    client.force_login(world.dudao_zhuhe)
+    assert f'id="issue-{issue.pk}"' not in client.get("/quality/issues/?code=no_phone&status=dismissed").content.decode()
+    assert client.get(f"/quality/?region={world.maoshi.code}").status_code == 404
+    assert client.post(f"/quality/issues/{issue.pk}/dismiss/", {"reason": "不是我的"}).status_code == 404
+    client.force_login(world.volunteer)
+    assert client.get("/quality/").status_code == 404
+    client.force_login(world.zhuren)
+    assert client.post("/quality/recheck/").status_code == 404
+    client.force_login(world.admin)
+    assert client.post("/quality/recheck/").status_code == 302
+
+
+def test_exit_over_age_is_not_an_issue_while_visit_in_future_is(world, oc):
+    from shouhu.care.models import Visit
+
+    girl = reg(oc, world, name="走访")
+    Visit.objects.create(child=girl, date=world.today + timedelta(days=3), visitor=world.zhuren, visitor_role="village_director",
+                         visitor_name="x", life="y")
+    services.recheck_all()
+    assert "visit_in_future" in open_codes(girl)
