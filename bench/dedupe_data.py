@@ -262,7 +262,9 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
         by_township.setdefault(c["village_code"][:9], []).append(i)
     n_fab = int(n_true * fab_rate)
     group = 0
-    while n_fab > 0:
+    tries = 0
+    while n_fab >= 2 and tries < 10_000:  # a group needs two children; a small sheet may have no room
+        tries += 1
         t = r.choice(townships)
         pool = [i for i in by_township.get(t, []) if i not in fabricated]
         k = min(len(pool), r.randint(3, 8), n_fab)
