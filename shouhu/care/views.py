@@ -164,10 +164,11 @@ def _campaign(request, pk):
     return selectors.record_for(request.user, selectors.campaigns_visible_to(request.user), pk)
 
 
-def _node(request) -> dict:
-    """The node asked for (region / school / class), checked against the user's scope."""
+def node_from_request(request, *, kinds=("class", "school", "region")) -> dict:
+    """The node asked for (region / school / class), checked against the user's scope (404 if not
+    theirs); without one, the user's own node. The quality pages use it too."""
     g = request.GET
-    if g.get("class", "").isdigit():
+    if "class" in kinds and g.get("class", "").isdigit():
         if not registry_selectors.classes_visible_to(request.user).filter(pk=g["class"]).exists():
             raise Http404
         return {"class": int(g["class"])}
@@ -179,7 +180,11 @@ def _node(request) -> dict:
         if not registry_selectors.regions_visible_to(request.user).filter(code=g["region"]).exists():
             raise Http404
         return {"region": g["region"]}
-    return selectors.default_node(request.user)
+    node = selectors.default_node(request.user)
+    return node if set(node) <= set(kinds) else {}
+
+
+_node = node_from_request
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shouhu.accounts.scope import scope_of
-from shouhu.care.selectors import default_node
+from shouhu.care.views import node_from_request
 from shouhu.intake import progress as job_progress
 from shouhu.registry import selectors as registry_selectors
 from shouhu.registry.models import Child
@@ -21,17 +21,7 @@ from .tasks import PROGRESS_KEY, recheck
 
 
 def _node(request) -> dict:
-    g = request.GET
-    if g.get("school", "").isdigit():
-        if not registry_selectors.schools_visible_to(request.user).filter(pk=g["school"]).exists():
-            raise Http404
-        return {"school": int(g["school"])}
-    if g.get("region", "").isdigit():
-        if not registry_selectors.regions_visible_to(request.user).filter(code=g["region"]).exists():
-            raise Http404
-        return {"region": g["region"]}
-    node = default_node(request.user)
-    return node if node.get("region") or node.get("school") else {}
+    return node_from_request(request, kinds=("school", "region"))
 
 
 def _allowed(request):
