@@ -48,3 +48,31 @@ class Snapshot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "village_code"], name="snapshot_unique")]
+
+
+class DuplicatePair(models.Model):
+    """Two records the duplicate finder (`rules.dedupe`) scores as probably one child, and what a
+    user decided: merged, or "not the same" (remembered: the finder never reports the pair again).
+    `a` is the record with the smaller id."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        MERGED = "merged", "已合并"
+        NOT_SAME = "not_same", "不是同一人"
+        GONE = "gone", "已不再相似"  # the data changed and the finder no longer pairs them
+
+    a = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    first_seen = models.DateField()
+    last_seen = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["a", "b"], name="duplicatepair_unique"),
+                       models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="duplicatepair_ordered")]
+        indexes = [models.Index(fields=["status", "a"]), models.Index(fields=["status", "b"])]

@@ -80,3 +80,42 @@ def records_in(actor, node: dict) -> int:
 
 def month_label(d: date) -> str:
     return f"{d.year}年{d.month}月"
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+def not_same_pairs():
+    """Pairs users marked "not the same child", for the finder."""
+    from shouhu.rules.dedupe import NotSame
+
+    from .models import DuplicatePair
+
+    return NotSame(DuplicatePair.objects.filter(status=DuplicatePair.Status.NOT_SAME).values_list("a_id", "b_id"))
+
+
+def pairs_visible_to(actor, node: dict | None = None):
+    """Candidate pairs whose two records the actor may both see (a pair across two villages is
+    for the township or county); `node` narrows to a region or school (either record in it)."""
+    from .models import DuplicatePair
+
+    scope = scope_of(actor)
+    if not scope.sees_children or scope.limited_fields:
+        return DuplicatePair.objects.none()
+    seen = Child.objects.filter(scope.children_q()).values("id")
+    qs = DuplicatePair.objects.filter(a_id__in=seen, b_id__in=seen)
+    if node:
+        inside = Child.objects.filter(node_q(node)).values("id")
+        qs = qs.filter(Q(a_id__in=inside) | Q(b_id__in=inside))
+    return qs
+
+
+def pair_for(actor, pk):
+    """A pair the actor may see; the same 404 for missing and not theirs."""
+    from django.http import Http404
+
+    from .models import DuplicatePair
+
+    try:
+        return pairs_visible_to(actor).select_related("a__village", "b__village", "a__school", "b__school",
+                                                      "a__school_class", "b__school_class").get(pk=int(pk))
+    except (ValueError, TypeError, DuplicatePair.DoesNotExist):
+        raise Http404("未找到该疑似重复记录") from None

@@ -5,7 +5,9 @@ their issues in line: a finding not stored yet opens an issue; an open issue no 
 closed as fixed (the data was corrected); a dismissed issue stays dismissed while the same finding
 comes back. The county-wide run (nightly, or from the quality page) adds the group checks —
 copied parent details across households, copied visit notes, bursts and backdated visits — over
-the last VISIT_DAYS of visits, and records this month's counts per village for the trend."""
+the last VISIT_DAYS of visits, and records this month's counts per village for the trend. Every
+county or village run (nightly, after an import) also runs the duplicate finder over the county;
+a user merges a pair or marks it "not the same" here."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -20,12 +22,14 @@ from shouhu.accounts.scope import scope_of
 from shouhu.registry.models import Child, CountySetting
 from shouhu.rules import quality as Q_
 
-from .models import Issue, Snapshot
+from .models import DuplicatePair, Issue, Snapshot
 
 VISIT_DAYS = 120  # the window of visits the fabrication checks read
 CHILD_FIELDS = [f.attname if f.is_relation else f.name for f in Child._meta.concrete_fields
                 if f.name not in ("photo", "agreement_file", "name_pinyin", "name_initials", "name_fuzzy", "category_reasons")]
 GROUP_CODES = frozenset(c for c, chk in Q_.CATALOGUE.items() if chk.kind == "fabrication")
+DUPLICATE_CODES = frozenset(c for c, chk in Q_.CATALOGUE.items() if chk.kind == "duplicate")
+RECORD_CODES = frozenset(Q_.CATALOGUE) - GROUP_CODES - DUPLICATE_CODES
 
 
 def _records(qs) -> list[dict]:
@@ -47,17 +51,17 @@ def _key(f: Q_.Finding) -> str:
 def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> int:
     """The record checks of these children (after a form save or a small import)."""
     today = today or timezone.localdate()
-    records = _records(Child.objects.filter(id__in=list(child_ids)))
+    records = _records(Child.objects.filter(id__in=list(child_ids), merged_into__isnull=True))
     s = _settings()
     found = [f for r in records for f in Q_.record_findings(r, today=today, settings=s)]
-    _apply([r["id"] for r in records], found, codes=set(Q_.CATALOGUE) - GROUP_CODES, today=today)
+    _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
     return len(records)
 
 
 def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, chunk: int = 2000, today: date | None = None) -> int:
     """Every child (or these villages' children); the whole county also gets the group checks."""
     today = today or timezone.localdate()
-    qs = Child.objects.order_by("id")
+    qs = Child.objects.filter(merged_into__isnull=True).order_by("id")
     if village_codes is not None:
         qs = qs.filter(village_code__in=list(village_codes))
     ids = list(qs.values_list("id", flat=True))
@@ -65,6 +69,9 @@ def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, ch
         recheck_children(ids[i:i + chunk], today=today)
         if progress:
             progress(min(i + chunk, len(ids)), len(ids))
+    if progress:
+        progress(len(ids), len(ids), "正在查找重复档案")
+    find_duplicate_pairs(today=today)  # an import's new records against the whole county
     if village_codes is None:
         _group_checks(today)
     snapshot(today=today, village_codes=village_codes)
@@ -85,7 +92,7 @@ def _group_checks(today: date) -> None:
         v["created_at"] = v["created_at"].astimezone(tz).replace(tzinfo=None)
     registered = dict(Child.objects.filter(id__in={v["child_id"] for v in visits}).values_list("id", "entered_on"))
     found += Q_.visit_note_findings(visits) + Q_.visit_burst_findings(visits) + Q_.visit_date_findings(visits, registered, today)
-    _apply(list(Child.objects.values_list("id", flat=True)), found, codes=set(GROUP_CODES), today=today)
+    _apply(list(Child.objects.filter(merged_into__isnull=True).values_list("id", flat=True)), found, codes=set(GROUP_CODES), today=today)
 
 
 @transaction.atomic
@@ -122,6 +129,101 @@ def _apply(child_ids: list[int], found: list[Q_.Finding], *, codes: set[str], to
     Issue.objects.bulk_update(changed, ["status", "closed_on", "message", "related", "last_seen", "village_code", "school_id",
                                         "school_class_id"], batch_size=1000)
     Issue.objects.filter(pk__in=gone).update(status=Issue.Status.FIXED, closed_on=today)
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+def find_duplicate_pairs(*, today: date | None = None) -> int:
+    """Run the duplicate finder over the county, keep its pairs (new ones open; open ones no longer
+    found close as "gone"; merged and "not the same" stay decided) and one `possible_duplicate`
+    issue per child and open pair. Returns the open pairs."""
+    from shouhu.regions.models import Region
+    from shouhu.registry.selectors import dedupe_records
+    from shouhu.rules import dedupe
+
+    from .selectors import not_same_pairs
+
+    today = today or timezone.localdate()
+    records = list(dedupe_records())
+    found = dedupe.find_duplicates(records, not_same=not_same_pairs())
+    with transaction.atomic():
+        pairs = {(p.a_id, p.b_id): p for p in DuplicatePair.objects.select_for_update()}
+        new, changed = [], []
+        for c in found:
+            a, b = sorted((c.a, c.b))
+            p = pairs.pop((a, b), None)
+            if p is None:
+                new.append(DuplicatePair(a_id=a, b_id=b, score=c.score, reasons=list(c.reasons), first_seen=today, last_seen=today))
+            elif p.status in (DuplicatePair.Status.OPEN, DuplicatePair.Status.GONE):
+                p.status, p.score, p.reasons, p.last_seen = DuplicatePair.Status.OPEN, c.score, list(c.reasons), today
+                changed.append(p)
+        DuplicatePair.objects.bulk_create(new, batch_size=1000)
+        DuplicatePair.objects.bulk_update(changed, ["status", "score", "reasons", "last_seen"], batch_size=1000)
+        DuplicatePair.objects.filter(pk__in=[p.pk for p in pairs.values() if p.status == DuplicatePair.Status.OPEN]).update(
+            status=DuplicatePair.Status.GONE)
+    open_pairs = list(DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN).values_list("a_id", "b_id", "score", "reasons"))
+    involved = {x for a, b, *_ in open_pairs for x in (a, b)}
+    names = dict(Region.objects.filter(code__in={r["village_code"] for r in records if r["id"] in involved}).values_list("code", "short_name"))
+    labels = {r["id"]: f"{names.get(r['village_code'], '')}的档案" + (f"（档案编号{r['archive_no']}）" if r["archive_no"] else "（未编号）")
+              for r in records if r["id"] in involved}
+    _apply([r["id"] for r in records], Q_.duplicate_findings(open_pairs, labels), codes=set(DUPLICATE_CODES), today=today)
+    return len(open_pairs)
+
+
+def _pair_issues(pair: DuplicatePair):
+    return Issue.objects.filter(Q(child_id=pair.a_id, key=f"possible_duplicate:name:{pair.b_id}")
+                                | Q(child_id=pair.b_id, key=f"possible_duplicate:name:{pair.a_id}"), status=Issue.Status.OPEN)
+
+
+def _decide(actor, pair: DuplicatePair) -> None:
+    scope = scope_of(actor)
+    if not (scope.can_edit_village(pair.a.village_code) and scope.can_edit_village(pair.b.village_code)):
+        raise Http404("未找到该疑似重复记录")
+    if pair.status != DuplicatePair.Status.OPEN:
+        raise ValidationError({"__all__": f"这一对已处理（{pair.get_status_display()}）"})
+
+
+@transaction.atomic
+def pair_not_same(*, actor, pair: DuplicatePair, reason: str) -> DuplicatePair:
+    """Remember that the two records are different children (twins, namesakes): the finder never
+    reports them again and their issues close as dismissed with the reason."""
+    pair = DuplicatePair.objects.select_for_update().select_related("a", "b").get(pk=pair.pk)
+    _decide(actor, pair)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": "请写明理由，如“双胞胎”“同名不同人，身份号码不同”"})
+    now = timezone.now()
+    pair.status, pair.decided_by, pair.decided_at, pair.note = DuplicatePair.Status.NOT_SAME, actor, now, reason[:255]
+    pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    _pair_issues(pair).update(status=Issue.Status.DISMISSED, closed_on=timezone.localdate(), dismissed_by=actor,
+                              dismiss_reason=f"不是同一人：{reason}"[:255])
+    return pair
+
+
+@transaction.atomic
+def pair_merge(*, actor, pair: DuplicatePair, keep: int, take: Iterable[str] | None = None, reason: str = "") -> Child:
+    """Merge the pair into the record `keep` (a child id of the pair), taking the other's values
+    of the fields in `take` (see `registry.services.child_merge`); the duplicate's open issues
+    close as fixed."""
+    from shouhu.registry.services import child_merge
+
+    pair = DuplicatePair.objects.select_for_update().select_related("a", "b").get(pk=pair.pk)
+    _decide(actor, pair)
+    if keep not in (pair.a_id, pair.b_id):
+        raise ValidationError({"keep": "请选择保留哪一份档案"})
+    kept, other = (pair.a, pair.b) if keep == pair.a_id else (pair.b, pair.a)
+    try:
+        child = child_merge(actor=actor, keep=kept, other=other, take=take, reason=reason.strip())
+    except ValueError as exc:
+        raise ValidationError({"__all__": str(exc)}) from None
+    today = timezone.localdate()
+    pair.status, pair.decided_by, pair.decided_at, pair.note = DuplicatePair.Status.MERGED, actor, timezone.now(), reason.strip()[:255]
+    pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    _pair_issues(pair).update(status=Issue.Status.FIXED, closed_on=today)
+    Issue.objects.filter(child_id=other.pk, status=Issue.Status.OPEN).update(status=Issue.Status.FIXED, closed_on=today)
+    # The duplicate's other candidate pairs are moot; the kept record is paired anew tonight.
+    DuplicatePair.objects.filter(Q(a_id=other.pk) | Q(b_id=other.pk), status=DuplicatePair.Status.OPEN).update(status=DuplicatePair.Status.GONE)
+    Issue.objects.filter(key=f"possible_duplicate:name:{other.pk}", status=Issue.Status.OPEN).update(status=Issue.Status.FIXED, closed_on=today)
+    return child
 
 
 def snapshot(*, today: date | None = None, village_codes: Iterable[str] | None = None) -> None:

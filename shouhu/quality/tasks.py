@@ -10,8 +10,8 @@ def recheck(village_codes: list[str] | None = None) -> int:
 
     from .services import recheck_all
 
-    def tick(done: int, total: int) -> None:
-        progress.report(PROGRESS_KEY, done=done, total=total, phase="正在检查")
+    def tick(done: int, total: int, phase: str = "正在检查") -> None:
+        progress.report(PROGRESS_KEY, done=done, total=total, phase=phase)
 
     n = recheck_all(village_codes=village_codes, progress=tick)
     progress.report(PROGRESS_KEY, done=n, total=n, phase="完成")

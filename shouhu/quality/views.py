@@ -2,7 +2,7 @@
 count, each with a link to the field to fix. Everything through the scope selector."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +16,7 @@ from shouhu.registry.models import Child
 from shouhu.rules import quality as Q_
 
 from . import selectors, services
-from .models import Issue
+from .models import DuplicatePair, Issue
 from .tasks import PROGRESS_KEY, recheck
 
 
@@ -43,6 +43,7 @@ def overview(request):
         "trend": selectors.trend(region) if region else [], "can_recheck": scope.is_county_admin,
         "job": job if job and job.get("phase") != "完成" else None, "pct": job_progress.percent(job),
         "node_query": "&".join(f"{k}={v}" for k, v in node.items()),
+        "duplicates": selectors.pairs_visible_to(request.user, node).filter(status=DuplicatePair.Status.OPEN).count(),
     })
 
 
@@ -58,7 +59,9 @@ def issue_list(request):
     if status in Issue.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.select_related("child__village__parent").order_by("village_code", "child_id", "code"), 30).get_page(request.GET.get("page"))
+    pairs = _pairs_of(request.user, [i for i in page if i.code == "possible_duplicate"])
     for issue in page:
+        issue.pair = pairs.get(issue.pk)
         issue.check = Q_.CATALOGUE.get(issue.code)
         issue.field_label = _label(issue)
         issue.can_fix = scope.can_edit_village(issue.village_code)
@@ -66,6 +69,16 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "quality/issues.html", {"page": page, "check": Q_.CATALOGUE.get(code), "status": status,
                                                    "statuses": Issue.Status.choices, "base_query": params.urlencode()})
+
+
+def _pairs_of(actor, issues: list) -> dict:
+    """The candidate pair behind each `possible_duplicate` issue the actor may open (both records
+    in scope); a pair across villages is left to the township."""
+    want = {i.pk: tuple(sorted((i.child_id, i.related[0]))) for i in issues if i.related}
+    if not want:
+        return {}
+    found = {(p.a_id, p.b_id): p.pk for p in selectors.pairs_visible_to(actor).filter(a_id__in=[a for a, _ in want.values()])}
+    return {pk: found[k] for pk, k in want.items() if k in found}
 
 
 def _label(issue: Issue) -> str:
@@ -102,3 +115,124 @@ def recheck_now(request):
     recheck.enqueue(None)
     messages.success(request, "已开始全县数据质量检查，完成后数字会自动更新。")
     return redirect("quality:overview")
+
+
+# -- duplicates: the pairs, side by side, merge or "not the same" ----------------------------------
+ID_FIELDS = {"id_number", "father_id_number", "mother_id_number", "carer_id_number"}
+
+
+def _shown(child: Child, field, full_id: bool) -> str:
+    from shouhu.rules.idcard import mask_id
+
+    v = getattr(child, field.attname)
+    if v in (None, "", [], {}):
+        return ""
+    if field.name in ID_FIELDS and not full_id:
+        return mask_id(v)
+    if field.choices:
+        return str(getattr(child, f"get_{field.name}_display")())
+    if field.is_relation:
+        return str(getattr(child, field.name))
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, list):
+        return "、".join(map(str, v))
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if hasattr(v, "name"):  # a file: say that there is one, not its path
+        return "有"
+    return str(v)
+
+
+def _pairs_filtered(request):
+    node = _node(request)
+    status = request.GET.get("status", "open")
+    qs = selectors.pairs_visible_to(request.user, node)
+    if status in DuplicatePair.Status.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("a__village", "b__village").order_by("-score", "pk"), status
+
+
+@login_required
+def duplicate_list(request):
+    scope = _allowed(request)
+    qs, status = _pairs_filtered(request)
+    if request.GET.get("export") == "xlsx":
+        return _duplicates_export(request, qs)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "quality/duplicates.html", {"page": page, "status": status, "statuses": DuplicatePair.Status.choices,
+                                                       "base_query": params.urlencode(), "full_id": scope.full_id})
+
+
+def _duplicates_export(request, qs):
+    from django.utils import timezone
+
+    from shouhu.audit.services import log_access
+    from shouhu.web.xlsx import marked_workbook, xlsx_response
+
+    when = timezone.localtime()
+    label = "疑似重复档案（按当前筛选条件）"
+
+    def rows():
+        for p in qs[:50_000].iterator(chunk_size=1000):
+            yield [p.a.archive_no or "", p.a.name, str(p.a.village), p.a.birth_date.isoformat(), p.b.archive_no or "", p.b.name,
+                   str(p.b.village), p.b.birth_date.isoformat(), f"{p.score:.3f}", "；".join(p.reasons), p.get_status_display(), p.note]
+
+    data, n = marked_workbook(title="疑似重复档案", headers=["档案编号1", "姓名1", "村（社区）1", "出生日期1", "档案编号2", "姓名2",
+                                                       "村（社区）2", "出生日期2", "相似度", "原因", "状态", "说明"],
+                              rows=rows(), who=str(request.user), when=when, label=label, freeze_cols=2)
+    log_access(actor=request.user, action="export", scope=label, detail=f"导出疑似重复档案 {n} 对", request=request)
+    return xlsx_response(data, f"duplicates-{when:%Y%m%d-%H%M}.xlsx")
+
+
+@login_required
+def duplicate_detail(request, pk):
+    from shouhu.audit.services import log_access
+    from shouhu.registry.services import merge_fields, merge_plan
+
+    scope = _allowed(request)
+    pair = selectors.pair_for(request.user, pk)
+    a, b = pair.a, pair.b
+    for child in (a, b):
+        log_access(actor=request.user, action="view", child=child, detail="对比疑似重复档案", request=request)
+    plan_a, plan_b = merge_plan(a, b), merge_plan(b, a)
+    rows = []
+    for f in merge_fields():
+        va, vb = _shown(a, f, scope.full_id), _shown(b, f, scope.full_id)
+        if not va and not vb:
+            continue
+        differ = getattr(a, f.attname) != getattr(b, f.attname)
+        rows.append({"name": f.name, "label": f.verbose_name, "a": va, "b": vb, "differ": differ,
+                     "choose": differ and (f.name in plan_a or f.name in plan_b), "default": "b" if plan_a.get(f.name) else "a"})
+    rows.sort(key=lambda r: not r["differ"])
+    care = [{"visits": c.visits.count(), "pairings": c.pairings.count(), "contacts": c.contacts.count()} for c in (a, b)]
+    can_decide = pair.status == DuplicatePair.Status.OPEN and scope.can_edit_village(a.village_code) and scope.can_edit_village(b.village_code)
+    return render(request, "quality/duplicate_detail.html", {"pair": pair, "a": a, "b": b, "rows": rows, "care": care,
+                                                             "can_decide": can_decide, "errors": {}})
+
+
+@login_required
+@require_POST
+def duplicate_decide(request, pk):
+    """One form with two buttons: merge (keep one record, choose the values) or "not the same"."""
+    _allowed(request)
+    pair = selectors.pair_for(request.user, pk)
+    p = request.POST
+    try:
+        if p.get("action") == "not_same":
+            services.pair_not_same(actor=request.user, pair=pair, reason=p.get("reason", ""))
+            messages.success(request, "已标记为不是同一人，以后不再提示这一对。")
+            return redirect("quality:duplicates")
+        keep = int(p.get("keep", "0")) if p.get("keep", "").isdigit() else 0
+        other = "b" if keep == pair.a_id else "a"
+        take = [k[2:] for k, v in p.items() if k.startswith("f_") and v == other]
+        child = services.pair_merge(actor=request.user, pair=pair, keep=keep, take=take, reason=p.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect("quality:duplicate", pk=pair.pk)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, f"已合并：保留的档案为 {child.name}，另一份已并入并保留历史。")
+    return redirect("registry:detail", child.uid)

@@ -131,6 +131,9 @@ class Child(models.Model):
     entered_on = models.DateField("纳入日期", null=True, blank=True)
     exited_on = models.DateField("退出日期", null=True, blank=True)
     exit_reason = models.CharField("退出原因", max_length=128, blank=True)
+    # A duplicate merged into another record stays (with its history) as an exited record
+    # pointing at the one kept; the derivation never brings it back (services.apply_derivation).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="已并入")
 
     # search keys (pinyin of the name, surname read as a surname)
     name_pinyin = models.CharField(max_length=64, editable=False, db_index=True)

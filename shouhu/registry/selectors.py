@@ -125,3 +125,26 @@ def search_q(text: str) -> Q:
 def list_children(actor, f: ChildFilter) -> QuerySet[Child]:
     qs = filter_children(children_visible_to(actor), f)
     return qs.select_related("village", "school", "school_class").order_by("village_code", "name_pinyin", "id")
+
+
+# -- what the duplicate finder reads (`rules.dedupe`): not scoped, for the county's nightly check
+DEDUPE_FIELDS = (
+    "id", "uid", "archive_no", "name", "sex", "birth_date", "id_number", "village_code", "school_id", "school_class_id",
+    "father_name", "mother_name", "father_id_number", "mother_id_number", "father_phone", "mother_phone",
+    "carer_name", "carer_phone", "address_detail",
+)
+
+
+def dedupe_records(region_code: str | None = None, chunk: int = 5000):
+    """Plain dicts of every child under `region_code` (else all), merged duplicates left out, in
+    id order, read `chunk` at a time."""
+    qs = Child.objects.filter(merged_into__isnull=True)
+    if region_code:
+        qs = qs.filter(village_code__range=code_range(region_code))
+    last = 0
+    while True:
+        rows = list(qs.filter(id__gt=last).order_by("id").values(*DEDUPE_FIELDS)[:chunk])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["id"]

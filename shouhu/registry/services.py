@@ -1,5 +1,6 @@
 """Writes to the registry. Every write goes through here: scope check, derived categories,
 exit/re-entry events, history with reason and effective date, maintained counts."""
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,9 @@ CATEGORY_FIELDS = {"left_behind": "is_left_behind", "orphan": "is_orphan", "de_f
 FLAG_FIELDS = {"parents_imprisoned": "flag_parents_imprisoned", "unguarded": "flag_unguarded", "poor_guardianship": "flag_poor_guardianship"}
 DERIVED_FIELDS = [*CATEGORY_FIELDS.values(), *FLAG_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons",
                   "status", "entered_on", "exited_on", "exit_reason"]
+
+
+MERGED_REASON = "重复档案，已合并"
 
 
 def facts_of(child: Child) -> R.ChildFacts:
@@ -58,20 +62,21 @@ def _exit_reason(child: Child, as_of: date) -> str:
 def apply_derivation(child: Child, *, as_of: date, settings: R.CategorySettings, actor=None, new: bool = False) -> CategoryEvent | None:
     """Set the derived fields from the facts and return the entry/exit event this causes (unsaved)."""
     d = R.derive(facts_of(child), as_of=as_of, settings=settings)
+    active = d.active and not child.merged_into_id  # a merged duplicate never comes back
     before = [] if new else current_categories(child)
     was_active = not new and child.status == Child.Status.ACTIVE
     event = None
-    if not d.active and (was_active or new):
-        reason = _exit_reason(child, as_of) if was_active else "登记时不符合任何类别"
+    if not active and (was_active or new):
+        reason = (MERGED_REASON if child.merged_into_id else _exit_reason(child, as_of)) if was_active else "登记时不符合任何类别"
         child.status, child.exited_on, child.exit_reason = Child.Status.EXITED, as_of, reason
         event = CategoryEvent(child=child, kind=CategoryEvent.Kind.EXIT, date=as_of, categories=before, reason=reason, actor=actor)
-    elif d.active and not was_active:
+    elif active and not was_active:
         kind = CategoryEvent.Kind.ENTER if new or not child.entered_on else CategoryEvent.Kind.REENTER
         child.status, child.exited_on, child.exit_reason = Child.Status.ACTIVE, None, ""
         child.entered_on = as_of if kind == CategoryEvent.Kind.ENTER else child.entered_on
         labels = "、".join(CATEGORIES[c] for c in d.categories)
         event = CategoryEvent(child=child, kind=kind, date=as_of, categories=list(d.categories), reason=f"符合：{labels}", actor=actor)
-    elif d.active and set(before) != set(d.categories):
+    elif active and set(before) != set(d.categories):
         labels = "、".join(CATEGORIES[c] for c in d.categories)
         event = CategoryEvent(child=child, kind=CategoryEvent.Kind.CHANGE, date=as_of, categories=list(d.categories), reason=f"类别变为：{labels}", actor=actor)
     for code, f in CATEGORY_FIELDS.items():
@@ -266,3 +271,88 @@ def categories_for_display(child: Child) -> list[CategoryView]:
     out = [CategoryView(c, CATEGORIES[c], reasons.get(c, ""), False) for c, f in CATEGORY_FIELDS.items() if getattr(child, f)]
     out += [CategoryView(c, FLAGS[c], reasons.get(c, ""), True) for c, f in FLAG_FIELDS.items() if getattr(child, f)]
     return out
+
+
+# -- merging a duplicate ---------------------------------------------------------------------
+# Every table that points at a child, and what a merge does with the duplicate's rows. A test
+# checks that each relation to Child is in exactly one of these, so a new table cannot be missed.
+MERGE_MOVE = {  # the child's care record: moved to the record kept
+    "care.Pairing", "care.Visit", "care.FamilyContact", "care.Wish", "care.CounsellingSession", "care.Participation",
+}
+MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
+    "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
+    "quality.Issue", "quality.DuplicatePair",
+}
+MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
+# Never copied from the duplicate: keys, links, and what the derivation writes.
+MERGE_NOT_FIELDS = {"id", "uid", "archive_no", "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy",
+                    "created_at", "updated_at", "created_by", "merged_into", *DERIVED_FIELDS}
+
+
+def merge_fields() -> list:
+    """The fields a merge may take from the duplicate (the form offers those that differ)."""
+    return [f for f in Child._meta.concrete_fields if f.name not in MERGE_NOT_FIELDS and f.editable]
+
+
+def _label(child: Child) -> str:
+    return f"（档案编号{child.archive_no}）" if child.archive_no else f"（{child.name}，{str(child.uid)[:8]}）"
+
+
+def _blank(v) -> bool:
+    return v is None or v == "" or v == [] or v == {}
+
+
+def merge_plan(keep: Child, other: Child) -> dict[str, bool]:
+    """The fields whose values differ: True where the merge takes the duplicate's value by
+    default (the kept record has none)."""
+    out = {}
+    for f in merge_fields():
+        a, b = getattr(keep, f.attname), getattr(other, f.attname)
+        if a != b and not _blank(b):
+            out[f.name] = _blank(a)
+    return out
+
+
+@transaction.atomic
+def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None = None, reason: str = "") -> Child:
+    """Merge the duplicate `other` into `keep`: `keep` takes the values of the fields in `take`
+    (default: those it lacks) and every visit, pairing, contact, wish, counselling session and
+    activity participation of `other`; `other` stays, with its history, as an exited record
+    pointing at `keep`. Both histories record who merged and why. Only someone who may edit both
+    records may merge."""
+    from django.apps import apps
+
+    if keep.pk == other.pk:
+        raise ValueError("不能与自身合并")
+    keep = Child.objects.select_for_update().get(pk=keep.pk)
+    other = Child.objects.select_for_update().get(pk=other.pk)
+    scope = scope_of(actor)
+    if not (scope.can_edit_village(keep.village_code) and scope.can_edit_village(other.village_code)):
+        raise PermissionDenied("两份档案须都在您的管辖范围内")
+    if other.merged_into_id or keep.merged_into_id:
+        raise ValueError("其中一份档案已被合并")
+    plan = merge_plan(keep, other)
+    fields = {name for name, default in plan.items() if default} if take is None else set(take) & set(plan)
+    values = {n: getattr(other, Child._meta.get_field(n).attname) for n in fields}
+    keep_before = Child.objects.get(pk=keep.pk)
+    why = f"：{reason}" if reason else ""
+    # The duplicate first: it gives up unique values (the ID number) the kept record may take.
+    for n in fields:
+        if Child._meta.get_field(n).unique:
+            setattr(other, Child._meta.get_field(n).attname, None)
+    other.merged_into = keep
+    _save(other, actor=actor, reason=f"重复档案，并入{_label(keep)}{why}"[:100], effective_date=None, new=False)
+    for n, v in values.items():
+        setattr(keep, Child._meta.get_field(n).attname, v)
+    if keep.school_class_id and keep.school_class.school_id != keep.school_id:
+        raise ValueError("班级不属于所选学校：请同时选用同一份档案的学校和班级")
+    _save(keep, actor=actor, reason=f"合并重复档案{_label(other)}{why}"[:100], effective_date=None, new=False)
+    for label_ in MERGE_MOVE:
+        model = apps.get_model(label_)
+        rows = model.objects.filter(child_id=other.pk)
+        if label_ == "care.Participation":  # one row per activity and child
+            rows.filter(activity_id__in=model.objects.filter(child_id=keep.pk).values("activity_id")).delete()
+        rows.update(child_id=keep.pk)
+    stats.refresh_for([keep_before, keep, other])
+    announce(child_ids=[keep.pk, other.pk])
+    return keep

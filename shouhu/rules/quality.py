@@ -54,12 +54,12 @@ from .record import DEAD, check_record
 __all__ = [
     "KINDS", "LEVELS", "Check", "CATALOGUE", "Finding", "QualitySettings",
     "record_findings", "shared_parent_findings", "visit_note_findings", "visit_burst_findings",
-    "visit_date_findings", "cross_line_findings", "score", "household_keys", "normalise_note",
+    "visit_date_findings", "cross_line_findings", "duplicate_findings", "score", "household_keys", "normalise_note",
     "NOTE_MIN_CHILDREN", "NOTE_SIMILARITY", "NOTE_MIN_CHARS", "NOTE_NEAR_MIN_CHARS", "NOTE_BLOCK_CHARS", "NOTE_WINDOW",
     "BURST_MIN_VISITS", "BURST_WINDOW", "BACKDATE_DAYS", "BACKDATE_MIN_VISITS", "RELATED_MAX", "LEVEL_WEIGHTS",
 ]
 
-KINDS: tuple[str, ...] = ("completeness", "validity", "logic", "cross_line", "fabrication")
+KINDS: tuple[str, ...] = ("completeness", "validity", "logic", "cross_line", "duplicate", "fabrication")
 LEVELS: tuple[str, ...] = ("error", "warning", "info")
 SUBJECTS: tuple[str, ...] = ("child", "visit")
 
@@ -265,6 +265,11 @@ _CHECKS = [
        ("school", "school_class")),
     _c("cross_line_mismatch", "cross_line", "warning", "村校档案不一致",
        "同一名儿童在村（社区）和学校的档案中该项不一致，其中必有一处错误。请村、校共同核对证件后统一。", CROSS_LINE_FIELDS),
+    # ── duplicates (the finder is `rules.dedupe`; a user merges the pair or marks it "not the same") ──
+    _c("possible_duplicate", "duplicate", "warning", "疑似重复档案",
+       "另一份档案与这份很可能是同一名儿童（同音字、形近字、改姓、缺身份号码或出生日期日月颠倒）。请对比两份档案："
+       "确为同一人的合并（走访、结对等记录随之转移，历史保留）；不是同一人（如双胞胎、同名）的标记为“不是同一人”。",
+       ("name", "birth_date", "id_number")),
     # ── fabrication signals ──────────────────────────────────────────────────────────────────
     _c("shared_parent_details", "fabrication", "warning", "不同家庭的儿童父母信息相同",
        "同一父亲或母亲（姓名和身份号码或电话都相同）出现在不同家庭（住址和照护人不同、父母不同）的儿童档案中，"
@@ -568,6 +573,21 @@ def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]]) -> list[Findin
             out.append(Finding("cross_line_mismatch", village.get("id"), f,
                                f"{_CROSS_LABEL[f]}：村（社区）档案为“{shown[0]}”，学校档案为“{shown[1]}”",
                                related=tuple(x for x in (school.get("id"),) if x is not None)))
+    return out
+
+
+# ── duplicates: candidate pairs from the finder, one finding on each child ───────────────────
+def duplicate_findings(pairs: Iterable[tuple[Any, Any, float, Sequence[str]]], labels: Mapping[Any, str]) -> list[Finding]:
+    """For each candidate pair (id a, id b, score 0–1, reasons) a `possible_duplicate` finding on
+    both children, naming the other record (`labels[id]`, e.g. its name and 档案编号) and why.
+    `record_id` is the other child, so one child with two candidates has two findings."""
+    out = []
+    for a, b, s, reasons in pairs:
+        why = "；".join(reasons[:4])
+        for me, other in ((a, b), (b, a)):
+            out.append(Finding("possible_duplicate", me, "name",
+                               f"与{labels.get(other, other)}疑似同一人（相似度{round(s * 100)}%）：{why}"[:255],
+                               related=(other,), record_id=other))
     return out
 
 

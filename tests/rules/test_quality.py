@@ -338,7 +338,7 @@ def test_each_check_stays_quiet(code, overrides):
 
 
 GROUP_CODES = {"shared_parent_details", "shared_carer_details", "copied_visit_notes", "visit_burst", "visit_backdated_bulk",
-               "visit_before_registration", "visit_in_future", "cross_line_mismatch"}
+               "visit_before_registration", "visit_in_future", "cross_line_mismatch", "possible_duplicate"}
 
 
 def test_every_check_is_tested_both_ways():
@@ -922,3 +922,19 @@ def test_findings_are_frozen():
     assert replace(f, related=(2,)).related == (2,)
     with pytest.raises(AttributeError):
         f.code = "other"  # type: ignore[misc]
+
+
+# ── duplicates: the finder's pairs as findings on both children ─────────────────────────────
+def test_duplicate_findings_name_the_other_record_on_both_sides():
+    got = Q.duplicate_findings([(1, 2, 0.93, ("姓名同音：陆金兰／陆晶兰", "出生日期相同"))], {1: "光荣村的档案（档案编号A）", 2: "光荣村的档案（未编号）"})
+    assert [(f.code, f.child_id, f.related, f.record_id) for f in got] == [("possible_duplicate", 1, (2,), 2), ("possible_duplicate", 2, (1,), 1)]
+    assert got[0].message.startswith("与光荣村的档案（未编号）疑似同一人（相似度93%）：姓名同音")
+    assert got[1].message.startswith("与光荣村的档案（档案编号A）")
+    assert all(f.field in CATALOGUE[f.code].fields for f in got)
+
+
+def test_duplicate_findings_of_no_pairs_are_none_and_one_child_may_have_several():
+    assert Q.duplicate_findings([], {}) == []
+    got = Q.duplicate_findings([(1, 2, 0.6, ()), (1, 3, 0.7, ())], {})
+    assert sorted(f.record_id for f in got if f.child_id == 1) == [2, 3]
+    assert all(len(f.message) <= 255 for f in Q.duplicate_findings([(1, 2, 0.6, ("很长的理由" * 80,))], {}))

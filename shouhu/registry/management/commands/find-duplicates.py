@@ -2,37 +2,16 @@
 
 Reads the children (under the region code CODE, else all) in chunks with `.values()`, runs the
 duplicate finder (`shouhu.rules.dedupe`) and writes one line per candidate pair, best first:
-档案编号 of both records (the record's uid where it has none), score, reasons. CSV in UTF-8 with
+档案编号 of both records (the record's uid where it has none), score, reasons. Pairs a user
+marked "not the same" and merged duplicates are left out. CSV in UTF-8 with
 a BOM so that Excel opens it as Chinese text. The export is written to the access log."""
 import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
 from shouhu.audit.services import log_access
-from shouhu.regions.models import code_range
-from shouhu.registry.models import Child
+from shouhu.registry.selectors import dedupe_records
 from shouhu.rules import dedupe
-
-FIELDS = (
-    "id", "uid", "archive_no", "name", "sex", "birth_date", "id_number", "village_code", "school_id", "school_class_id",
-    "father_name", "mother_name", "father_id_number", "mother_id_number", "father_phone", "mother_phone",
-    "carer_name", "carer_phone", "address_detail",
-)
-CHUNK = 5000
-
-
-def read_children(scope: str | None, chunk: int = CHUNK):
-    """Plain dicts of every child under `scope` (a region code prefix), in id order, `chunk` at a time."""
-    qs = Child.objects.all()
-    if scope:
-        qs = qs.filter(village_code__range=code_range(scope))
-    last = 0
-    while True:
-        rows = list(qs.filter(id__gt=last).order_by("id").values(*FIELDS)[:chunk])
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1]["id"]
 
 
 class Command(BaseCommand):
@@ -50,11 +29,13 @@ class Command(BaseCommand):
             raise CommandError("阈值应在 0 到 1 之间")
         label = {}
         records = []
-        for row in read_children(scope):
+        for row in dedupe_records(scope):
             label[row["id"]] = row["archive_no"] or str(row["uid"])
             records.append(row)
         stats: dict = {}
-        found = dedupe.find_duplicates(records, threshold=threshold, stats=stats)
+        from shouhu.quality.selectors import not_same_pairs  # pairs users marked "not the same child"
+
+        found = dedupe.find_duplicates(records, threshold=threshold, not_same=not_same_pairs(), stats=stats)
         with open(report, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
             w.writerow(["档案编号1", "档案编号2", "得分", "原因"])

@@ -1,0 +1,303 @@
+"""Duplicate records in the database: the county check keeps candidate pairs and opens an issue on
+both children; a user merges the pair (history kept, care records moved) or marks it "not the
+same" (remembered); pages through the scope, 404 for the rest."""
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from shouhu.audit.models import AccessLog
+from shouhu.care.models import Activity, CounsellingSession, FamilyContact, Helper, Pairing, Participation, Visit, Wish
+from shouhu.quality import selectors, services
+from shouhu.quality.models import DuplicatePair, Issue
+from shouhu.registry import services as registry_services
+from shouhu.registry.models import Child
+from shouhu.registry.services import child_register
+from tests.factories import child_values
+
+
+@pytest.fixture
+def oc(django_capture_on_commit_callbacks):
+    def run(fn, *a, **kw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*a, **kw)
+    return run
+
+
+def reg(oc, world, village=None, **over) -> Child:
+    return oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over)))
+
+
+@pytest.fixture
+def twice(world, oc):
+    """陆金兰 registered by the village with her ID number, and again by the school as 陆晶兰
+    without it (a homophone, same birth date and parents) — and an unrelated boy."""
+    first = reg(oc, world, name="陆金兰", archive_no="GR-001", address_detail="", school=world.jinxing)
+    second = reg(oc, world, name="陆晶兰", id_number="", birth_date=first.birth_date, archive_no="GR-077",
+                 school=world.jinxing, school_class=world.c31, address_detail="三组12号")
+    reg(oc, world, name="张伟", sex="男", father_name="张大山", mother_name="李秀英", father_phone="13600000000",
+        mother_phone="13500000000", carer_name="张老汉", carer_phone="13400000000")
+    services.find_duplicate_pairs()
+    return first, second
+
+
+def pair_of(a, b) -> DuplicatePair:
+    return DuplicatePair.objects.get(a_id=min(a.pk, b.pk), b_id=max(a.pk, b.pk))
+
+
+def open_dup_issues(child) -> list[Issue]:
+    return list(Issue.objects.filter(child=child, code="possible_duplicate", status="open"))
+
+
+# -- finding -----------------------------------------------------------------------------------
+def test_the_county_check_pairs_the_homophone_and_opens_an_issue_on_both(world, twice):
+    first, second = twice
+    pair = pair_of(first, second)
+    assert pair.status == "open" and pair.score >= 0.5
+    assert any("同音" in r for r in pair.reasons)
+    assert DuplicatePair.objects.count() == 1  # the boy is nobody's duplicate
+    (i1,), (i2,) = open_dup_issues(first), open_dup_issues(second)
+    assert i1.related == [second.pk] and i2.related == [first.pk]
+    assert i1.message.startswith("与光荣村的档案（档案编号GR-077）疑似同一人") and "同音" in i1.message
+    assert first.id_number not in i2.message
+
+
+def test_rerunning_keeps_one_pair_and_one_issue_each(world, twice):
+    first, second = twice
+    services.find_duplicate_pairs()
+    assert DuplicatePair.objects.count() == 1
+    assert len(open_dup_issues(first)) == len(open_dup_issues(second)) == 1
+
+
+def test_a_pair_the_data_no_longer_supports_is_closed(world, twice, oc):
+    first, second = twice
+    second.birth_date = first.birth_date - timedelta(days=400)
+    second.name = "陆晶晶"
+    oc(registry_services.child_update, actor=world.admin, child=second)
+    services.find_duplicate_pairs()
+    assert pair_of(first, second).status == "gone"
+    assert open_dup_issues(first) == [] and Issue.objects.get(child=first, code="possible_duplicate").status == "fixed"
+
+
+def test_twins_with_their_own_id_numbers_are_not_paired(world, oc):
+    a = reg(oc, world, name="刘博阳", sex="男")
+    reg(oc, world, name="刘博宇", sex="男", birth_date=a.birth_date)
+    assert services.find_duplicate_pairs() == 0
+
+
+# -- "not the same" ----------------------------------------------------------------------------
+def test_not_the_same_is_remembered_and_closes_the_issues(world, twice):
+    first, second = twice
+    pair = pair_of(first, second)
+    with pytest.raises(ValidationError):
+        services.pair_not_same(actor=world.zhuren, pair=pair, reason="")
+    services.pair_not_same(actor=world.zhuren, pair=pair, reason="双胞胎姐妹，已核对户口簿")
+    assert services.find_duplicate_pairs() == 0
+    pair.refresh_from_db()
+    assert pair.status == "not_same" and pair.decided_by == world.zhuren
+    issue = Issue.objects.get(child=first, code="possible_duplicate")
+    assert issue.status == "dismissed" and "双胞胎" in issue.dismiss_reason and issue.dismissed_by == world.zhuren
+    assert selectors.not_same_pairs().__contains__((second.pk, first.pk))
+    with pytest.raises(ValidationError):  # decided once
+        services.pair_not_same(actor=world.zhuren, pair=pair, reason="再说一次")
+
+
+def test_only_someone_who_edits_both_records_decides(world, oc):
+    first = reg(oc, world, name="陆金兰")
+    reg(oc, world, world.lianfu, name="陆晶兰", id_number="", birth_date=first.birth_date)
+    services.find_duplicate_pairs()
+    pair = DuplicatePair.objects.get()
+    for outsider in (world.zhuren, world.zhuren_lianfu, world.xiaozhang, world.dudao_zhuhe):
+        with pytest.raises(Http404):
+            services.pair_not_same(actor=outsider, pair=pair, reason="不是同一人")
+    services.pair_not_same(actor=world.dudao, pair=pair, reason="不是同一人，核对过")
+
+
+# -- merging -----------------------------------------------------------------------------------
+def care_records(world, child):
+    helper = Helper.objects.create(name="王老师")
+    activity = Activity.objects.create(title="读书会", date=world.today, place="学校", organiser="团委", region=world.maoshi)
+    return {
+        "visit": Visit.objects.create(child=child, date=world.today, visitor_role="village_director", visitor_name="李主任"),
+        "pairing": Pairing.objects.create(helper=helper, child=child, start=world.today),
+        "contact": FamilyContact.objects.create(child=child, date=world.today),
+        "wish": Wish.objects.create(child=child, text="一个书包", created_on=world.today),
+        "counselling": CounsellingSession.objects.create(child=child, date=world.today, topic="想妈妈", notes="……"),
+        "participation": Participation.objects.create(activity=activity, child=child, date=world.today),
+    }
+
+
+def test_merge_moves_the_care_records_fills_blanks_and_keeps_the_duplicate(world, twice, oc):
+    first, second = twice
+    moved = care_records(world, second)
+    both = Activity.objects.create(title="夏令营", date=world.today, place="镇", organiser="妇联", region=world.maoshi)
+    Participation.objects.create(activity=both, child=first, date=world.today)
+    Participation.objects.create(activity=both, child=second, date=world.today)
+    pair = pair_of(first, second)
+    kept = oc(services.pair_merge, actor=world.zhuren, pair=pair, keep=first.pk, reason="同一人，学校重复登记")
+    assert kept.pk == first.pk
+    for key, row in moved.items():
+        row.refresh_from_db()
+        assert row.child_id == first.pk, key
+    assert Participation.objects.filter(activity=both, child=first).count() == 1
+    assert not Participation.objects.filter(child=second).exists()
+    kept.refresh_from_db()
+    second.refresh_from_db()
+    assert kept.school_class_id == world.c31.pk and kept.address_detail == "三组12号"  # blanks filled from the duplicate
+    assert kept.name == "陆金兰" and kept.archive_no == "GR-001"                        # the rest is the kept record's
+    assert second.status == "exited" and second.merged_into_id == first.pk and second.exit_reason == "重复档案，已合并"
+    assert second.name == "陆晶兰"                                                       # the duplicate keeps its content
+    assert "合并重复档案" in kept.history.first().history_change_reason
+    assert "并入" in second.history.first().history_change_reason and second.history.count() >= 2
+    pair.refresh_from_db()
+    assert pair.status == "merged" and pair.decided_by == world.zhuren
+    assert open_dup_issues(first) == [] and not Issue.objects.filter(child=second, status="open").exists()
+    assert services.find_duplicate_pairs() == 0                    # the merged record is not compared again
+
+
+def test_merge_takes_chosen_values_and_moves_the_id_number(world, twice, oc):
+    first, second = twice
+    pair = pair_of(first, second)
+    number = first.id_number
+    oc(services.pair_merge, actor=world.admin, pair=pair, keep=second.pk, take=["id_number", "name", "no_such_field"])
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.id_number == number and second.name == "陆金兰"
+    assert first.id_number is None and first.merged_into_id == second.pk
+    assert first.history.filter(id_number=number).exists()     # history still has it
+
+
+def test_a_merged_duplicate_stays_exited(world, twice, oc):
+    first, second = twice
+    oc(services.pair_merge, actor=world.zhuren, pair=pair_of(first, second), keep=first.pk)
+    registry_services.recompute_all()
+    second.refresh_from_db()
+    oc(registry_services.child_update, actor=world.admin, child=second)  # an edit does not bring it back either
+    second.refresh_from_db()
+    assert second.status == "exited"
+
+
+def test_merge_needs_both_records_in_scope(world, oc):
+    first = reg(oc, world, name="陆金兰")
+    second = reg(oc, world, world.lianfu, name="陆晶兰", id_number="", birth_date=first.birth_date)
+    with pytest.raises(PermissionDenied):
+        registry_services.child_merge(actor=world.zhuren, keep=first, other=second)
+    with pytest.raises(ValueError):
+        registry_services.child_merge(actor=world.admin, keep=first, other=first)
+
+
+def test_every_table_pointing_at_a_child_has_a_merge_rule():
+    classified = registry_services.MERGE_MOVE | registry_services.MERGE_STAY | registry_services.MERGE_DERIVED
+    pointing = {rel.related_model._meta.label for rel in Child._meta.related_objects if not rel.many_to_many}  # M2M: its through table
+    pointing |= {m._meta.label for m in apps.get_models() for f in m._meta.fields
+                 if f.is_relation and f.related_model is Child}
+    assert pointing <= classified, pointing - classified
+    assert not (registry_services.MERGE_MOVE & registry_services.MERGE_STAY)
+
+
+# -- pages ---------------------------------------------------------------------------------------
+def test_the_pair_page_shows_both_records_and_logs_the_view(world, twice, client):
+    first, second = twice
+    pair = pair_of(first, second)
+    client.force_login(world.zhuren)
+    r = client.get("/quality/duplicates/")
+    assert r.status_code == 200 and "陆晶兰" in r.content.decode()
+    r = client.get(f"/quality/duplicates/{pair.pk}/")
+    html = r.content.decode()
+    assert r.status_code == 200 and "陆金兰" in html and "陆晶兰" in html and "合并为一份档案" in html
+    assert 'name="f_school_class"' in html                     # a differing value to choose
+    assert AccessLog.objects.filter(user=world.zhuren, child=second, action="view").exists()
+
+
+def test_the_pair_page_masks_id_numbers_for_school_staff_and_offers_no_decision(world, twice, client):
+    first, second = twice
+    pair = pair_of(first, second)
+    client.force_login(world.xiaozhang)
+    html = client.get(f"/quality/duplicates/{pair.pk}/").content.decode()
+    assert first.id_number not in html and first.id_number[:6] in html
+    assert "合并为一份档案" not in html
+    r = client.post(f"/quality/duplicates/{pair.pk}/decide/", {"action": "not_same", "reason": "不是同一人"})
+    assert r.status_code == 404 and pair_of(first, second).status == "open"
+
+
+@pytest.mark.parametrize("who", ["zhuren_lianfu", "zhuren_hongxing", "xiaozhang_zhuhe", "banzhuren_c32", "volunteer", "partner"])
+def test_others_get_404_for_the_pair(world, twice, client, who):
+    pair = pair_of(*twice)
+    client.force_login(getattr(world, who))
+    assert client.get(f"/quality/duplicates/{pair.pk}/").status_code == 404
+    assert client.post(f"/quality/duplicates/{pair.pk}/decide/", {"action": "merge", "keep": pair.a_id}).status_code == 404
+    r = client.get("/quality/duplicates/")
+    assert r.status_code == 404 or "陆晶兰" not in r.content.decode()
+    assert client.get("/quality/duplicates/999999/").status_code == 404
+
+
+def test_a_pair_across_villages_is_for_the_township(world, oc, client):
+    first = reg(oc, world, name="陆金兰")
+    reg(oc, world, world.lianfu, name="陆晶兰", id_number="", birth_date=first.birth_date)
+    services.find_duplicate_pairs()
+    pair = DuplicatePair.objects.get()
+    client.force_login(world.zhuren)
+    assert client.get(f"/quality/duplicates/{pair.pk}/").status_code == 404
+    html = client.get("/quality/issues/?code=possible_duplicate").content.decode()
+    assert "另一份档案不在您的范围内" in html
+    client.force_login(world.dudao)
+    assert "对比两份档案" in client.get("/quality/issues/?code=possible_duplicate").content.decode()
+    assert client.get(f"/quality/duplicates/{pair.pk}/").status_code == 200
+
+
+def test_merging_through_the_page(world, twice, client, django_capture_on_commit_callbacks):
+    first, second = twice
+    pair = pair_of(first, second)
+    Visit.objects.create(child=second, date=world.today, visitor_role="village_director", visitor_name="李主任")
+    client.force_login(world.zhuren)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/quality/duplicates/{pair.pk}/decide/", {"action": "merge", "keep": first.pk, "f_school_class": "b",
+                                                                   "f_name": "b", "reason": "同一人"})
+    assert r.status_code == 302 and r["Location"].endswith(f"/children/{first.uid}/")
+    first.refresh_from_db()
+    assert first.name == "陆晶兰" and first.school_class_id == world.c31.pk and first.visits.count() == 1
+    html = client.get(f"/children/{second.uid}/").content.decode()
+    assert "这是一份重复档案" in html
+
+
+def test_not_the_same_through_the_page_needs_a_reason(world, twice, client):
+    pair = pair_of(*twice)
+    client.force_login(world.zhuren)
+    r = client.post(f"/quality/duplicates/{pair.pk}/decide/", {"action": "not_same", "reason": ""}, follow=True)
+    assert "请写明理由" in r.content.decode() and pair_of(*twice).status == "open"
+    client.post(f"/quality/duplicates/{pair.pk}/decide/", {"action": "not_same", "reason": "双胞胎"})
+    assert pair_of(*twice).status == "not_same"
+    assert "双胞胎" in client.get("/quality/duplicates/?status=not_same").content.decode()
+
+
+def test_the_list_exports_and_logs(world, twice, client):
+    client.force_login(world.dudao)
+    r = client.get("/quality/duplicates/?export=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AccessLog.objects.filter(user=world.dudao, action="export", detail__contains="疑似重复档案 1 对").exists()
+    import io
+
+    from openpyxl import load_workbook
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[2]][:2] == ["GR-001", "陆金兰"]
+
+
+def test_the_overview_links_the_pairs(world, twice, client):
+    client.force_login(world.zhuren)
+    html = client.get("/quality/").content.decode()
+    assert "疑似重复档案 <strong>1</strong> 对" in html
+
+
+def test_the_command_leaves_out_pairs_marked_not_the_same(world, twice, tmp_path):
+    import csv
+
+    from django.core.management import call_command
+
+    out = tmp_path / "dups.csv"
+    call_command("find-duplicates", report=str(out))
+    assert len(list(csv.reader(out.open(encoding="utf-8-sig")))) == 2
+    services.pair_not_same(actor=world.zhuren, pair=pair_of(*twice), reason="双胞胎")
+    call_command("find-duplicates", report=str(out))
+    assert list(csv.reader(out.open(encoding="utf-8-sig"))) == [["档案编号1", "档案编号2", "得分", "原因"]]
