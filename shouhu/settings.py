@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shouhu.intake",
     "shouhu.reports",
     "shouhu.quality",
+    "shouhu.schooling",
     "shouhu.web",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("shouhu.reports.urls")),
     path("care/", include("shouhu.care.urls")),
     path("quality/", include("shouhu.quality.urls")),
+    path("schooling/", include("shouhu.schooling.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

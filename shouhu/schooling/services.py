@@ -1,0 +1,103 @@
+"""Writes of the school roster: an upload replaces the school's entries in one transaction, and
+the cross-line check of the children concerned runs after the commit."""
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from shouhu.intake.reader import SheetError
+from shouhu.regions.models import School, SchoolClass
+
+from . import selectors
+from .models import Roster, RosterEntry
+from .sheet import HEADER, parse_row, read_roster
+
+RECHECK_INLINE = 2000  # more children than this are rechecked by the background job, by village
+
+
+def roster_upload(*, actor, school: School, file, file_name: str | None = None) -> Roster:
+    """Read a roster (.xlsx/.xls; `file` a path or an uploaded file) for `school` and make it the
+    school's roster: valid rows replace the previous entries, every other row is reported in
+    `Roster.problems` with its row number and reason. An unusable file raises
+    ValidationError({"file": …}) and changes nothing. 404 unless the actor may upload for the school."""
+    if not selectors.can_upload(actor, school):
+        raise Http404("未找到该学校")
+    name = file_name or getattr(file, "name", None) or Path(str(file)).name
+    if hasattr(file, "chunks"):  # an UploadedFile: calamine reads from a path
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=Path(name).suffix or ".xlsx") as tmp:
+            for chunk in file.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            return _upload(actor, school, tmp.name, name)
+    return _upload(actor, school, file, name)
+
+
+def _upload(actor, school: School, path, name: str) -> Roster:
+    today = timezone.localdate()
+    try:
+        sheet = read_roster(path, max_bytes=settings.SHOUHU["IMPORT_MAX_BYTES"])
+        parsed = [parse_row(row_no, cells, today=today) for row_no, cells in sheet.rows]
+    except SheetError as e:
+        raise ValidationError({"file": e.message}) from None
+    if not parsed:
+        raise ValidationError({"file": "表格中只有表头，没有学生"})
+    classes = {(c.grade, c.name): c.pk for c in SchoolClass.objects.filter(school=school)}
+    problems: list[dict] = []
+    if sheet.unknown:
+        problems.append({"row": sheet.header_row, "column": "表头", "kept": True,
+                         "message": f"未识别的列已忽略：{'、'.join(sheet.unknown)}"})
+    entries, seen = [], {}
+    for p in parsed:
+        v = p.values
+        if v.get("id_number") and not p.problems:
+            if v["id_number"] in seen:
+                p.problem("id_number", f"与第{seen[v['id_number']]}行的身份证号相同（同一学生出现两次）")
+            else:
+                seen[v["id_number"]] = p.row_no
+        if p.problems:
+            problems += [{"row": p.row_no, "column": col, "message": msg, "kept": False} for col, msg in p.problems]
+            continue
+        class_id = classes.get((v["grade"], v["class_name"])) if v["grade"] is not None and v["class_name"] else None
+        if class_id is None and (v["grade"] is not None or v["class_name"]):
+            from shouhu.intake.sheet import format_grade
+
+            problems.append({"row": p.row_no, "column": HEADER["class_name"], "kept": True,
+                             "message": f"本校没有“{format_grade(v['grade'])}{v['class_name']}”这个班级，已导入但未关联班级（请先在“学校班级”中建立）"})
+        entries.append(RosterEntry(school=school, school_class_id=class_id, row_no=p.row_no, **v))
+    rejected = sum(1 for p in parsed if p.problems)
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=school.pk).first()  # one upload per school at a time
+        before = selectors.children_matched(RosterEntry.objects.filter(school=school).values("id_number", "school_id", "name", "birth_date"))
+        roster = Roster.objects.create(school=school, uploaded_by=actor, file_name=name[:255], rows_total=len(parsed),
+                                       rows_stored=len(entries), rows_rejected=rejected, problems=problems)
+        RosterEntry.objects.filter(school=school).delete()
+        for e in entries:
+            e.roster = roster
+        RosterEntry.objects.bulk_create(entries, batch_size=1000)
+        from shouhu.registry.models import Child
+
+        ids = before | selectors.children_matched(entries) | set(Child.objects.filter(school=school).values_list("id", flat=True))
+        transaction.on_commit(lambda: recheck(sorted(ids)))
+    return roster
+
+
+def recheck(child_ids: list[int]) -> None:
+    """The quality checks (cross-line included) of these children: inline up to RECHECK_INLINE,
+    else their villages on the background worker."""
+    from shouhu.quality.services import recheck_children
+    from shouhu.quality.tasks import recheck as recheck_task
+
+    if len(child_ids) <= RECHECK_INLINE:
+        recheck_children(child_ids)
+        return
+    from shouhu.registry.models import Child
+
+    villages = set()
+    for i in range(0, len(child_ids), 2000):
+        villages |= set(Child.objects.filter(id__in=child_ids[i:i + 2000]).values_list("village_code", flat=True))
+    recheck_task.enqueue(sorted(villages))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "schooling"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("template.xlsx", views.template, name="template"),
+    path("schools/<int:pk>/", views.school, name="school"),
+    path("schools/<int:pk>/export/", views.export, name="export"),
+    path("schools/<int:pk>/rosters/<int:roster>/", views.roster_detail, name="roster"),
+]
