@@ -54,6 +54,9 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     records = _records(Child.objects.filter(id__in=list(child_ids), merged_into__isnull=True))
     s = _settings()
     found = [f for r in records for f in Q_.record_findings(r, today=today, settings=s)]
+    from shouhu.schooling.selectors import cross_line_pairs  # village record vs school roster (学籍)
+
+    found += Q_.cross_line_findings(cross_line_pairs(records))
     _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
     return len(records)
 
