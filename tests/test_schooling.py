@@ -76,8 +76,9 @@ def test_row_fills_birth_and_sex_from_the_id_and_reports_contradictions():
     idn = make_id("421088", date(2017, 8, 5), 124)  # even sequence: 女
     ok = parse_row(2, {"name": "陆金兰", "id_number": "G" + idn}, today=date(2026, 1, 1))
     assert not ok.problems and ok.values["birth_date"] == date(2017, 8, 5) and ok.values["sex"] == "女" and ok.values["status"] == "在读"
-    bad = parse_row(3, {"name": "陆金兰", "id_number": idn, "sex": "男", "birth_date": "2017-08-06"}, today=date(2026, 1, 1))
-    assert {c for c, _ in bad.problems} == {"性别", "出生日期"}
+    odd = parse_row(3, {"name": "陆金兰", "id_number": idn, "sex": "男", "birth_date": "2017-08-06"}, today=date(2026, 1, 1))
+    assert not odd.problems and {c for c, _ in odd.remarks} == {"性别", "出生日期"}       # kept as written, with remarks
+    assert (odd.values["sex"], odd.values["birth_date"]) == ("男", date(2017, 8, 6))
     none = parse_row(4, {"name": "无证", "id_number": "L123"}, today=date(2026, 1, 1))
     assert [c for c, _ in none.problems] == ["出生日期"]
 
@@ -317,3 +318,11 @@ def test_every_school_url_is_404_outside_scope(world, client, oc):
         assert client.get(urls[0]).status_code == 200 and "上传学籍名册" not in client.get(urls[0]).content.decode()
         assert client.post(urls[0], {"file": SimpleUploadedFile("x.xlsx", xlsx([row(birth="2017-01-01")]))}).status_code == 404
     assert RosterEntry.objects.filter(school=world.jinxing).count() == 1
+
+
+def test_roster_birth_date_typed_apart_from_the_id_is_a_cross_line_disagreement(world, oc):
+    kid = oc(reg, world)
+    other = kid.birth_date.replace(day=1 if kid.birth_date.day != 1 else 2)
+    roster = oc(upload, world.xiaozhang, world.jinxing, [row(name=kid.name, birth=other.isoformat(), idn="G" + kid.id_number)])
+    assert roster.rows_stored == 1 and roster.remarks[0]["column"] == "出生日期"
+    assert set(cross(kid)) == {"birth_date"}

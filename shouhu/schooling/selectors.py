@@ -101,8 +101,9 @@ def unregistered_entries(school: School) -> list[RosterEntry]:
     shows only this school's roster, which the reader may see."""
     entries = list(RosterEntry.objects.filter(school=school).select_related("school_class"))
     ids = {e.id_number for e in entries if e.id_number}
-    known_ids = set(Child.objects.filter(id_number__in=ids).values_list("id_number", flat=True)) if ids else set()
-    known_nb = set(Child.objects.filter(school=school).values_list("name", "birth_date"))
+    live = Child.objects.filter(merged_into__isnull=True)  # a record merged into another is not a record of its own
+    known_ids = set(live.filter(id_number__in=ids).values_list("id_number", flat=True)) if ids else set()
+    known_nb = set(live.filter(school=school).values_list("name", "birth_date"))
     return [e for e in entries if e.id_number not in known_ids and _name_birth(e.name, e.birth_date) not in known_nb]
 
 
@@ -112,7 +113,7 @@ def missing_children(actor, school: School) -> QuerySet[Child] | list[Child]:
     roster = RosterEntry.objects.filter(school=school)
     ids = set(roster.exclude(id_number="").values_list("id_number", flat=True))
     nb = set(roster.values_list("name", "birth_date"))
-    kids = (registry_selectors.children_visible_to(actor).filter(school=school, status=Child.Status.ACTIVE)
+    kids = (registry_selectors.children_visible_to(actor).filter(school=school, status=Child.Status.ACTIVE, merged_into__isnull=True)
             .select_related("village__parent", "school_class").order_by("school_class__grade", "school_class__name", "name_pinyin", "id"))
     return [c for c in kids if (c.id_number or "") not in ids and _name_birth(c.name, c.birth_date) not in nb]
 

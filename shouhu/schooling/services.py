@@ -62,6 +62,7 @@ def _upload(actor, school: School, path, name: str) -> Roster:
         if p.problems:
             problems += [{"row": p.row_no, "column": col, "message": msg, "kept": False} for col, msg in p.problems]
             continue
+        problems += [{"row": p.row_no, "column": col, "message": msg, "kept": True} for col, msg in p.remarks]
         class_id = classes.get((v["grade"], v["class_name"])) if v["grade"] is not None and v["class_name"] else None
         if class_id is None and (v["grade"] is not None or v["class_name"]):
             from shouhu.intake.sheet import format_grade

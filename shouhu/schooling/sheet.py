@@ -47,7 +47,7 @@ class ParsedRow:
     row_no: int
     values: dict = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (column header, message): the row is not stored
-    remarks: list[tuple[str, str]] = field(default_factory=list)   # stored, with a remark
+    remarks: list[tuple[str, str]] = field(default_factory=list)   # (column header, message): stored, with a remark
 
     def problem(self, f: str, message: str) -> None:
         self.problems.append((HEADER.get(f, f), message))
@@ -91,8 +91,10 @@ def parse_row(row_no: int, cells: dict[str, object], *, today: date) -> ParsedRo
         row.problem("birth_date", str(e))
         birth = None
     if info is not None:
+        # kept as written: the roster's own contradiction is shown, and the cross-line check then
+        # compares the birth date and sex with the village record
         for f, msg in check_id_against(info.number, birth_date=birth, sex=sex or None, today=today).items():
-            row.problem(f, msg)
+            row.remarks.append((HEADER[f], msg + "，已按名册所填导入，请核对"))
         birth, sex = birth or info.birth_date, sex or info.sex
     elif birth is None and not row.problems:
         row.problem("birth_date", "没有身份证号时须填写出生日期（否则无法与儿童档案核对）")
