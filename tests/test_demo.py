@@ -16,7 +16,10 @@ def test_demo_builds_a_realistic_county(client):
     from shouhu.registry.demo import build_demo
 
     result = build_demo(children=400, log=lambda *_: None)
-    assert result.children == Child.objects.count() == 400
+    assert result.children == Child.objects.exclude(reporter="重复登记（演示）").count() == 400
+    from shouhu.quality.models import DuplicatePair, Issue
+    assert DuplicatePair.objects.filter(a__village__code="421088109200").count() >= 2   # the inspectors' duplicates, in zhuren's village
+    assert Issue.objects.filter(code="possible_duplicate", status="open").exists()
     assert {u for u, _ in result.users} >= {"admin", "dudao", "zhuren", "xiaozhang", "banzhuren", "zhiyuanzhe"}
     assert User.objects.filter(username="zhuren").exists()
     kids = Child.objects.all()

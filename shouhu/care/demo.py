@@ -40,7 +40,7 @@ from .models import (
 )
 from .services import GROUP_FIELDS, groups_of, refresh_all
 
-KID_FIELDS = ("id", "village_code", "township_code", "school_id", "school_class_id", "birth_date", "schooling", "boarding",
+KID_FIELDS = ("id", "entered_on", "village_code", "township_code", "school_id", "school_class_id", "birth_date", "schooling", "boarding",
               "carer_relation", "father_situation", "mother_situation", "father_since", "mother_since", "living_alone",
               *GROUP_FIELDS.values())
 RULES = R.rules_from(R.DEFAULT_VISIT_RULES)
@@ -360,16 +360,17 @@ class CareDemo:
         groups = groups_of(kid)
         here = kid.township_code == DEMO_TOWNSHIP
         jobs = []
-        for d in R.visit_dues(groups=groups, active=True, since=self.year_ago, rules=RULES, pairings=[], last_visits={}, today=today):
+        since = max(self.year_ago, kid.entered_on or self.year_ago)  # no visit before the child was registered
+        for d in R.visit_dues(groups=groups, active=True, since=since, rules=RULES, pairings=[], last_visits={}, today=today):
             if d.role == "head_teacher" and not kid.school_class_id:
                 continue
             # the demo users' children lapse a little more often, so their task lists have overdue visits
             mine = here and d.role != "head_teacher" or d.role == "head_teacher" and kid.school_class_id == self.banzhuren_class
             lapse = 0.2 if mine else 0.12
             user, name = self.visitor(kid, d.role)
-            jobs.append((d.role, None, user, name, self.schedule(self.year_ago, today, d.interval_days, lapse)))
+            jobs.append((d.role, None, user, name, self.schedule(since, today, d.interval_days, lapse)))
         for helper_id, helper_name, helper_user, start, end in facts:
-            start = max(start, self.year_ago)
+            start = max(start, since)
             user = helper_user or (self.users["zhuren"] if kid.village_code == DEMO_VILLAGE else None)
             jobs.append(("helper", helper_id, user, helper_name, self.schedule(start, end or today, HELPER_DAYS, 0.2)))
         make = self.make_visit

@@ -304,6 +304,12 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     from shouhu.care.demo import build_care_demo  # care work for these children (imports this module)
 
     users += build_care_demo(today=today, rng=random.Random(seed + 1), log=log)
+    from shouhu.schooling.demo import build_schooling_demo  # school rosters (学籍), a few disagreeing with the records
+
+    build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
+    from shouhu.quality.demo import build_quality_demo  # duplicates and the county-wide check, last
+
+    build_quality_demo(today=today, rng=random.Random(seed + 2), log=log)
     return DemoResult(children=made, villages=len(villages), schools=School.objects.count(), users=users)
 
 

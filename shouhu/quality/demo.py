@@ -1,0 +1,62 @@
+"""Data-quality part of the demo county: the inspectors' findings made real in 光荣村 (zhuren's
+village) — a girl registered twice by the village and by the school under a homophone name and
+without her ID number, a boy registered again under his mother's surname, a child whose day and
+month were swapped, twins that are not duplicates — then the county-wide check, so the quality
+page, its counts and the duplicates page have something to show."""
+import random
+import uuid
+from datetime import date
+
+from shouhu.accounts.models import User
+from shouhu.registry.demo import DEMO_VILLAGE
+from shouhu.registry.models import Child
+from shouhu.registry.services import child_register
+
+# A given-name character and a homophone (or fuzzy-pinyin homophone) parents also write.
+HOMOPHONES = dict(zip("金兰明华宇婷欣怡涵轩浩俊子文佳思雨杰琳晨", "晶岚铭桦雨亭心宜晗萱皓骏梓雯嘉斯语洁林辰"))
+
+
+def _homophone(name: str) -> str | None:
+    for i in range(len(name) - 1, 0, -1):  # the given name, last character first
+        if name[i] in HOMOPHONES:
+            return name[:i] + HOMOPHONES[name[i]] + name[i + 1:]
+    return None
+
+
+def _again(child: Child, **changes) -> Child:
+    """`child` registered a second time (a fresh record with these changes)."""
+    twin = Child.objects.get(pk=child.pk)
+    twin.pk = twin.id = None
+    twin.uid = uuid.uuid4()
+    twin.archive_no = None
+    twin.merged_into = None
+    twin.reporter = "重复登记（演示）"
+    for k, v in changes.items():
+        setattr(twin, k, v)
+    return twin
+
+
+def build_quality_demo(*, today: date, rng: random.Random, log=print) -> None:
+    from .services import recheck_all
+
+    admin = User.objects.get(username="admin")
+    kids = list(Child.objects.filter(village_code=DEMO_VILLAGE, status=Child.Status.ACTIVE, id_number__isnull=False).order_by("id"))
+    made = 0
+    homophone = [c for c in kids if _homophone(c.name)][:2]
+    for c in homophone:  # the school's registration: homophone, no ID number, a class filled in
+        child_register(actor=admin, child=_again(c, name=_homophone(c.name), id_number=None, address_detail=""),
+                       reason="学校重复登记（演示）")
+        made += 1
+    boy = next((c for c in kids if c.sex == "男" and c.mother_name and c not in homophone), None)
+    if boy is not None:  # registered again under his mother's surname after the parents split
+        child_register(actor=admin, child=_again(boy, name=boy.mother_name[0] + boy.name[1:], id_number=None), reason="改姓后重复登记（演示）")
+        made += 1
+    swapped = next((c for c in kids if c.birth_date.day <= 12 and c.birth_date.day != c.birth_date.month and c not in homophone), None)
+    if swapped is not None:
+        bd = swapped.birth_date
+        child_register(actor=admin, child=_again(swapped, birth_date=bd.replace(month=bd.day, day=bd.month), id_number=None),
+                       reason="日月颠倒重复登记（演示）")
+        made += 1
+    log(f"数据质量演示：{made} 份重复登记；正在全县检查……")
+    n = recheck_all()
+    log(f"  已检查 {n} 份档案")
