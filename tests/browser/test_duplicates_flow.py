@@ -1,0 +1,41 @@
+"""Duplicates on a phone: the village child director opens data quality, follows the duplicates
+link, compares the two records side by side, takes the school's class from the second record and
+merges; the kept record has the visit the duplicate had, and the duplicate says where it went."""
+from shouhu.care.models import Visit
+from shouhu.quality.services import find_duplicate_pairs
+from shouhu.registry.models import Child
+from shouhu.registry.services import child_register
+from tests.factories import child_values
+
+from .test_register_flow import login
+
+
+def test_zhuren_merges_a_girl_registered_twice(live_server, world, phone):
+    first = child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="陆金兰", archive_no="GR-001")))
+    second = child_register(actor=world.admin, child=Child(**child_values(
+        world.guangrong, name="陆晶兰", id_number="", birth_date=first.birth_date, archive_no="GR-077",
+        school=world.jinxing, school_class=world.c31)))
+    Visit.objects.create(child=second, date=world.today, visitor_role="head_teacher", visitor_name="王老师", life="午饭在学校吃")
+    find_duplicate_pairs()
+    page, base = phone, live_server.url
+    login(page, base, "zhuren")
+    page.goto(base + "/quality/")
+    page.click("#dup-link")
+    page.locator(".pair", has_text="陆晶兰").click()
+    page.wait_for_selector("text=对比疑似重复档案")
+    row = page.locator("tr[data-field=school_class]")
+    assert "（空）" in row.inner_text() and "1班" in row.inner_text()
+    assert page.locator("input[name=f_school_class][value=b]").is_checked()  # the kept record has none: take it
+    page.screenshot(path="var/screenshot-duplicate.png", full_page=True)
+    page.fill("#reason", "同一人，学校重复登记")
+    page.get_by_role("button", name="合并为一份档案").click()
+    page.wait_for_selector("text=已合并")
+    assert "陆金兰" in page.inner_text("h1")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.school_class_id == world.c31.pk and first.visits.count() == 1
+    assert second.merged_into_id == first.pk and second.status == "exited"
+    page.goto(f"{base}/children/{second.uid}/")
+    assert "这是一份重复档案" in page.inner_text("#merged-note")
+    page.click("#merged-note a")
+    assert "陆金兰" in page.inner_text("h1")
