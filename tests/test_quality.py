@@ -112,3 +112,26 @@ def test_exit_over_age_is_not_an_issue_while_visit_in_future_is(world, oc):
                          visitor_name="x", life="y")
     services.recheck_all()
     assert "visit_in_future" in open_codes(girl)
+
+
+def test_a_bulk_change_runs_the_check_as_a_job_with_progress(world, oc, client):
+    """An import announces its villages: the check (duplicates included) runs as a background job
+    whose progress the overview polls."""
+    from shouhu.intake import progress
+    from shouhu.quality.models import DuplicatePair
+    from shouhu.quality.tasks import PROGRESS_KEY
+    from shouhu.registry.signals import announce
+
+    first = reg(oc, world, name="陆金兰")
+    reg(oc, world, name="陆晶兰", id_number="", birth_date=first.birth_date)
+    assert not DuplicatePair.objects.exists()              # a form save checks the record only
+    oc(announce, village_codes={world.guangrong.code})     # what an import sends
+    assert DuplicatePair.objects.filter(status="open").count() == 1
+    assert progress.read(PROGRESS_KEY)["phase"] == "完成"
+    client.force_login(world.zhuren)
+    assert "检查完成" in client.get("/quality/job/").content.decode()
+    progress.report(PROGRESS_KEY, done=500, total=2000, phase="正在检查")
+    html = client.get("/quality/job/").content.decode()
+    assert "500 / 2000" in html and 'hx-trigger="every 2s"' in html and "width: 25%" in html
+    client.force_login(world.volunteer)
+    assert client.get("/quality/job/").status_code == 404

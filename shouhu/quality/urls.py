@@ -8,6 +8,7 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issues"),
     path("issues/<int:pk>/dismiss/", views.issue_dismiss, name="dismiss"),
     path("recheck/", views.recheck_now, name="recheck"),
+    path("job/", views.job, name="job"),
     path("duplicates/", views.duplicate_list, name="duplicates"),
     path("duplicates/<int:pk>/", views.duplicate_detail, name="duplicate"),
     path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate_decide"),

@@ -107,6 +107,16 @@ def issue_dismiss(request, pk):
 
 
 @login_required
+def job(request):
+    """The running check's progress (polled by the overview while a check runs)."""
+    _allowed(request)
+    node = _node(request)
+    state = job_progress.read(PROGRESS_KEY)
+    return render(request, "quality/_job.html", {"job": state or {"phase": "完成", "total": 0}, "pct": job_progress.percent(state),
+                                                 "node_query": "&".join(f"{k}={v}" for k, v in node.items())})
+
+
+@login_required
 @require_POST
 def recheck_now(request):
     if not scope_of(request.user).is_county_admin:
