@@ -282,8 +282,7 @@ def test_template_download(world, client):
     r = client.get("/schooling/template.xlsx")
     rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
     assert rows[0] == HEAD
-    assert not parse_row(2, dict(zip(["name", "sex", "birth_date", "id_number", "grade", "class_name", "father_name", "mother_name",
-                                      "carer_name", "status"], rows[1])), today=date(2026, 1, 1)).problems
+    assert not parse_row(2, dict(zip(HEADER, rows[1], strict=True)), today=date(2026, 1, 1)).problems
 
 
 def test_index_lists_the_schools_in_scope(world, client, oc):

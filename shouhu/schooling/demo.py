@@ -23,7 +23,7 @@ from . import selectors
 from .services import roster_upload
 from .sheet import HEADER
 
-HOMOPHONES = dict(zip("金兰明华宇婷欣怡涵轩浩俊子文佳思雨杰琳晨", "晶岚铭桦雨亭心宜晗萱皓骏梓雯嘉斯语洁林辰"))
+HOMOPHONES = dict(zip("金兰明华宇婷欣怡涵轩浩俊子文佳思雨杰琳晨", "晶岚铭桦雨亭心宜晗萱皓骏梓雯嘉斯语洁林辰", strict=True))
 NEW_PUPILS = (("刘思雨", "女"), ("陈浩然", "男"), ("周雅静", "女"))
 MAX_SCHOOLS = 3
 
@@ -58,10 +58,10 @@ def _write(rows: list[dict], path: Path) -> None:
 
 
 def _uploader(school: School) -> User | None:
-    for u in User.objects.filter(assignments__role__in=("school_staff", "county_education", "county_admin")).distinct().order_by("id"):
-        if selectors.can_upload(u, school):
-            staff = u.assignments.filter(role="school_staff", school=school).exists()
-            if staff or not User.objects.filter(assignments__role="school_staff", assignments__school=school).exists():
+    """The school's staff, else county education, else the county admin."""
+    for role in ("school_staff", "county_education", "county_admin"):
+        for u in User.objects.filter(assignments__role=role).distinct().order_by("id"):
+            if selectors.can_upload(u, school):
                 return u
     return None
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +19,7 @@ from .sheet import HEADER, parse_row, read_roster
 RECHECK_INLINE = 2000  # more children than this are rechecked by the background job, by village
 
 
-def roster_upload(*, actor, school: School, file, file_name: str | None = None) -> Roster:
+def roster_upload(*, actor, school: School, file: str | Path | UploadedFile, file_name: str | None = None) -> Roster:
     """Read a roster (.xlsx/.xls; `file` a path or an uploaded file) for `school` and make it the
     school's roster: valid rows replace the previous entries, every other row is reported in
     `Roster.problems` with its row number and reason. An unusable file raises
