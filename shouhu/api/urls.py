@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import care, views
+from . import care, quality, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -19,6 +19,8 @@ router.register("counselling", care.CounsellingViewSet, basename="counselling")
 router.register("activities", care.ActivityViewSet, basename="activity")
 router.register("campaigns", care.CampaignViewSet, basename="campaign")
 router.register("tasks", care.TaskViewSet, basename="task")
+router.register("quality-issues", quality.IssueViewSet, basename="quality-issue")
+router.register("duplicates", quality.DuplicatePairViewSet, basename="duplicate")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),
