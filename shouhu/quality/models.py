@@ -25,7 +25,7 @@ class Issue(models.Model):
     school_id = models.BigIntegerField(null=True)
     school_class_id = models.BigIntegerField(null=True)
     first_seen = models.DateField()
-    last_seen = models.DateField()
+    last_seen = models.DateField()  # the last check that changed it (unchanged issues are not rewritten)
     closed_on = models.DateField(null=True, blank=True)
     dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     dismiss_reason = models.CharField("说明", max_length=255, blank=True)

@@ -56,9 +56,19 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     found = [f for r in records for f in Q_.record_findings(r, today=today, settings=s)]
     from shouhu.schooling.selectors import cross_line_pairs  # village record vs school roster (学籍)
 
-    found += Q_.cross_line_findings(cross_line_pairs(records))
+    pairs = cross_line_pairs(records)
+    found += Q_.cross_line_findings(pairs, _link_names(pairs))
     _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
     return len(records)
+
+
+def _link_names(pairs) -> dict:
+    """Names of the schools and classes in these pairs, for the cross-line messages."""
+    from shouhu.regions.models import School, SchoolClass
+
+    ids = {f: {p[f] for pair in pairs for p in pair if p.get(f)} for f in ("school", "school_class")}
+    return {"school": dict(School.objects.filter(id__in=ids["school"]).values_list("id", "name")) if ids["school"] else {},
+            "school_class": {c.pk: str(c) for c in SchoolClass.objects.filter(id__in=ids["school_class"])} if ids["school_class"] else {}}
 
 
 def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, chunk: int = 2000, today: date | None = None) -> int:
@@ -95,19 +105,31 @@ def _group_checks(today: date) -> None:
         v["created_at"] = v["created_at"].astimezone(tz).replace(tzinfo=None)
     registered = dict(Child.objects.filter(id__in={v["child_id"] for v in visits}).values_list("id", "entered_on"))
     found += Q_.visit_note_findings(visits) + Q_.visit_burst_findings(visits) + Q_.visit_date_findings(visits, registered, today)
-    _apply(list(Child.objects.filter(merged_into__isnull=True).values_list("id", flat=True)), found, codes=set(GROUP_CODES), today=today)
+    _apply(None, found, codes=set(GROUP_CODES), today=today)
+
+
+def _chunks(ids, n: int = 5000):
+    """Id lists small enough for one IN clause (SQLite allows 32,766 parameters)."""
+    ids = list(ids)
+    return (ids[i:i + n] for i in range(0, len(ids), n))
 
 
 @transaction.atomic
-def _apply(child_ids: list[int], found: list[Q_.Finding], *, codes: set[str], today: date) -> None:
-    """Bring the stored issues of `codes` for these children in line with `found`."""
+def _apply(child_ids: list[int] | None, found: list[Q_.Finding], *, codes: set[str], today: date) -> None:
+    """Bring the stored issues of `codes` for these children (None: every child not merged) in
+    line with `found`."""
     wanted: dict[tuple[int, str], Q_.Finding] = {}
     for f in found:
         if f.child_id is not None:
             wanted.setdefault((f.child_id, _key(f)), f)
-    existing = {(i.child_id, i.key): i for i in Issue.objects.filter(child_id__in=child_ids, code__in=codes)}
-    places = {c["id"]: c for c in Child.objects.filter(id__in={c for c, _ in wanted} | {c for c, _ in existing})
-              .values("id", "village_code", "school_id", "school_class_id")}
+    stored = Issue.objects.filter(code__in=codes)
+    if child_ids is None:
+        stored = stored.filter(child__merged_into__isnull=True)
+        existing = {(i.child_id, i.key): i for i in stored}
+    else:
+        existing = {(i.child_id, i.key): i for ids in _chunks(child_ids) for i in stored.filter(child_id__in=ids)}
+    places = {c["id"]: c for ids in _chunks({c for c, _ in wanted} | {c for c, _ in existing})
+              for c in Child.objects.filter(id__in=ids).values("id", "village_code", "school_id", "school_class_id")}
     new, changed = [], []
     for key, f in wanted.items():
         chk = Q_.CATALOGUE[f.code]
@@ -122,16 +144,21 @@ def _apply(child_ids: list[int], found: list[Q_.Finding], *, codes: set[str], to
                              first_seen=today, last_seen=today, village_code=place["village_code"], school_id=place["school_id"],
                              school_class_id=place["school_class_id"]))
             continue
+        now = (Issue.Status.OPEN if issue.status == Issue.Status.FIXED else issue.status, f.message[:255], related,
+               place["village_code"], place["school_id"], place["school_class_id"])
+        if now == (issue.status, issue.message, issue.related, issue.village_code, issue.school_id, issue.school_class_id):
+            continue  # unchanged: no write (a county run rewrote ~200,000 rows for nothing)
         if issue.status == Issue.Status.FIXED:  # it came back
-            issue.status, issue.closed_on = Issue.Status.OPEN, None
-        issue.message, issue.related, issue.last_seen = f.message[:255], related, today
-        issue.village_code, issue.school_id, issue.school_class_id = place["village_code"], place["school_id"], place["school_class_id"]
+            issue.closed_on = None
+        issue.status, issue.message, issue.related, issue.village_code, issue.school_id, issue.school_class_id = now
+        issue.last_seen = today
         changed.append(issue)
     gone = [i.pk for i in existing.values() if i.status == Issue.Status.OPEN]
     Issue.objects.bulk_create(new, batch_size=1000)
     Issue.objects.bulk_update(changed, ["status", "closed_on", "message", "related", "last_seen", "village_code", "school_id",
                                         "school_class_id"], batch_size=1000)
-    Issue.objects.filter(pk__in=gone).update(status=Issue.Status.FIXED, closed_on=today)
+    for ids in _chunks(gone):
+        Issue.objects.filter(pk__in=ids).update(status=Issue.Status.FIXED, closed_on=today)
 
 
 # -- duplicates ---------------------------------------------------------------------------------
@@ -168,7 +195,7 @@ def find_duplicate_pairs(*, today: date | None = None) -> int:
     names = dict(Region.objects.filter(code__in={r["village_code"] for r in records if r["id"] in involved}).values_list("code", "short_name"))
     labels = {r["id"]: f"{names.get(r['village_code'], '')}的档案" + (f"（档案编号{r['archive_no']}）" if r["archive_no"] else "（未编号）")
               for r in records if r["id"] in involved}
-    _apply([r["id"] for r in records], Q_.duplicate_findings(open_pairs, labels), codes=set(DUPLICATE_CODES), today=today)
+    _apply(None, Q_.duplicate_findings(open_pairs, labels), codes=set(DUPLICATE_CODES), today=today)
     return len(open_pairs)
 
 

@@ -559,17 +559,19 @@ _CROSS_LABEL = {"name": "姓名", "sex": "性别", "birth_date": "出生日期",
                 "carer_name": "委托照护人", "schooling": "就学情况", "school": "学校", "school_class": "班级"}
 
 
-def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]]) -> list[Finding]:
+def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]], names: Mapping[str, Mapping] | None = None) -> list[Finding]:
     """For each (village record, school record) of one child, a `cross_line_mismatch` per field of
     CROSS_LINE_FIELDS on which both hold a value and the values differ (after NFKC, spaces and case).
-    A blank on one side is a completeness question, not a disagreement. Linear."""
+    A blank on one side is a completeness question, not a disagreement. Linear. `names` shows
+    linked values by name in the message: {"school": {id: "金星小学"}, "school_class": {id: "三年级1班"}}."""
     out = []
+    names = names or {}
     for village, school in pairs:
         for f in CROSS_LINE_FIELDS:
             a, b = village.get(f), school.get(f)
             if a in (None, "") or b in (None, "") or _norm(a) == _norm(b):
                 continue
-            shown = [x.isoformat() if isinstance(x, date) else str(x) for x in (a, b)]
+            shown = [x.isoformat() if isinstance(x, date) else str(names.get(f, {}).get(x, x)) for x in (a, b)]
             out.append(Finding("cross_line_mismatch", village.get("id"), f,
                                f"{_CROSS_LABEL[f]}：村（社区）档案为“{shown[0]}”，学校档案为“{shown[1]}”",
                                related=tuple(x for x in (school.get("id"),) if x is not None)))
@@ -742,10 +744,16 @@ NOTE_BLOCK_CHARS = 12       # blocking keys: the first and the last 12 normalise
 NOTE_WINDOW = 20            # within a block sorted by length, each note is compared with the next 20
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+
+
 def normalise_note(visit: Mapping) -> str:
     """The five areas joined, NFKC, letters and digits only ("生活：正常。" = "生活正常")."""
-    text = "".join(_text(visit.get(a)) for a in VISIT_AREAS)
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+    return _normalise_text("".join(_text(visit.get(a)) for a in VISIT_AREAS))
+
+
+def _normalise_text(text: str) -> str:
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _child_of(v: Mapping):
@@ -767,8 +775,12 @@ def visit_note_findings(visits: Sequence[Mapping], *, min_children: int = NOTE_M
     distinct notes. A note that differs at both ends from every other is not matched (recall loss
     accepted for speed). Same-child repeats are not counted: it takes different children."""
     exact: dict[str, list[int]] = defaultdict(list)
+    seen: dict[str, str] = {}  # raw text → normalised (templates repeat: normalise each once)
     for i, v in enumerate(visits):
-        note = normalise_note(v)
+        raw = "".join(_text(v.get(a)) for a in VISIT_AREAS)
+        note = seen.get(raw)
+        if note is None:
+            note = seen[raw] = _normalise_text(raw)
         if len(note) >= NOTE_MIN_CHARS:
             exact[note].append(i)
     notes = list(exact)

@@ -938,3 +938,11 @@ def test_duplicate_findings_of_no_pairs_are_none_and_one_child_may_have_several(
     got = Q.duplicate_findings([(1, 2, 0.6, ()), (1, 3, 0.7, ())], {})
     assert sorted(f.record_id for f in got if f.child_id == 1) == [2, 3]
     assert all(len(f.message) <= 255 for f in Q.duplicate_findings([(1, 2, 0.6, ("很长的理由" * 80,))], {}))
+
+
+def test_cross_line_names_linked_values():
+    village, school = base(school=7, school_class=70), base(id=2, school=8, school_class=80)
+    got = cross_line_findings([(village, school)], {"school": {7: "金星小学", 8: "朱河小学"}, "school_class": {70: "三年级1班"}})
+    msgs = {f.field: f.message for f in got}
+    assert msgs["school"] == "学校：村（社区）档案为“金星小学”，学校档案为“朱河小学”"
+    assert msgs["school_class"] == "班级：村（社区）档案为“三年级1班”，学校档案为“80”"   # an unnamed id shows as it is
