@@ -16,6 +16,16 @@ def immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Job progress lives in the cache: a test must not write the developer's file cache (the demo
+    server once showed a test's "500 / 2000"), nor read a previous test's."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """PBKDF2 at production strength costs ~0.5 s a user; the `world` has fourteen."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
