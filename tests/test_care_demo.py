@@ -3,9 +3,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db.models import F
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 HAS_DATA = (Path(settings.DIVISION_DIR) / "villages.csv").exists()
 

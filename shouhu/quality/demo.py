@@ -13,7 +13,7 @@ from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
 
 # A given-name character and a homophone (or fuzzy-pinyin homophone) parents also write.
-HOMOPHONES = dict(zip("金兰明华宇婷欣怡涵轩浩俊子文佳思雨杰琳晨", "晶岚铭桦雨亭心宜晗萱皓骏梓雯嘉斯语洁林辰"))
+HOMOPHONES = dict(zip("金兰明华宇婷欣怡涵轩浩俊子文佳思雨杰琳晨", "晶岚铭桦雨亭心宜晗萱皓骏梓雯嘉斯语洁林辰", strict=True))
 
 
 def _homophone(name: str) -> str | None:

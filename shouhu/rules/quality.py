@@ -554,11 +554,6 @@ def _norm(v) -> Any:
     return v
 
 
-_CROSS_LABEL = {"name": "姓名", "sex": "性别", "birth_date": "出生日期", "id_number": "公民身份号码", "father_name": "父亲姓名",
-                "mother_name": "母亲姓名", "father_situation": "父亲状况", "mother_situation": "母亲状况",
-                "carer_name": "委托照护人", "schooling": "就学情况", "school": "学校", "school_class": "班级"}
-
-
 def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]], names: Mapping[str, Mapping] | None = None) -> list[Finding]:
     """For each (village record, school record) of one child, a `cross_line_mismatch` per field of
     CROSS_LINE_FIELDS on which both hold a value and the values differ (after NFKC, spaces and case).
@@ -573,7 +568,7 @@ def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]], names: Mapping
                 continue
             shown = [x.isoformat() if isinstance(x, date) else str(names.get(f, {}).get(x, x)) for x in (a, b)]
             out.append(Finding("cross_line_mismatch", village.get("id"), f,
-                               f"{_CROSS_LABEL[f]}：村（社区）档案为“{shown[0]}”，学校档案为“{shown[1]}”",
+                               f"村（社区）档案为“{shown[0]}”，学校档案为“{shown[1]}”",
                                related=tuple(x for x in (school.get("id"),) if x is not None)))
     return out
 

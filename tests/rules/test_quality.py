@@ -944,5 +944,5 @@ def test_cross_line_names_linked_values():
     village, school = base(school=7, school_class=70), base(id=2, school=8, school_class=80)
     got = cross_line_findings([(village, school)], {"school": {7: "金星小学", 8: "朱河小学"}, "school_class": {70: "三年级1班"}})
     msgs = {f.field: f.message for f in got}
-    assert msgs["school"] == "学校：村（社区）档案为“金星小学”，学校档案为“朱河小学”"
-    assert msgs["school_class"] == "班级：村（社区）档案为“三年级1班”，学校档案为“80”"   # an unnamed id shows as it is
+    assert msgs["school"] == "村（社区）档案为“金星小学”，学校档案为“朱河小学”"
+    assert msgs["school_class"] == "村（社区）档案为“三年级1班”，学校档案为“80”"   # an unnamed id shows as it is
