@@ -135,3 +135,21 @@ def test_a_bulk_change_runs_the_check_as_a_job_with_progress(world, oc, client):
     assert "500 / 2000" in html and 'hx-trigger="every 2s"' in html and "width: 25%" in html
     client.force_login(world.volunteer)
     assert client.get("/quality/job/").status_code == 404
+
+
+def test_scores_per_school_for_both_lines_and_per_village_for_the_administrative_line(world, oc, client):
+    reg(oc, world, name="陆金兰", school=world.jinxing, father_phone="", mother_phone="", carer_phone="")   # no_phone: a warning
+    reg(oc, world, world.hongxing, name="朱河孩子", school=world.zhuhe_school)
+    client.force_login(world.edu)
+    html = client.get("/quality/").content.decode()
+    assert 'id="schools"' in html and "金星小学" in html and 'id="units"' not in html
+    client.force_login(world.dudao)                     # 毛市镇: its villages and its school, not 朱河小学
+    html = client.get("/quality/").content.decode()
+    assert 'id="units"' in html and 'id="schools"' in html and "金星小学" in html and "朱河小学" not in html
+    client.force_login(world.xiaozhang)                 # the school itself: its checks
+    r = client.get("/quality/")
+    assert "数据质量 · 金星小学" in r.content.decode() and r.context["checks"]
+    assert client.get(f"/quality/?school={world.zhuhe_school.pk}").status_code == 404
+    rows = selectors.school_units(world.edu, None)
+    jin = next(u for u in rows if u.label == "金星小学")
+    assert jin.records == 1 and jin.warnings >= 1 and jin.score < 100

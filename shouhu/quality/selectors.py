@@ -50,6 +50,28 @@ def units(actor, region: Region) -> list[UnitRow]:
     return sorted(rows, key=lambda r: (r.score, -r.errors, r.code))
 
 
+def school_units(actor, region: Region | None) -> list[UnitRow]:
+    """The schools in scope (under `region`, if given), worst score first; records and issues
+    both counted through the actor's scope (education-line users see schools, not villages)."""
+    from shouhu.registry.selectors import schools_visible_to
+
+    schools = schools_visible_to(actor).filter(active=True)
+    if region is not None:  # a school carries its township's 9-digit code; a village has no schools of its own
+        schools = schools.filter(region_code__startswith=region.code) if len(region.code) <= 9 else schools.none()
+    names = dict(schools.values_list("id", "name"))
+    if not names:
+        return []
+    counts: dict[int, dict] = {}
+    for r in (issues_visible_to(actor).filter(status=Issue.Status.OPEN, school_id__in=list(names))
+              .values("school_id", "level").annotate(c=Count("id")).order_by()):
+        counts.setdefault(r["school_id"], {})[r["level"]] = r["c"]
+    records = dict(Child.objects.filter(scope_of(actor).children_q(), status=Child.Status.ACTIVE, school_id__in=list(names))
+                   .values("school_id").annotate(n=Count("id")).values_list("school_id", "n").order_by())
+    rows = [UnitRow(name, str(pk), records.get(pk, 0), counts.get(pk, {}).get("error", 0), counts.get(pk, {}).get("warning", 0),
+                    counts.get(pk, {}).get("info", 0)) for pk, name in names.items() if records.get(pk) or counts.get(pk)]
+    return sorted(rows, key=lambda r: (r.score, -r.errors, r.label))
+
+
 def by_check(actor, node_q: Q) -> list[tuple[Q_.Check, int]]:
     rows = issues_visible_to(actor).filter(node_q, status=Issue.Status.OPEN).values("code").annotate(n=Count("id")).order_by("-n")
     return [(Q_.CATALOGUE[r["code"]], r["n"]) for r in rows if r["code"] in Q_.CATALOGUE]

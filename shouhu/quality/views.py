@@ -24,6 +24,12 @@ def _node(request) -> dict:
     return node_from_request(request, kinds=("school", "region"))
 
 
+def _admin_line(scope) -> bool:
+    from shouhu.accounts.roles import ROLES
+
+    return any(ROLES[a.role].line == "admin" for a in scope.assignments)
+
+
 def _allowed(request):
     scope = scope_of(request.user)
     if not scope.sees_children or scope.limited_fields:
@@ -36,9 +42,13 @@ def overview(request):
     scope = _allowed(request)
     node = _node(request)
     region = registry_selectors.regions_visible_to(request.user).filter(code=node["region"]).first() if node.get("region") else None
+    school = registry_selectors.schools_visible_to(request.user).filter(pk=node["school"]).first() if node.get("school") else None
     job = job_progress.read(PROGRESS_KEY)
     return render(request, "quality/overview.html", {
-        "node": node, "region": region, "units": selectors.units(request.user, region) if region else [],
+        "node": node, "region": region, "school": school,
+        # villages and townships for the administrative line; schools for both lines
+        "units": selectors.units(request.user, region) if region and _admin_line(scope) else [],
+        "schools": selectors.school_units(request.user, region) if not node.get("school") else [],
         "checks": selectors.by_check(request.user, selectors.node_q(node)), "records": selectors.records_in(request.user, node),
         "trend": selectors.trend(region) if region else [], "can_recheck": scope.is_county_admin,
         "job": job if job and job.get("phase") != "完成" else None, "pct": job_progress.percent(job),
