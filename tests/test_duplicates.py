@@ -60,7 +60,8 @@ def test_the_county_check_pairs_the_homophone_and_opens_an_issue_on_both(world, 
     assert DuplicatePair.objects.count() == 1  # the boy is nobody's duplicate
     (i1,), (i2,) = open_dup_issues(first), open_dup_issues(second)
     assert i1.related == [second.pk] and i2.related == [first.pk]
-    assert i1.message.startswith("与光荣村的档案（档案编号GR-077）疑似同一人") and "同音" in i1.message
+    assert i1.message.startswith("与光荣村的档案（档案编号GR-077）疑似同一人") and "姓名同音；" in i1.message
+    assert "陆晶兰" not in i1.message and "陆金兰" not in i2.message     # the other's name is on the pair page, for those who see both
     assert first.id_number not in i2.message
 
 
@@ -301,3 +302,44 @@ def test_the_command_leaves_out_pairs_marked_not_the_same(world, twice, tmp_path
     services.pair_not_same(actor=world.zhuren, pair=pair_of(*twice), reason="双胞胎")
     call_command("find-duplicates", report=str(out))
     assert list(csv.reader(out.open(encoding="utf-8-sig"))) == [["档案编号1", "档案编号2", "得分", "原因"]]
+
+
+# -- at registration -------------------------------------------------------------------------------
+def test_registering_the_same_girl_again_warns_first(world, oc, client):
+    from tests.test_views import form_data
+
+    first = reg(oc, world, name="陆金兰", archive_no="GR-001")
+    client.force_login(world.zhuren)
+    data = {**form_data(world, name="陆晶兰", id_number="", birth_date=first.birth_date), "hukou_registered": "False"}  # no ID yet
+    r = client.post("/children/new/", data)
+    html = r.content.decode()
+    assert r.status_code == 200 and "这名儿童可能已经登记过" in html and f"/children/{first.uid}/" in html and "GR-001" in html
+    assert not Child.objects.filter(name="陆晶兰").exists()                       # nothing saved yet
+    assert AccessLog.objects.filter(user=world.zhuren, action="search", detail__contains="登记时查重").exists()
+    r = client.post("/children/new/", {**data, "confirm_new": "1", "seen": [str(first.pk)]})
+    assert r.status_code == 302
+    second = Child.objects.get(name="陆晶兰")
+    pair = pair_of(first, second)
+    assert pair.status == "not_same" and pair.decided_by == world.zhuren and "登记时" in pair.note
+    assert services.find_duplicate_pairs() == 0
+
+
+def test_a_candidate_in_another_village_is_named_by_village_and_number_only(world, oc, client):
+    from tests.test_views import form_data
+
+    other = reg(oc, world, world.lianfu, name="陆金兰", archive_no="LF-009")
+    client.force_login(world.zhuren)
+    data = {**form_data(world, name="陆晶兰", id_number="", birth_date=other.birth_date), "hukou_registered": "False"}
+    html = client.post("/children/new/", data).content.decode()
+    assert "莲福村的一份档案（档案编号 LF-009）" in html and f"/children/{other.uid}/" not in html
+    assert "陆金兰" not in html.split('id="possible-duplicates"')[1].split("</div>")[0]
+
+
+def test_a_different_child_registers_without_a_question(world, oc, client):
+    from tests.test_views import form_data
+
+    reg(oc, world, name="陆金兰")
+    client.force_login(world.zhuren)
+    r = client.post("/children/new/", form_data(world, name="张子豪", sex="男", birth_date=world.today - timedelta(days=3000),
+                                                 father_name="张军", mother_name="李梅"))
+    assert r.status_code == 302 and Child.objects.filter(name="张子豪").exists()

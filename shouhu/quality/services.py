@@ -195,8 +195,66 @@ def find_duplicate_pairs(*, today: date | None = None) -> int:
     names = dict(Region.objects.filter(code__in={r["village_code"] for r in records if r["id"] in involved}).values_list("code", "short_name"))
     labels = {r["id"]: f"{names.get(r['village_code'], '')}的档案" + (f"（档案编号{r['archive_no']}）" if r["archive_no"] else "（未编号）")
               for r in records if r["id"] in involved}
-    _apply(None, Q_.duplicate_findings(open_pairs, labels), codes=set(DUPLICATE_CODES), today=today)
+    # The issue is read by whoever sees one of the two records: the reasons go without names and dates.
+    plain = [(a, b, score, plain_reasons(reasons)) for a, b, score, reasons in open_pairs]
+    _apply(None, Q_.duplicate_findings(plain, labels), codes=set(DUPLICATE_CODES), today=today)
     return len(open_pairs)
+
+
+def registration_candidates(child: Child, *, limit: int = 5) -> list[tuple[dict, object]]:
+    """Records in the county that may be this (unsaved) child: the duplicate check a registration
+    form runs before saving. Candidates share a birth date (as entered, day and month swapped, or
+    the one in the ID number) or the homophone key of the name; each is scored by the same finder
+    (`rules.dedupe.compare`). Unscoped on purpose: the twin record may be in another village; the
+    caller shows what the user may see. Best first, at most `limit`."""
+    from shouhu.registry.selectors import DEDUPE_FIELDS
+    from shouhu.rules import dedupe
+    from shouhu.rules.idcard import IdNumberError, parse_id
+    from shouhu.rules.names import fuzzy_pinyin
+
+    village_code = child.village.code if child.village_id else ""
+    if not (child.name and child.birth_date and village_code):
+        return []
+    dates = {child.birth_date, dedupe.swap_day_month(child.birth_date)} - {None}
+    try:
+        dates.add(parse_id(child.id_number).birth_date if child.id_number else None)
+    except IdNumberError:
+        pass
+    dates.discard(None)
+    near = Q(birth_date__in=dates) | Q(name_fuzzy=fuzzy_pinyin(child.name))
+    if child.id_number:
+        near |= Q(id_number=child.id_number)
+    qs = Child.objects.filter(near, merged_into__isnull=True, village_code__startswith=village_code[:6])
+    if child.pk:
+        qs = qs.exclude(pk=child.pk)
+    me = {f: getattr(child, f, None) for f in DEDUPE_FIELDS}
+    me.update(id=child.pk or 0, village_code=village_code, school_id=child.school_id, school_class_id=child.school_class_id)
+    out = []
+    for row in qs.values(*DEDUPE_FIELDS, "village__short_name")[:500]:
+        c = dedupe.compare(me, row)
+        if c.score >= dedupe.THRESHOLD:
+            out.append((row, c))
+    out.sort(key=lambda rc: -rc[1].score)
+    return out[:limit]
+
+
+def plain_reasons(reasons) -> list[str]:
+    """The finder's reasons without the values in them ("姓名同音：陆金兰／陆晶兰" → "姓名同音"), for
+    a reader who may not see the other record."""
+    return [r.split("：")[0] for r in reasons]
+
+
+def note_registered_anyway(*, actor, child: Child, others: Iterable[int]) -> int:
+    """The registrar saw these candidates and said the new child is someone else: remember each
+    pair as "not the same" (who and when kept), so the county check does not ask again."""
+    now, n = timezone.now(), 0
+    for other in others:
+        a, b = sorted((child.pk, other))
+        DuplicatePair.objects.update_or_create(a_id=a, b_id=b, defaults={
+            "status": DuplicatePair.Status.NOT_SAME, "score": 0.0, "reasons": [], "decided_by": actor, "decided_at": now,
+            "note": "登记时确认不是同一人", "first_seen": now.date(), "last_seen": now.date()})
+        n += 1
+    return n
 
 
 def _pair_issues(pair: DuplicatePair):

@@ -154,6 +154,8 @@ class Child(models.Model):
             models.Index(fields=["village_code", "name_pinyin", "id"], name="child_village_order"),
             # the list's count: status + subtree range, answerable from the index alone
             models.Index(fields=["status", "village_code"], name="child_status_village"),
+            # age filters and the duplicate check at registration (same, swapped or ID birth date)
+            models.Index(fields=["birth_date"], name="child_birth_date"),
         ]
 
     def __str__(self) -> str:

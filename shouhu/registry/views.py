@@ -161,12 +161,18 @@ def child_create(request):
         raise Http404
     if request.method == "POST":
         form = ChildForm(request.POST, request.FILES, scope=scope)
+        confirmed = request.POST.get("confirm_new") == "1"
         if form.is_valid():
+            duplicates = [] if confirmed else _possible_duplicates(request, form.instance)
+            if duplicates:
+                return render(request, "registry/child_form.html", {"form": form, "creating": True, "duplicates": duplicates})
             try:
                 child = _save_form(request, form)
             except PermissionDenied as exc:
                 form.add_error("village", str(exc))
             else:
+                if confirmed:
+                    _remember_not_same(request, child)
                 _message_after_save(request, child, created=True)
                 return redirect("registry:detail", uid=child.uid)
     else:
@@ -197,6 +203,32 @@ def child_edit(request, uid):
     else:
         form = ChildForm(instance=child, scope=scope)
     return render(request, "registry/child_form.html", {"form": form, "child": child, "creating": False})
+
+
+def _possible_duplicates(request, child: Child) -> list[dict]:
+    """Records that may already be this child (see quality.services.registration_candidates):
+    those the user may see with a link, the others by village and 档案编号 only."""
+    from shouhu.quality.services import plain_reasons, registration_candidates
+
+    found = registration_candidates(child)
+    if not found:
+        return []
+    visible = set(selectors.children_visible_to(request.user).filter(id__in=[r["id"] for r, _ in found]).values_list("id", flat=True))
+    log_access(actor=request.user, action="search", scope=child.village.code if child.village_id else "",
+               detail=f"登记时查重：{len(found)} 份疑似同一人的档案", request=request)
+    return [{"id": r["id"], "uid": r["uid"] if r["id"] in visible else None, "name": r["name"] if r["id"] in visible else "",
+             "birth_date": r["birth_date"] if r["id"] in visible else None, "village": r["village__short_name"],
+             "archive_no": r["archive_no"], "score": round(c.score * 100),
+             "reasons": (c.reasons if r["id"] in visible else plain_reasons(c.reasons))[:4]} for r, c in found]
+
+
+def _remember_not_same(request, child: Child) -> None:
+    """The registrar saw the candidates and registered anyway: the pairs they saw are "not the same"."""
+    from shouhu.quality.services import note_registered_anyway, registration_candidates
+
+    seen = {int(x) for x in request.POST.getlist("seen") if x.isdigit()}
+    still = {r["id"] for r, _ in registration_candidates(child)}
+    note_registered_anyway(actor=request.user, child=child, others=sorted(seen & still))
 
 
 def _message_after_save(request, child: Child, *, created: bool) -> None:
