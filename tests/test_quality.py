@@ -153,3 +153,23 @@ def test_scores_per_school_for_both_lines_and_per_village_for_the_administrative
     rows = selectors.school_units(world.edu, None)
     jin = next(u for u in rows if u.label == "金星小学")
     assert jin.records == 1 and jin.warnings >= 1 and jin.score < 100
+
+
+def test_the_issue_list_exports_what_it_shows_and_logs_it(world, oc, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from shouhu.audit.models import AccessLog
+    from shouhu.rules.quality import CATALOGUE
+
+    reg(oc, world, name="陆金兰", father_phone="", mother_phone="", carer_phone="")
+    reg(oc, world, world.lianfu, name="莲福孩子", father_phone="", mother_phone="", carer_phone="")
+    client.force_login(world.zhuren)
+    r = client.get("/quality/issues/?code=no_phone&export=xlsx")
+    assert r.status_code == 200
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("档案编号", "姓名", "乡镇（街道）", "村（社区）", "问题")
+    assert [x[1] for x in rows[1:-1]] == ["陆金兰"] and rows[1][4] == CATALOGUE["no_phone"].title and rows[1][8] == "待处理"
+    assert rows[-1][0].startswith("导出：zhuren")
+    assert AccessLog.objects.filter(user=world.zhuren, action="export", detail="导出数据质量问题 1 条").exists()

@@ -68,6 +68,8 @@ def issue_list(request):
     status = request.GET.get("status", "open")
     if status in Issue.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        return _issues_export(request, qs)
     page = Paginator(qs.select_related("child__village__parent").order_by("village_code", "child_id", "code"), 30).get_page(request.GET.get("page"))
     pairs = _pairs_of(request.user, [i for i in page if i.code == "possible_duplicate"])
     for issue in page:
@@ -79,6 +81,32 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "quality/issues.html", {"page": page, "check": Q_.CATALOGUE.get(code), "status": status,
                                                    "statuses": Issue.Status.choices, "base_query": params.urlencode()})
+
+
+def _issues_export(request, qs):
+    from django.utils import timezone
+
+    from shouhu.audit.services import log_access
+    from shouhu.web.xlsx import marked_workbook, xlsx_response
+
+    when = timezone.localtime()
+    label = "数据质量问题（按当前筛选条件）"
+    levels = {"error": "错误", "warning": "警告", "info": "提示"}
+
+    def rows():
+        for i in qs.select_related("child__village__parent", "dismissed_by").order_by("village_code", "child_id", "code")[:50_000].iterator(chunk_size=2000):
+            village = i.child.village
+            check = Q_.CATALOGUE.get(i.code)
+            yield [i.child.archive_no or "", i.child.name, village.parent.short_name if village.parent else "", village.short_name,
+                   check.title if check else i.code, levels.get(i.level, i.level), _label(i), i.message, i.get_status_display(),
+                   f"{i.first_seen:%Y-%m-%d}", f"{i.closed_on:%Y-%m-%d}" if i.closed_on else "", i.dismiss_reason,
+                   str(i.dismissed_by) if i.dismissed_by else ""]
+
+    data, n = marked_workbook(title="数据质量问题", headers=["档案编号", "姓名", "乡镇（街道）", "村（社区）", "问题", "级别", "栏目", "说明",
+                                                       "状态", "发现日期", "关闭日期", "说明理由", "说明人"],
+                              rows=rows(), who=str(request.user), when=when, label=label, freeze_cols=2)
+    log_access(actor=request.user, action="export", scope=label, detail=f"导出数据质量问题 {n} 条", request=request)
+    return xlsx_response(data, f"quality-issues-{when:%Y%m%d-%H%M}.xlsx")
 
 
 def _pairs_of(actor, issues: list) -> dict:
