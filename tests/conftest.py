@@ -32,6 +32,15 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
+def oc(django_capture_on_commit_callbacks):
+    """Run a service and then what it left for after the commit (signals: care and quality refresh)."""
+    def run(fn, *a, **kw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*a, **kw)
+    return run
+
+
+@pytest.fixture
 def world(db):
     """A small real-coded county: 监利市 with 毛市镇 (two villages) and 朱河镇 (one village);
     金星小学 (two classes) in 毛市镇 and 朱河小学 (one class) in 朱河镇; one user per role."""

@@ -18,14 +18,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
-def oc(django_capture_on_commit_callbacks):
-    def run(fn, *a, **kw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*a, **kw)
-    return run
-
-
-@pytest.fixture
 def orphan(world, oc):
     child = Child(**child_values(world.guangrong, name="陈小宝", school=world.jinxing, school_class=world.c31, **DEAD))
     return oc(child_register, actor=world.admin, child=child, effective_date=world.today - timedelta(days=45))

@@ -11,14 +11,6 @@ from shouhu.registry.services import child_register, child_update
 from tests.factories import child_values
 
 
-@pytest.fixture
-def oc(django_capture_on_commit_callbacks):
-    def run(fn, *a, **kw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*a, **kw)
-    return run
-
-
 def reg(oc, world, village=None, **over):
     return oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over)))
 

@@ -49,14 +49,6 @@ def row(name="陆金兰", sex="女", birth="", idn="", grade="三年级", cls="1
     return [name, sex, birth, idn, grade, cls, father, mother, carer, status]
 
 
-@pytest.fixture
-def oc(django_capture_on_commit_callbacks):
-    def run(fn, *a, **kw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*a, **kw)
-    return run
-
-
 def reg(world, village=None, **over) -> Child:
     over.setdefault("school", world.jinxing)
     over.setdefault("school_class", world.c31)

@@ -13,9 +13,9 @@ from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.intake.sheet import format_grade
 from shouhu.rules.idcard import mask_id
+from shouhu.web.xlsx import marked_workbook
 
 from . import selectors, services
-from .export import list_workbook
 from .forms import ListFilterForm, RosterUploadForm
 from .models import STATUSES, Roster
 from .sheet import template_workbook
@@ -131,7 +131,7 @@ def export(request, pk):
                  c.village.parent.short_name if c.village.parent else "", c.village.short_name, c.father_name, c.mother_name] for c in rows)
     when = timezone.localtime()
     label = f"{school.name} {LISTS[which]}"
-    content, n = list_workbook(title=LISTS[which][:31], headers=headers, rows=data, who=str(request.user), when=when, label=label)
+    content, n = marked_workbook(title=LISTS[which][:31], headers=headers, rows=data, who=str(request.user), when=when, label=label)
     log_access(actor=request.user, action="export", scope=label, detail=f"导出人籍一致名单 {n} 条", request=request)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''roster-{which}-{school.pk}-{when:%Y%m%d-%H%M}.xlsx"

@@ -1,14 +1,19 @@
 """A marked Excel export: like every export of children's data it says who took it and when (file
-properties, print footer, last line). The caller writes the access log."""
+properties, print footer, last line). The caller writes the access log. Text a spreadsheet would
+run as a formula is neutralised (an apostrophe in front) as in the register sheet."""
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.http import HttpResponse
 
+from shouhu.intake.sheet import neutralise
+
+MAX_ROWS = 50_000  # one request; a larger export means the filters are too wide
+
 
 def marked_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequence], who: str, when: datetime, label: str,
-                    freeze_cols: int = 1) -> tuple[bytes, int]:
+                    freeze_cols: int = 1, max_rows: int = MAX_ROWS) -> tuple[bytes, int]:
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -25,9 +30,12 @@ def marked_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequen
         ws.write_string(0, c, h, head)
     n = 0
     for n, row in enumerate(rows, 1):
+        if n > max_rows:
+            n -= 1
+            break
         for c, x in enumerate(row):
             if x not in (None, ""):
-                ws.write_string(n, c, str(x))
+                ws.write_string(n, c, neutralise(str(x)))
     ws.write_string(n + 1, 0, f"导出：{who}，{when:%Y-%m-%d %H:%M}，{label}，共{n}条。含儿童个人信息，仅限工作使用，不得外传。")
     wb.close()
     return buf.getvalue(), n
