@@ -2,11 +2,16 @@
 import the good rows, download the rows to fix, fix them, upload again, see the children."""
 import openpyxl
 
+from shouhu.registry.models import Child
+from shouhu.registry.services import child_register
 from tests.browser.test_register_flow import login
+from tests.factories import child_values
 from tests.intake_util import boy, sheet_row, write_xlsx
 
 
 def test_zhuren_imports_fixes_and_reimports(live_server, world, phone, tmp_path):
+    # the school registered 陆金兰 before, as 陆晶兰 and without her ID number: the import's check finds it
+    child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="陆晶兰", id_number=None, hukou_registered=False)))
     page, base = phone, live_server.url
     sheet = write_xlsx(tmp_path / "光荣村摸底.xlsx", [
         sheet_row(**{"姓名": "陆金兰"}),
@@ -30,6 +35,8 @@ def test_zhuren_imports_fixes_and_reimports(live_server, world, phone, tmp_path)
     page.click("#confirm")
     page.wait_for_selector("#done")
     assert "已导入 2 名儿童" in page.inner_text("#done")
+    page.get_by_role("link", name="查看检查进度和结果").click()
+    assert "疑似重复档案 1 对" in page.inner_text("#dup-link")
 
     # fix the one row in the sheet that came back: the father's situation was wrong
     wb = openpyxl.load_workbook(fix)
