@@ -335,3 +335,14 @@ def test_a_different_child_registers_without_a_question(world, oc, client):
     r = client.post("/children/new/", form_data(world, name="张子豪", sex="男", birth_date=world.today - timedelta(days=3000),
                                                  father_name="张军", mother_name="李梅"))
     assert r.status_code == 302 and Child.objects.filter(name="张子豪").exists()
+
+
+def test_a_kept_record_without_a_number_takes_the_duplicates(world, oc):
+    first = reg(oc, world, name="陆金兰", archive_no=None)
+    second = reg(oc, world, name="陆晶兰", id_number="", birth_date=first.birth_date, archive_no="GR-077")
+    services.find_duplicate_pairs()
+    oc(services.pair_merge, actor=world.zhuren, pair=pair_of(first, second), keep=first.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.archive_no == "GR-077" and second.archive_no is None
+    assert second.history.filter(archive_no="GR-077").exists()

@@ -284,8 +284,9 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "quality.Issue", "quality.DuplicatePair",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
-# Never copied from the duplicate: keys, links, and what the derivation writes.
-MERGE_NOT_FIELDS = {"id", "uid", "archive_no", "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy",
+# Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and
+# the ID number may be taken: unique, they leave the duplicate first.)
+MERGE_NOT_FIELDS = {"id", "uid", "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy",
                     "created_at", "updated_at", "created_by", "merged_into", *DERIVED_FIELDS}
 
 
