@@ -75,10 +75,14 @@ def evaluate(data, predicted: set[tuple[int, int]], by_id: dict) -> dict:
             tp[label] += 1
             continue
         a, b = by_id[p[0]], by_id[p[1]]
-        fp[looks_like(a, b)] += 1
+        looks = looks_like(a, b)
+        fp[looks] += 1
         ea, eb = data.entity[p[0]], data.entity[p[1]]
         if data.family[p[0]] == data.family[p[1]]:
-            traps["twins" if data.true_birth[ea] == data.true_birth[eb] else "siblings"] += 1
+            if data.true_birth[ea] == data.true_birth[eb]:
+                traps["twins, homophone names" if looks == "homophone" else "twins"] += 1
+            else:
+                traps["siblings"] += 1
         elif p[0] in data.fabricated and data.fabricated.get(p[0]) == data.fabricated.get(p[1]):
             traps["fabrication"] += 1
         elif a["name"] == b["name"]:
@@ -157,7 +161,7 @@ def run_splink(records: list[dict], *, max_pairs_u: float) -> tuple[list[tuple[i
             block_on("id_number"),
             block_on("birth_date", "county"),
             block_on("surname", "birth_date"),
-            block_on("given_name", "birth_year"),
+            block_on("given_name", "birth_year", "county"),  # province-wide at 1,000,000 without the county
             block_on("name", "village_code"),
             block_on("father_name", "mother_name"),
             block_on("father_phone"),
@@ -230,7 +234,7 @@ def main() -> None:
         by_id = {r["id"]: r for r in data.records}
         print(f"\ngenerated {len(data.records):,} records in {time.monotonic() - t:.1f} s: "
               f"{len(data.pair_label):,} true pairs {dict(Counter(data.pair_label.values()))}; "
-              f"{len(data.fabricated):,} children in copied-parent groups")
+              f"{len(data.fabricated):,} children in copied-parent groups; twin pairs {data.twins}")
         res = {"methods": {}}
         pred, elapsed, stats = run_ours(data.records)
         ev = evaluate(data, pred, by_id)

@@ -11,18 +11,25 @@
 
 Pure Python, seeded, no Django. The world: a province cut into counties (one per 50,000
 children), 20 townships a county, 20 villages a township; households of one to three children
-(2% of births twins: same parents and birth date, different given names, often sharing a
-character); given names drawn from a skewed popularity list (子涵, 浩宇, 欣怡 …, and the
-1980s-style 伟, 芳, 娜 …) plus free combinations, so namesakes (张伟, 王芳) happen as they do.
+(2% of births twins: same parents and birth date, different given names; see `TWIN_*`: 15% of
+the pairs with homophone names 子涵/子晗, 浩宇/皓宇, 一鸣/一明, 45% sharing a character, two thirds
+same-sex, 80% in one class, in 15% one or both without an ID number); given names drawn from a
+skewed popularity list (子涵, 浩宇, 欣怡 …, and the 1980s-style 伟, 芳, 娜 …) plus free
+combinations, so namesakes (张伟, 王芳) happen as they do.
 
 Duplicates: `dup_rate` of the children get a second record (10% of those a third), each with one
 primary error type, labelled:
 - ``exact``: registered again with the name right (often without an ID: school source);
-- ``homophone``: one character of the given name (or 20%: the surname) replaced by a homophone,
-  including the southern fuzzy ones (金/晶 jin/jing, 兰/南 lan/nan, 陈/程, 思/诗);
+- ``homophone``: one character of the given name (or 20%: the surname) replaced by a homophone;
+  half of them accent confusions of the region (`GEN_FUZZY_HOMOPHONES`: z/zh, c/ch, s/sh, n/l,
+  in/ing, en/eng, an/ang, e.g. 陆金兰/陆晶兰, 刘/牛), a fifth two characters at once (刘金兰/牛晶兰);
+  the name was heard, not copied from a document, so 70% of these copies have no ID number;
 - ``shape``: one character replaced by a similar-shape one (形近字). The generator's own list; about
   a quarter of its pairs are NOT in the finder's table (`dedupe.CONFUSABLE`), to measure its fallback;
-- ``surname``: another surname (the mother's, a random one, or a confusable one like 陆/陈);
+- ``surname``: another surname: 30% the step-father's, registered after a move to another
+  village of the township with him as the father (new address and carer, 60% without the
+  child's ID number); 30% the mother's; else a random or a confusable one (陆/陈). Polyphonic
+  surnames (曾 zeng, 单 shan, 仇 qiu, 解 xie, 查 zha) occur and have homophone errors (曾/增);
 - ``missing_id``: the second record has no ID number;
 - ``swap_dm``: day and month of the birth date swapped (only dates where that is a valid other date).
 Pairs between the second and third record of one child are labelled ``combined``.
@@ -52,6 +59,20 @@ __all__ = ["Dataset", "generate", "ERROR_TYPES", "GEN_SHAPE_PAIRS", "GEN_HOMOPHO
 
 ERROR_TYPES = ("exact", "homophone", "shape", "surname", "missing_id", "swap_dm")
 ERROR_WEIGHTS = (10, 22, 18, 20, 15, 15)
+
+# Twins (a trap, not duplicates). 2% of births (China's twin rate is about 1-2% of deliveries,
+# rising with IVF). Two thirds same-sex (identical twins, plus half of the fraternal ones).
+# Names: TWIN_NAME_STYLE gives the shares of pairs with homophone given names (子涵/子晗, 浩宇/皓宇,
+# 一鸣/一明: a naming fashion for twins; these are always same-sex here), sharing a character
+# (佳怡/佳琪) and unrelated. No survey gives the homophone share; 15% is our assumption, stated
+# in docs/benchmarks.md. Most twins are placed in one class (TWIN_SAME_CLASS). ID numbers: on
+# top of the 4% of children without one, TWIN_NO_ID = (share of pairs where one twin has none,
+# share where neither has): a twin is often registered in the hukou late.
+TWIN_RATE = 0.02
+TWIN_SAME_SEX = 0.65
+TWIN_NAME_STYLE = (15, 45, 40)  # homophone, shared character, unrelated
+TWIN_SAME_CLASS = 0.8
+TWIN_NO_ID = (0.12, 0.03)
 
 SURNAMES = (
     "王71 李70 张67 刘54 陈45 杨31 黄22 赵20 吴19 周19 徐15 孙14 马13 朱12 胡11 郭11 何10 高10 林10 罗9 郑9 梁9 "
@@ -83,6 +104,20 @@ GEN_HOMOPHONES = (
 # Surname homophones (a clerk writes what they hear).
 GEN_SURNAME_HOMOPHONES = ("陈程成", "王汪", "张章", "李黎", "刘柳", "杨阳", "林凌", "徐许", "吴伍", "周邹", "江姜",
                           "沈申", "曾增", "单山", "谢解", "查扎", "韩寒", "何贺", "刘牛")
+# Fuzzy-pinyin homophones: pairs whose standard readings differ but sound alike in the southern
+# accents of the registry's region (Hubei: n/l merged, front and back nasals merged, zh/ch/sh
+# often flat). A clerk who hears the name writes the other one. One pair per confusion class at
+# least: z/zh, c/ch, s/sh, n/l, in/ing, en/eng, an/ang (some combine two: 宁/林 n/l + ing/in).
+GEN_FUZZY_HOMOPHONES = (
+    "泽哲 梓芷 子志 宗忠 聪崇 灿婵 "        # z/zh, c/ch
+    "森深 姗三 诗斯 "                        # s/sh
+    "丽妮 娜拉 龙农 楠岚 兰南 蕾内 "          # n/l
+    "林宁 玲宁 "                             # n/l with in/ing
+    "金晶 欣星 敏明 彬冰 琳玲 静锦 颖尹 鑫星 "  # in/ing
+    "晨程 辰成 真征 珍铮 森生 "               # en/eng (晨/程 also ch)
+    "帆芳 涵航 岚朗 安昂 然让 澜浪 晗杭"       # an/ang
+).split()
+GEN_FUZZY_SURNAMES = ("刘牛", "黎倪", "林凌", "陈程", "沈盛", "邹周", "蔡柴", "曾郑", "苏舒", "兰南", "宁凌")
 # Similar-shape pairs (形近字) as the generator makes them. Those marked * are not in the finder's
 # table, on purpose: their recall measures the finder's shape-free fallback.
 GEN_SHAPE_PAIRS = (
@@ -105,6 +140,19 @@ _SHOMO = {}
 for _g in GEN_SURNAME_HOMOPHONES:
     for _c in _g:
         _SHOMO.setdefault(_c, set()).update(set(_g) - {_c})
+_FZ: dict[str, set[str]] = {}
+for _p in GEN_FUZZY_HOMOPHONES:
+    _FZ.setdefault(_p[0], set()).add(_p[1])
+    _FZ.setdefault(_p[1], set()).add(_p[0])
+_SFZ: dict[str, set[str]] = {}
+for _p in GEN_FUZZY_SURNAMES:
+    _SFZ.setdefault(_p[0], set()).add(_p[1])
+    _SFZ.setdefault(_p[1], set()).add(_p[0])
+for _t, _u in ((_HOMO, _FZ), (_SHOMO, _SFZ)):  # the fuzzy pairs are homophones too
+    for _c, _o in _u.items():
+        _t.setdefault(_c, set()).update(_o)
+_FZ = {k: sorted(v) for k, v in _FZ.items()}
+_SFZ = {k: sorted(v) for k, v in _SFZ.items()}
 _HOMO = {k: sorted(v) for k, v in _HOMO.items()}
 _SHOMO = {k: sorted(v) for k, v in _SHOMO.items()}
 _SHAPE = {k: sorted(set(v)) for k, v in _SHAPE.items()}
@@ -120,7 +168,8 @@ class Dataset:
     family: dict[int, int] = field(default_factory=dict)
     fabricated: dict[int, int] = field(default_factory=dict)
     true_birth: dict[int, date] = field(default_factory=dict)  # true child → real birth date
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # duplicate records per error type
+    twins: dict[str, int] = field(default_factory=dict)  # twin pairs: all, with homophone names, one without an ID
 
 
 class _Gen:
@@ -202,6 +251,7 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
 
     children: list[dict] = []
     family: list[int] = []
+    twin_of: list[bool] = []  # per child: one of a pair of twins
     fam_id = 0
     while len(children) < n_true:
         fam_id += 1
@@ -228,32 +278,57 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
                 age -= r.uniform(1.2, 5)
                 if age < 0.1:
                     break
-            twins = 2 if r.random() < 0.02 else 1
+            twins = 2 if r.random() < TWIN_RATE else 1
             birth = TODAY - timedelta(days=int(365.25 * age))
+            a = int((TODAY - birth).days / 365.25)
+            grade = a - 5
+            twin_style = r.choices(("homophone", "shared", "free"), TWIN_NAME_STYLE)[0] if twins == 2 else ""
+            twin_sex = r.choice("男女")
+            twin_same_sex = twin_style == "homophone" or r.random() < TWIN_SAME_SEX
+            # hukou: a twin without an ID number is often the second one, registered late (or both)
+            twin_no_id = r.choices(((), (1,), (0, 1)), (1 - TWIN_NO_ID[0] - TWIN_NO_ID[1], *TWIN_NO_ID))[0] if twins == 2 else ()
+            twin_class = r.choice(class_ids[(tcode, grade)]) if 1 <= grade <= 9 and r.random() < 0.97 else None
             first_given = None
-            for _t in range(twins):
-                sex = r.choice("男女")
+            for t in range(twins):
+                sex = twin_sex if twins == 2 and (t == 0 or twin_same_sex) else r.choice("男女")
                 surname = fsur if r.random() < 0.95 else msur
                 given = g.given(sex)
-                if first_given and r.random() < 0.5 and len(first_given) == 2:  # twins share a character: 佳怡/佳琪
-                    given = first_given[0] + r.choice(BOY_CHARS if sex == "男" else GIRL_CHARS)
-                while _fuzzy(given) in used_given:  # parents do not give siblings homophone names
-                    given = g.given(sex)
+                homophone = _char_swap(r, first_given, _HOMO, 0.0, 0) if first_given and twin_style == "homophone" else None
+                if homophone:  # 子涵/子晗, 浩宇/皓宇, 一鸣/一明, 欣怡/欣宜
+                    given = homophone
+                else:
+                    if first_given and twin_style == "shared" and len(first_given) == 2:  # 佳怡/佳琪
+                        given = first_given[0] + r.choice(BOY_CHARS if sex == "男" else GIRL_CHARS)
+                    while _fuzzy(given) in used_given:  # siblings (and the other twins) get no homophone names
+                        given = g.given(sex)
                 used_given.add(_fuzzy(given))
                 first_given = first_given or given
-                a = int((TODAY - birth).days / 365.25)
-                grade = a - 5
-                klass = r.choice(class_ids[(tcode, grade)]) if 1 <= grade <= 9 and r.random() < 0.97 else None
+                if twins == 2 and r.random() < TWIN_SAME_CLASS:
+                    klass = twin_class
+                else:
+                    klass = r.choice(class_ids[(tcode, grade)]) if 1 <= grade <= 9 and r.random() < 0.97 else None
+                has_id = t not in twin_no_id and r.random() < 0.96
                 c = {
                     "name": surname + given, "sex": sex, "birth_date": birth,
-                    "id_number": g.id_for(county, birth, sex) if r.random() < 0.96 else "",
+                    "id_number": g.id_for(county, birth, sex) if has_id else "",
                     "village_code": village, "school_id": school_of_class.get(klass), "school_class_id": klass,
                     **parents, **carer, "address_detail": address,
                 }
                 children.append(c)
                 family.append(fam_id)
+                twin_of.append(twins == 2)
     children = children[:n_true]
     family = family[:n_true]
+    twin_pairs = [(i, i + 1) for i in range(n_true - 1) if twin_of[i] and twin_of[i + 1] and family[i] == family[i + 1]
+                  and children[i]["birth_date"] == children[i + 1]["birth_date"]]
+    twin_stats = {
+        "pairs": len(twin_pairs),
+        "homophone_names": sum(_fuzzy(children[i]["name"][1:]) == _fuzzy(children[j]["name"][1:]) for i, j in twin_pairs),
+        "one_without_id": sum(bool(children[i]["id_number"]) != bool(children[j]["id_number"]) for i, j in twin_pairs),
+        "homophone_one_without_id": sum(
+            _fuzzy(children[i]["name"][1:]) == _fuzzy(children[j]["name"][1:])
+            and bool(children[i]["id_number"]) != bool(children[j]["id_number"]) for i, j in twin_pairs),
+    }
 
     # copied-parent fabrications: one woman's details on unrelated children of one township
     fabricated: dict[int, int] = {}  # index into children → group
@@ -304,7 +379,7 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
 
     order = list(range(len(records)))
     r.shuffle(order)
-    out = Dataset(records=[], counts=counts, true_birth={i: c["birth_date"] for i, c in enumerate(children)})
+    out = Dataset(records=[], counts=counts, twins=twin_stats, true_birth={i: c["birth_date"] for i, c in enumerate(children)})
     by_entity: dict[int, list[tuple[int, str]]] = {}
     for new_id, k in enumerate(order, start=1):
         rec = records[k]
@@ -371,13 +446,24 @@ def _duplicate(g: _Gen, c: dict, kind: str, villages_of, class_ids, school_of_cl
     if kind == "exact":
         pass
     elif kind == "homophone":
-        if r.random() < 0.2 and name[:slen] in _SHOMO:
-            d["name"] = r.choice(_SHOMO[name[:slen]]) + name[slen:]
-        else:
-            new = _char_swap(r, name[slen:], _HOMO, 0.0, 0)
-            if new is None:
-                return None
-            d["name"] = name[:slen] + new
+        # The clerk heard the name (from a grandparent, in dialect) and had no document to copy
+        # it from, so the ID number is usually missing too; in half the cases the sound confusion
+        # is an accent one (z/zh, c/ch, s/sh, n/l, in/ing, en/eng, an/ang: 陆金兰/陆晶兰, 刘/牛), and
+        # a fifth of the time it hits two characters of the name (刘金兰/牛晶兰).
+        if r.random() < 0.7:
+            d["id_number"] = ""
+        accent = r.random() < 0.5
+        new = name
+        for _ in range(2 if r.random() < 0.2 else 1):
+            if r.random() < 0.2 and new[:slen] in _SHOMO:
+                table = _SFZ if accent and new[:slen] in _SFZ else _SHOMO
+                new = r.choice(table[new[:slen]]) + new[slen:]
+            else:
+                g2 = (_char_swap(r, new[slen:], _FZ, 0.0, 0) if accent else None) or _char_swap(r, new[slen:], _HOMO, 0.0, 0)
+                new = new[:slen] + g2 if g2 else new
+        if new == name:
+            return None
+        d["name"] = new
     elif kind == "shape":
         new = _char_swap(r, name, _SHAPE, 0.2, slen)
         if new is None:
@@ -385,11 +471,29 @@ def _duplicate(g: _Gen, c: dict, kind: str, villages_of, class_ids, school_of_cl
         d["name"] = new
     elif kind == "surname":
         x = r.random()
-        if x < 0.4:
+        if x < 0.3:
+            # After the mother remarried, the child was registered again with the step-father's
+            # surname in the village they moved to (same township): the father on that record is
+            # the step-father, and the child's ID number is often not carried over.
+            s = g.surname()
+            if s == name[:slen]:
+                return None
+            step_birth = c["birth_date"] - timedelta(days=int(365.25 * r.uniform(25, 45)))
+            d["father_name"] = g.adult(s, "男")
+            d["father_id_number"] = g.id_for(c["village_code"][:6], step_birth, "男") if r.random() < 0.5 else ""
+            d["father_phone"] = g.phone() if r.random() < 0.9 else ""
+            d["village_code"] = r.choice([v for v in villages_of[c["village_code"][:9]] if v != c["village_code"]])
+            d["address_detail"] = f"{r.randint(1, 12)}组{r.randint(1, 80)}号"
+            d["carer_name"], d["carer_phone"] = ("", "") if r.random() < 0.5 else (g.adult(s, r.choice("男女")), g.phone())
+            if r.random() < 0.6:
+                d["id_number"] = ""
+            if r.random() < 0.3:
+                d["mother_phone"] = g.phone()
+        elif x < 0.6:
             s = c["mother_name"][:1] if c["mother_name"] else g.surname()
             if r.random() < 0.5:  # took the mother's surname: the father often left off
                 d["father_name"] = d["father_id_number"] = d["father_phone"] = ""
-        elif x < 0.8:
+        elif x < 0.85:
             s = g.surname()
         else:
             s = r.choice(["陆", "陈", "程", "汪", "江", "曹", "曾"])

@@ -31,7 +31,11 @@ How it works
    date and parents. A pair sharing a valid ID number is always a duplicate (score 1.0). Two
    different valid ID numbers count heavily against (-14): twins and namesakes have their own.
    The name decides most: twins (same parents and birth date, different given names) and
-   namesakes (张伟, 王芳: same name, other parents or another birth date) stay below it.
+   namesakes (张伟, 王芳: same name, other parents or another birth date) stay below it. A
+   changed surname the records explain (the step-father's, with the same mother; the other
+   record's mother's surname: `_surname_explained`) adds a little, and then the other father is
+   not counted against. Twins with homophone names (子涵/子晗) of whom one has no ID number look
+   exactly like a duplicate from the records alone and are reported; with both IDs they never are.
 4. Pairs in a `NotSame` (marked "not the same" by a user) are never reported.
 
 Name relations, from strongest: the same name; homophones (陆金兰/陆晶兰, fuzzy pinyin equal);
@@ -98,6 +102,7 @@ W_PARENT_ID = 3.0
 W_PARENT_ID_DIFF = -3.0
 W_PARENT_PHONE = 1.5
 W_CARER = 1.0            # carer's phone equal; and again for the carer's name
+W_SURNAME_EXPLAINED = 3.0  # new surname = the step-father's or the mother's (`_surname_explained`): LR ~e
 W_FAMILY_CAP = 9.0       # parents and carer together add at most this
 W_CLASS = 2.0
 W_SCHOOL = 0.5
@@ -173,6 +178,8 @@ REASONS = {
     "SAME_VILLAGE": "同村（社区）",
     "SAME_TOWNSHIP": "同乡镇",
     "SAME_ADDRESS": "详细地址相同",
+    "STEPFATHER": "姓氏随父亲不同而不同（母亲相同，可能随继父姓）",
+    "MOTHER_SURNAME": "姓氏与对方记录中母亲的姓相同（可能改随母姓）",
 }
 
 
@@ -422,12 +429,41 @@ def _idnum(a: Rec, b: Rec, out: list) -> float:
     return W_ID_DIFF_INVALID
 
 
-def _family(a: Rec, b: Rec, out: list) -> float:
+def _surname_explained(a: Rec, b: Rec) -> str | None:
+    """Why the surname differs, when the records say so (a reason code), else None.
+
+    - STEPFATHER: the fathers differ, one record's surname is its own father's (the other child
+      may have had the mother's surname before) and the mother is the same (name, ID number or
+      phone). After a mother remarries, the child is often registered again with the
+      step-father's surname, with him as the father, where the new family lives (随继父姓);
+      unrelated children with the same given name and birth date rarely share the mother too.
+    - MOTHER_SURNAME: one record's surname is the other record's mother's surname: children are
+      re-registered with the mother's surname after a divorce or in a matrilocal marriage (随母姓);
+      by chance this happens only as often as that surname does (王 7%, 刘 5% ...).
+    In both the other father (or none) is expected, not evidence against."""
+    if a.surname == b.surname:
+        return None
+    if (a.father and b.father and a.ffz != b.ffz
+            and (_split(a.father)[0] == a.surname or _split(b.father)[0] == b.surname)
+            and ((bool(a.mother) and a.mfz == b.mfz) or (bool(a.mid) and a.mid == b.mid)
+                 or (bool(a.mphone) and a.mphone == b.mphone))):
+        return "STEPFATHER"
+    if (b.mother and _split(b.mother)[0] == a.surname) or (a.mother and _split(a.mother)[0] == b.surname):
+        return "MOTHER_SURNAME"
+    return None
+
+
+def _family(a: Rec, b: Rec, out: list, surname_why: str | None = None) -> float:
     pts = 0.0
+    if surname_why:
+        pts += W_SURNAME_EXPLAINED
+        out.append((surname_why,))
     for who, an, bn, af, bf, ai, bi, ap, bp in (
         ("FATHER", a.father, b.father, a.ffz, b.ffz, a.fid, b.fid, a.fphone, b.fphone),
         ("MOTHER", a.mother, b.mother, a.mfz, b.mfz, a.mid, b.mid, a.mphone, b.mphone),
     ):
+        # another father is expected with an explained surname change: not evidence against
+        against = 0.0 if surname_why and who == "FATHER" else 1.0
         if an and bn:
             if an == bn:
                 pts += W_PARENT_NAME
@@ -436,13 +472,13 @@ def _family(a: Rec, b: Rec, out: list) -> float:
                 pts += W_PARENT_NAME_FUZZY
                 out.append((who + "_NAME_FUZZY",))
             else:
-                pts += W_PARENT_NAME_DIFF
+                pts += W_PARENT_NAME_DIFF * against
         if ai and bi:
             if ai == bi:
                 pts += W_PARENT_ID
                 out.append((who + "_ID",))
             else:
-                pts += W_PARENT_ID_DIFF
+                pts += W_PARENT_ID_DIFF * against
         if ap and ap == bp:
             pts += W_PARENT_PHONE
             out.append((who + "_PHONE",))
@@ -492,6 +528,7 @@ def _points(a: Rec, b: Rec, floor: float = -math.inf) -> tuple[float, list]:
     pts = _name(a, b, out)
     if pts + _MAX_AFTER_NAME < floor:
         return pts + _MAX_AFTER_NAME, out
+    why = _surname_explained(a, b) if out and out[-1][0] in ("NAME_SURNAME", "NAME_SURNAME_HOMOPHONE") else None
     pts += _birth(a, b, out) + _idnum(a, b, out)
     if a.sex and b.sex:
         if a.sex != b.sex:
@@ -499,7 +536,7 @@ def _points(a: Rec, b: Rec, floor: float = -math.inf) -> tuple[float, list]:
             out.append(("SEX_DIFF",))
         else:
             pts += W_SEX_SAME
-    pts += min(W_HOUSEHOLD_CAP, _family(a, b, out) + _place(a, b, out))
+    pts += min(W_HOUSEHOLD_CAP, _family(a, b, out, why) + _place(a, b, out))
     return pts, out
 
 

@@ -55,6 +55,13 @@ def school_copy(**over) -> dict:
         ("shape 兰/当 via the table", child(id=2, name="陆金当", id_number=""), "NAME_SHAPE"),
         ("surname change, same parents", school_copy(name="张金兰"), "NAME_SURNAME"),
         ("surname change to the mother's, no father", school_copy(name="王金兰", father_name="", father_phone=""), "NAME_SURNAME"),
+        ("step-father's surname in another village, no ID", child(
+            id=2, name="张金兰", id_number="", father_name="张建国", father_phone="13000000009", father_id_number="",
+            village_code="421088109205", address_detail="7组3号", carer_name="", carer_phone="", school_class_id=None,
+            school_id=None), "STEPFATHER"),
+        ("the mother's surname, no father, mother's phone changed", school_copy(
+            name="王金兰", father_name="", father_phone="", mother_phone="13000000009", school_class_id=None, school_id=None),
+         "MOTHER_SURNAME"),
         ("missing ID", school_copy(), "ID_MISSING"),
         ("swapped day and month", school_copy(birth_date=date(2016, 7, 3)), "BD_SWAP"),
         ("swapped, and a homophone", school_copy(name="陆晶兰", birth_date=date(2016, 7, 3)), "BD_SWAP"),
@@ -67,6 +74,24 @@ def test_duplicates_found(kind, other, code):
     assert c.score >= THRESHOLD, (kind, c)
     assert code in c.codes, (kind, c.codes)
     assert all(isinstance(r, str) and r for r in c.reasons)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [  # what a clerk writes on hearing the name in a southern (Hubei) accent
+        ("陆泽宇", "陆哲宇"),  # z/zh
+        ("陆聪", "陆崇"),  # c/ch
+        ("陆森", "陆深"),  # s/sh
+        ("刘金兰", "牛金兰"),  # n/l in the surname
+        ("陆金兰", "陆晶南"),  # in/ing and n/l in one name
+        ("陆晨", "陆程"),  # en/eng (and ch)
+        ("陆一帆", "陆一芳"),  # an/ang
+    ],
+)
+def test_accent_homophones_without_id_are_found(a, b):
+    c = compare(child(name=a, father_name=a[0] + "大军"), school_copy(name=b, father_name=b[0] + "大军"))
+    assert c.score >= THRESHOLD, c
+    assert "NAME_HOMOPHONE" in c.codes
 
 
 def test_shared_valid_id_is_always_a_duplicate():
@@ -118,6 +143,12 @@ def twin(**over) -> dict:
         ("twins sharing a character, same sex", child(name="陆佳怡"), twin(name="陆佳琪")),
         ("twins, one without an ID, same sex", child(name="陆浩然", sex="男"), twin(name="陆浩宇", sex="男", id_number="")),
         ("twins, boy and girl, one without an ID", child(), twin(name="陆金宝", sex="男", id_number="")),
+        ("twins with homophone names, both IDs valid", child(name="陆子涵"), twin(name="陆子晗")),
+        ("twins 浩宇/皓宇, both IDs valid", child(name="陆浩宇", sex="男"), twin(name="陆皓宇", sex="男")),
+        ("step-father pattern without the same mother", child(),
+         child(id=2, name="张金兰", id_number="", father_name="张建国", mother_name="李红", mother_phone="13000000008",
+               father_phone="13000000009", village_code="421088109205", address_detail="7组3号", carer_name="", carer_phone="",
+               school_class_id=None, school_id=None)),
         ("sibling: other birth date, other name", child(), child(id=2, name="陆金花", birth_date=date(2013, 5, 1), id_number="")),
         ("张伟 born in different years", child(name="张伟", sex="男", id_number=""),
          child(id=2, name="张伟", sex="男", birth_date=date(2014, 9, 1), id_number="", father_name="张建国", mother_name="李红",
@@ -137,6 +168,39 @@ def twin(**over) -> dict:
 def test_not_duplicates(kind, a, b):
     c = compare(a, b)
     assert c.score < THRESHOLD, (kind, c)
+
+
+def test_generator_accent_pairs_differ_in_pinyin_but_not_in_fuzzy_pinyin():
+    from pypinyin import lazy_pinyin
+
+    from bench.dedupe_data import GEN_FUZZY_HOMOPHONES, GEN_FUZZY_SURNAMES
+    from shouhu.rules.names import fuzzy_pinyin
+
+    for x, y in GEN_FUZZY_HOMOPHONES:
+        assert fuzzy_pinyin("王" + x) == fuzzy_pinyin("王" + y), (x, y)
+        assert lazy_pinyin(x) != lazy_pinyin(y), (x, y)
+    for x, y in GEN_FUZZY_SURNAMES:
+        assert fuzzy_pinyin(x + "明") == fuzzy_pinyin(y + "明"), (x, y)
+
+
+def test_two_valid_id_numbers_can_never_reach_the_threshold():
+    """Twins have their own ID numbers: with two different valid ones, even everything else
+    agreeing at its best (same name, birth date, household, place) stays below the threshold."""
+    from shouhu.rules import dedupe
+
+    best = dedupe.W_NAME_SAME + dedupe.W_BD_SAME + dedupe.W_SEX_SAME + dedupe.W_HOUSEHOLD_CAP + dedupe.W_ID_CONFLICT
+    assert dedupe._score(best) < THRESHOLD
+    assert compare(child(), twin()).score < THRESHOLD  # even the same name
+
+
+def test_generated_twins_with_two_valid_ids_are_never_reported():
+    data = generate(20_000, seed=3)
+    by_id = {r["id"]: r for r in data.records}
+    assert data.twins["homophone_names"] > 0 and data.twins["one_without_id"] > 0
+    for c in find_duplicates(data.records):
+        a, b = by_id[c.a], by_id[c.b]
+        if data.family[c.a] == data.family[c.b] and data.entity[c.a] != data.entity[c.b]:
+            assert not (a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]), (a["name"], b["name"])
 
 
 def test_not_same_pairs_are_excluded():
