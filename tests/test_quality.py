@@ -165,3 +165,16 @@ def test_the_issue_list_exports_what_it_shows_and_logs_it(world, oc, client):
     assert [x[1] for x in rows[1:-1]] == ["陆金兰"] and rows[1][4] == CATALOGUE["no_phone"].title and rows[1][8] == "待处理"
     assert rows[-1][0].startswith("导出：zhuren")
     assert AccessLog.objects.filter(user=world.zhuren, action="export", detail="导出数据质量问题 1 条").exists()
+
+
+def test_the_trend_is_charted_from_two_months_on(world, oc, client):
+    from datetime import date
+
+    reg(oc, world, name="陆金兰")
+    client.force_login(world.zhuren)
+    assert 'id="trend-chart"' not in client.get("/quality/").content.decode()   # one month: the table only
+    Snapshot.objects.create(month=date(2026, 9, 1), village_code=world.guangrong.code, records=10, errors=5, warnings=10)
+    Snapshot.objects.create(month=date(2026, 10, 1), village_code=world.guangrong.code, records=10, errors=1, warnings=2)
+    html = client.get("/quality/").content.decode()
+    assert 'id="trend-chart"' in html and "echarts.min.js" in html
+    assert '{"month": "2026-09", "score": 20, "errors": 5, "warnings": 10}' in html  # 100 − ⌈100 × (5 + 3) / 10⌉

@@ -44,13 +44,16 @@ def overview(request):
     region = registry_selectors.regions_visible_to(request.user).filter(code=node["region"]).first() if node.get("region") else None
     school = registry_selectors.schools_visible_to(request.user).filter(pk=node["school"]).first() if node.get("school") else None
     job = job_progress.read(PROGRESS_KEY)
+    trend = selectors.trend(region) if region else []
     return render(request, "quality/overview.html", {
         "node": node, "region": region, "school": school,
         # villages and townships for the administrative line; schools for both lines
         "units": selectors.units(request.user, region) if region and _admin_line(scope) else [],
         "schools": selectors.school_units(request.user, region) if not node.get("school") else [],
         "checks": selectors.by_check(request.user, selectors.node_q(node)), "records": selectors.records_in(request.user, node),
-        "trend": selectors.trend(region) if region else [], "can_recheck": scope.is_county_admin,
+        "trend": trend, "trend_json": [{"month": f"{t['month']:%Y-%m}", "score": t["score"], "errors": t["errors"],
+                                        "warnings": t["warnings"]} for t in trend],
+        "can_recheck": scope.is_county_admin,
         "job": job if job and job.get("phase") != "完成" else None, "pct": job_progress.percent(job),
         "node_query": "&".join(f"{k}={v}" for k, v in node.items()),
         "duplicates": selectors.pairs_visible_to(request.user, node).filter(status=DuplicatePair.Status.OPEN).count(),
