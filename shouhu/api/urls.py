@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import care, quality, views
+from . import care, quality, schooling, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -21,6 +21,9 @@ router.register("campaigns", care.CampaignViewSet, basename="campaign")
 router.register("tasks", care.TaskViewSet, basename="task")
 router.register("quality-issues", quality.IssueViewSet, basename="quality-issue")
 router.register("duplicates", quality.DuplicatePairViewSet, basename="duplicate")
+router.register("rosters", schooling.RosterViewSet, basename="roster")
+router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster-entry")
+router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),
