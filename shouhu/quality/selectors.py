@@ -40,7 +40,7 @@ def units(actor, region: Region) -> list[UnitRow]:
     issues = issues_visible_to(actor).filter(status=Issue.Status.OPEN, village_code__range=code_range(region.code))
     n = CODE_LENGTH[min(region.level + 1, 5)]
     counts: dict[str, dict] = {}
-    for r in issues.annotate(p=Substr("village_code", 1, n)).values("p", "level").annotate(c=Count("id")).order_by():
+    for r in issues.annotate(p=Substr("village_code", 1, n)).values("p", "level").annotate(c=Count("*")).order_by():
         counts.setdefault(r["p"], {})[r["level"]] = r["c"]
     records = {r["p"]: r["n"] or 0 for r in StatCell.objects.filter(kind="village", region_code__range=code_range(region.code))
                .annotate(p=Substr("region_code", 1, n)).values("p").annotate(n=Sum("total")).order_by()}
@@ -63,17 +63,17 @@ def school_units(actor, region: Region | None) -> list[UnitRow]:
         return []
     counts: dict[int, dict] = {}
     for r in (issues_visible_to(actor).filter(status=Issue.Status.OPEN, school_id__in=list(names))
-              .values("school_id", "level").annotate(c=Count("id")).order_by()):
+              .values("school_id", "level").annotate(c=Count("*")).order_by()):
         counts.setdefault(r["school_id"], {})[r["level"]] = r["c"]
     records = dict(Child.objects.filter(scope_of(actor).children_q(), status=Child.Status.ACTIVE, school_id__in=list(names))
-                   .values("school_id").annotate(n=Count("id")).values_list("school_id", "n").order_by())
+                   .values("school_id").annotate(n=Count("*")).values_list("school_id", "n").order_by())
     rows = [UnitRow(name, str(pk), records.get(pk, 0), counts.get(pk, {}).get("error", 0), counts.get(pk, {}).get("warning", 0),
                     counts.get(pk, {}).get("info", 0)) for pk, name in names.items() if records.get(pk) or counts.get(pk)]
     return sorted(rows, key=lambda r: (r.score, -r.errors, r.label))
 
 
 def by_check(actor, node_q: Q) -> list[tuple[Q_.Check, int]]:
-    rows = issues_visible_to(actor).filter(node_q, status=Issue.Status.OPEN).values("code").annotate(n=Count("id")).order_by("-n")
+    rows = issues_visible_to(actor).filter(node_q, status=Issue.Status.OPEN).values("code").annotate(n=Count("*")).order_by("-n")
     return [(Q_.CATALOGUE[r["code"]], r["n"]) for r in rows if r["code"] in Q_.CATALOGUE]
 
 
