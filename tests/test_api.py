@@ -4,14 +4,8 @@ from rest_framework.test import APIClient
 
 from shouhu.audit.models import AccessLog
 from shouhu.registry.models import Child
+from tests.api_util import api
 from tests.factories import PASSWORD, child_values, make_child
-
-
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
 
 
 @pytest.fixture

@@ -5,29 +5,18 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from shouhu.audit.models import AccessLog
 from shouhu.care import services
 from shouhu.care.models import Activity, CounsellingSession, FamilyContact, Helper, Pairing, Visit, Wish
 from shouhu.registry.models import Child
+from tests.api_util import api, ids
 from tests.factories import make_child, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    body = response.json()
-    return [r["id"] for r in (body["results"] if isinstance(body, dict) else body)]
 
 
 @pytest.fixture(autouse=True)

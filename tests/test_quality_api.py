@@ -2,7 +2,6 @@
 same"), every endpoint through the caller's scope (out of scope is the same 404 as missing),
 ID numbers masked for school staff, looking at a pair logged for both children."""
 import pytest
-from rest_framework.test import APIClient
 
 from shouhu.audit.models import AccessLog
 from shouhu.quality import services
@@ -10,22 +9,12 @@ from shouhu.quality.models import DuplicatePair, Issue
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
 from shouhu.rules.quality import CATALOGUE
+from tests.api_util import api, ids
 from tests.factories import child_values
 
 OUTSIDERS = ["zhuren_lianfu", "zhuren_hongxing", "xiaozhang_zhuhe", "banzhuren_c32", "volunteer"]
 
 
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    body = response.json()
-    return [r["id"] for r in (body["results"] if isinstance(body, dict) else body)]
 
 
 def reg(oc, world, village=None, **over) -> Child:

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from shouhu.audit.models import AccessLog
 from shouhu.registry.models import Child
@@ -16,6 +15,7 @@ from shouhu.rules.idcard import make_id, mask_id
 from shouhu.schooling import services
 from shouhu.schooling.models import Roster, RosterEntry
 from shouhu.schooling.sheet import HEADER
+from tests.api_util import api, ids
 from tests.factories import child_values
 
 HEAD = list(HEADER.values())
@@ -23,16 +23,6 @@ OUTSIDERS = ["xiaozhang_zhuhe", "zhuren", "zhuren_hongxing", "banzhuren", "volun
 STRANGER = make_id("421088", date(2016, 6, 6), 42)   # on the roster, no child record
 
 
-def api(user=None):
-    c = APIClient()
-    if user is not None:
-        c.force_authenticate(user)
-    return c
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return [r["id"] for r in response.json()["results"]]
 
 
 def xlsx(rows, head=HEAD) -> bytes:

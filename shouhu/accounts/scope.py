@@ -46,6 +46,12 @@ class Scope:
     def sees_children(self) -> bool:
         return any(ROLES[r].sees_children for r in self.roles)
 
+    @property
+    def reads_records(self) -> bool:
+        """Sees whole records, lists and their pages (quality, rosters, imports, care month):
+        everyone who sees children except helpers, who see their paired children's reduced page."""
+        return self.sees_children and not self.limited_fields
+
     def edit_regions(self) -> list:
         return [a.region for a in self.assignments if ROLES[a.role].can_edit and a.region_id]
 
@@ -135,6 +141,16 @@ class Scope:
             elif a.region_id and ROLES[a.role].line in ("admin", "education") and len(a.region.code) <= 9:
                 q |= Q(school__region_code__range=(a.region.code, a.region.code + "9" * (9 - len(a.region.code))))
         return q
+
+
+def records_scope(user) -> Scope:
+    """The scope of a user who reads records (see `Scope.reads_records`); else the 404 of a missing page."""
+    from django.http import Http404
+
+    scope = scope_of(user)
+    if not scope.reads_records:
+        raise Http404
+    return scope
 
 
 def scope_of(user) -> Scope:

@@ -237,7 +237,7 @@ def campaigns_visible_to(actor) -> QuerySet[Campaign]:
     """Campaigns whose region overlaps the actor's nodes (a region, or a school's township):
     the node's ancestors and the regions inside it. Another township's campaign is like missing."""
     scope = scope_of(actor)
-    if not scope.sees_children or scope.limited_fields:
+    if not scope.reads_records:
         return Campaign.objects.none()
     q = NOTHING
     for a in scope.assignments:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from shouhu.accounts.scope import scope_of
+from shouhu.accounts.scope import records_scope, scope_of
 from shouhu.audit.services import log_access
 from shouhu.intake import progress as job_progress
 from shouhu.registry import selectors as registry_selectors
@@ -189,9 +189,7 @@ _node = node_from_request
 
 @login_required
 def campaign_list(request):
-    scope = scope_of(request.user)
-    if not scope.sees_children or scope.limited_fields:
-        raise Http404
+    scope = records_scope(request.user)
     return render(request, "care/campaign_list.html", {"campaigns": selectors.campaigns_visible_to(request.user),
                                                         "can_create": scope.is_county_admin, "today": services.timezone.localdate()})
 

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from shouhu.accounts.scope import scope_of
+from shouhu.accounts.scope import records_scope
 from shouhu.audit.services import log_access
 
 from . import progress, reports
@@ -25,10 +25,7 @@ PREVIEW_PAGE = 50
 
 
 def _scope(request):
-    scope = scope_of(request.user)
-    if not scope.sees_children or scope.limited_fields:
-        raise Http404
-    return scope
+    return records_scope(request.user)
 
 
 def _batch(request, uid) -> ImportBatch:

@@ -16,7 +16,7 @@ from .models import Issue, Snapshot
 
 def issues_visible_to(actor) -> QuerySet[Issue]:
     scope = scope_of(actor)
-    if not scope.sees_children or scope.limited_fields:
+    if not scope.reads_records:
         return Issue.objects.none()
     return Issue.objects.filter(scope.children_q("child_id"))
 
@@ -120,7 +120,7 @@ def pairs_visible_to(actor, node: dict | None = None):
     from .models import DuplicatePair
 
     scope = scope_of(actor)
-    if not scope.sees_children or scope.limited_fields:
+    if not scope.reads_records:
         return DuplicatePair.objects.none()
     seen = Child.objects.filter(scope.children_q()).values("id")
     qs = DuplicatePair.objects.filter(a_id__in=seen, b_id__in=seen)

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from shouhu.accounts.scope import scope_of
+from shouhu.accounts.scope import records_scope, scope_of
 from shouhu.care.views import node_from_request
 from shouhu.intake import progress as job_progress
 from shouhu.registry import selectors as registry_selectors
@@ -31,10 +31,7 @@ def _admin_line(scope) -> bool:
 
 
 def _allowed(request):
-    scope = scope_of(request.user)
-    if not scope.sees_children or scope.limited_fields:
-        raise Http404
-    return scope
+    return records_scope(request.user)
 
 
 @login_required

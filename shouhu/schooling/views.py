@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from shouhu.accounts.scope import scope_of
+from shouhu.accounts.scope import records_scope
 from shouhu.audit.services import log_access
 from shouhu.intake.sheet import format_grade
 from shouhu.rules.idcard import mask_id
@@ -25,10 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _allowed(request):
-    scope = scope_of(request.user)
-    if not scope.sees_children or scope.limited_fields:
-        raise Http404
-    return scope
+    return records_scope(request.user)
 
 
 @login_required
