@@ -15,14 +15,6 @@ DEAD = dict(father_situation="死亡", father_work_province="", father_work_city
             mother_situation="死亡", mother_work_province="", mother_work_city="", mother_since=None, mother_phone="")
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Care rows are refreshed after commit; tests run inside one transaction, so run the callbacks."""
-    def run(fn, *a, **kw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*a, **kw)
-    return run
-
 
 def register(run, world, days_ago=0, village=None, **over):
     from shouhu.registry.services import child_register
@@ -42,91 +34,91 @@ def visit(run, actor, child, day, **kw):
     return run(services.visit_record, actor=actor, child=child, date=day, **kw)
 
 
-def test_overdue_visit_appears_and_disappears_after_a_visit(world, run_on_commit):
-    orphan = register(run_on_commit, world, days_ago=31, name="孤儿甲", **DEAD)
+def test_overdue_visit_appears_and_disappears_after_a_visit(world, oc):
+    orphan = register(oc, world, days_ago=31, name="孤儿甲", **DEAD)
     t = selectors.my_tasks(world.zhuren)
     assert ("visit", "孤儿甲") in kinds(t) and t.counts["visit"]["overdue"] == 1
     assert selectors.my_tasks(world.zhuren_lianfu).items == []           # another village: nothing
-    visit(run_on_commit, world.zhuren, orphan, world.today)
+    visit(oc, world.zhuren, orphan, world.today)
     assert ("visit", "孤儿甲") not in kinds(selectors.my_tasks(world.zhuren))
     due = VisitDue.objects.get(child=orphan, role="village_director")
     assert due.last_visit == world.today and due.due == world.today + timedelta(days=30)
 
 
-def test_due_boundary_today_soon_and_not_yet(world, run_on_commit):
-    register(run_on_commit, world, days_ago=30, name="今天到期", **DEAD)
-    register(run_on_commit, world, days_ago=23, name="七天后到期", **DEAD)
-    register(run_on_commit, world, days_ago=22, name="八天后到期", **DEAD)
+def test_due_boundary_today_soon_and_not_yet(world, oc):
+    register(oc, world, days_ago=30, name="今天到期", **DEAD)
+    register(oc, world, days_ago=23, name="七天后到期", **DEAD)
+    register(oc, world, days_ago=22, name="八天后到期", **DEAD)
     t = selectors.my_tasks(world.zhuren, kind="visit")
     states = {x.child.name: x.state for x in t.items}
     assert states == {"今天到期": "today", "七天后到期": "soon"}
     assert t.counts["visit"] == {"overdue": 0, "soon": 2}
 
 
-def test_township_supervisor_owes_visits_to_orphans_not_to_plain_left_behind(world, run_on_commit):
-    register(run_on_commit, world, days_ago=100, name="孤儿乙", **DEAD)
-    register(run_on_commit, world, days_ago=100, name="留守丙")
+def test_township_supervisor_owes_visits_to_orphans_not_to_plain_left_behind(world, oc):
+    register(oc, world, days_ago=100, name="孤儿乙", **DEAD)
+    register(oc, world, days_ago=100, name="留守丙")
     names = {t.child.name for t in selectors.my_tasks(world.dudao, kind="visit").items}
     assert names == {"孤儿乙"}
     assert selectors.my_tasks(world.dudao_zhuhe, kind="visit").items == []
 
 
-def test_visit_of_another_roles_scope_does_not_clear_the_task(world, run_on_commit):
-    orphan = register(run_on_commit, world, days_ago=100, name="孤儿丁", **DEAD)
-    visit(run_on_commit, world.dudao, orphan, world.today)  # the supervisor visits
+def test_visit_of_another_roles_scope_does_not_clear_the_task(world, oc):
+    orphan = register(oc, world, days_ago=100, name="孤儿丁", **DEAD)
+    visit(oc, world.dudao, orphan, world.today)  # the supervisor visits
     assert ("visit", "孤儿丁") in kinds(selectors.my_tasks(world.zhuren))       # the village director still owes one
     assert ("visit", "孤儿丁") not in kinds(selectors.my_tasks(world.dudao))
 
 
-def test_one_to_one_rule(world, run_on_commit):
-    orphan = register(run_on_commit, world, name="孤儿戊", **DEAD)
+def test_one_to_one_rule(world, oc):
+    orphan = register(oc, world, name="孤儿戊", **DEAD)
     assert ("pairing", "孤儿戊") in kinds(selectors.my_tasks(world.zhuren))
     helper = Helper.objects.create(name="王老师", kind="教师", region=world.guangrong)
-    res = run_on_commit(services.pairing_create, actor=world.zhuren, child=orphan, helper=helper, mode="一对多", start=world.today)
+    res = oc(services.pairing_create, actor=world.zhuren, child=orphan, helper=helper, mode="一对多", start=world.today)
     assert "一对一" in res.warning                                           # saved, with a warning
     assert ("pairing", "孤儿戊") in kinds(selectors.my_tasks(world.zhuren))     # still listed
     other = Helper.objects.create(name="李阿姨", kind="代理家长/爱心妈妈", region=world.guangrong)
-    res = run_on_commit(services.pairing_create, actor=world.zhuren, child=orphan, helper=other, mode="一对一", start=world.today)
+    res = oc(services.pairing_create, actor=world.zhuren, child=orphan, helper=other, mode="一对一", start=world.today)
     assert res.warning == ""
     assert ("pairing", "孤儿戊") not in kinds(selectors.my_tasks(world.zhuren))
-    run_on_commit(services.pairing_end, actor=world.zhuren, pairing=res.pairing, end=world.today - timedelta(days=0), reason="调走")
+    oc(services.pairing_end, actor=world.zhuren, pairing=res.pairing, end=world.today - timedelta(days=0), reason="调走")
     assert CareStatus.objects.get(child=orphan).has_one_to_one is True          # ends today: still active today
 
 
-def test_left_behind_child_is_not_a_one_to_one_gap(world, run_on_commit):
-    register(run_on_commit, world, name="留守己")
+def test_left_behind_child_is_not_a_one_to_one_gap(world, oc):
+    register(oc, world, name="留守己")
     assert not [t for t in selectors.my_tasks(world.zhuren).items if t.kind == "pairing"]
 
 
-def test_family_contact_flag(world, run_on_commit):
-    girl = register(run_on_commit, world, days_ago=8, name="留守庚")
+def test_family_contact_flag(world, oc):
+    girl = register(oc, world, days_ago=8, name="留守庚")
     assert ("contact", "留守庚") in kinds(selectors.my_tasks(world.zhuren))
-    run_on_commit(services.contact_record, actor=world.zhuren, child=girl, date=world.today - timedelta(days=1), kind="视频", with_whom="母亲")
+    oc(services.contact_record, actor=world.zhuren, child=girl, date=world.today - timedelta(days=1), kind="视频", with_whom="母亲")
     assert ("contact", "留守庚") not in kinds(selectors.my_tasks(world.zhuren))
     assert CareStatus.objects.get(child=girl).contact_due == world.today + timedelta(days=6)
 
 
-def test_contact_boundary_seven_days(world, run_on_commit):
-    girl = register(run_on_commit, world, days_ago=30, name="留守辛")
-    run_on_commit(services.contact_record, actor=world.zhuren, child=girl, date=world.today - timedelta(days=7), kind="电话", with_whom="父亲")
+def test_contact_boundary_seven_days(world, oc):
+    girl = register(oc, world, days_ago=30, name="留守辛")
+    oc(services.contact_record, actor=world.zhuren, child=girl, date=world.today - timedelta(days=7), kind="电话", with_whom="父亲")
     t = selectors.my_tasks(world.zhuren, kind="contact")
     assert [(x.child.name, x.state) for x in t.items] == [("留守辛", "today")]
-    run_on_commit(services.contact_record, actor=world.zhuren, child=girl, date=world.today - timedelta(days=8), kind="电话", with_whom="父亲")
+    oc(services.contact_record, actor=world.zhuren, child=girl, date=world.today - timedelta(days=8), kind="电话", with_whom="父亲")
     assert CareStatus.objects.get(child=girl).last_contact == world.today - timedelta(days=7)  # the latest counts
 
 
-def test_registry_change_reaches_care_rows(world, run_on_commit):
-    girl = register(run_on_commit, world, days_ago=40, name="留守壬")
+def test_registry_change_reaches_care_rows(world, oc):
+    girl = register(oc, world, days_ago=40, name="留守壬")
     assert not VisitDue.objects.filter(child=girl, role="township_supervisor").exists()
     for k, v in DEAD.items():
         setattr(girl, k, v)
-    run_on_commit(child_update, actor=world.admin, child=girl)
+    oc(child_update, actor=world.admin, child=girl)
     assert VisitDue.objects.filter(child=girl, role="township_supervisor").exists()
     assert CareStatus.objects.get(child=girl).needs_one_to_one
 
 
-def test_writes_out_of_scope_are_404(world, run_on_commit):
-    girl = register(run_on_commit, world, name="光荣村儿童")
+def test_writes_out_of_scope_are_404(world, oc):
+    girl = register(oc, world, name="光荣村儿童")
     for actor in (world.zhuren_lianfu, world.xiaozhang_zhuhe, world.inspector, world.partner, world.volunteer):
         with pytest.raises(Http404):
             services.visit_record(actor=actor, child=girl, date=world.today, mode="入户", areas={"life": "x"})
@@ -138,8 +130,8 @@ def test_writes_out_of_scope_are_404(world, run_on_commit):
         services.counselling_record(actor=world.admin, child=girl, date=world.today, topic="x", notes="y")
 
 
-def test_visit_validation(world, run_on_commit):
-    girl = register(run_on_commit, world, name="验证")
+def test_visit_validation(world, oc):
+    girl = register(oc, world, name="验证")
     with pytest.raises(ValidationError) as e:
         services.visit_record(actor=world.zhuren, child=girl, date=world.today + timedelta(days=1), mode="入户", areas={"life": "x"})
     assert "date" in e.value.message_dict
@@ -151,62 +143,62 @@ def test_visit_validation(world, run_on_commit):
     assert "mode" in e.value.message_dict
 
 
-def test_helper_user_visit_counts_for_their_pairing(world, run_on_commit):
-    girl = register(run_on_commit, world, days_ago=60, name="结对儿童")
+def test_helper_user_visit_counts_for_their_pairing(world, oc):
+    girl = register(oc, world, days_ago=60, name="结对儿童")
     helper = Helper.objects.create(name="李爱心", user=world.volunteer, region=world.guangrong)
-    run_on_commit(services.pairing_create, actor=world.zhuren, child=girl, helper=helper, mode="一对多", start=world.today - timedelta(days=40))
+    oc(services.pairing_create, actor=world.zhuren, child=girl, helper=helper, mode="一对多", start=world.today - timedelta(days=40))
     t = selectors.my_tasks(world.volunteer)
     assert ("visit", "结对儿童") in kinds(t)
-    v = visit(run_on_commit, world.volunteer, girl, world.today, mode="电话")
+    v = visit(oc, world.volunteer, girl, world.today, mode="电话")
     assert v.visitor_role == "helper" and v.helper == helper
     assert ("visit", "结对儿童") not in kinds(selectors.my_tasks(world.volunteer))
     assert VisitDue.objects.get(child=girl, role="village_director").last_visit is None  # the director's own visit is still owed
 
 
-def test_proxy_visit_for_a_helper_without_account(world, run_on_commit):
-    girl = register(run_on_commit, world, days_ago=60, name="代录")
+def test_proxy_visit_for_a_helper_without_account(world, oc):
+    girl = register(oc, world, days_ago=60, name="代录")
     helper = Helper.objects.create(name="张五老", kind="五老", region=world.guangrong)
-    run_on_commit(services.pairing_create, actor=world.zhuren, child=girl, helper=helper, mode="一对一", start=world.today - timedelta(days=40))
+    oc(services.pairing_create, actor=world.zhuren, child=girl, helper=helper, mode="一对一", start=world.today - timedelta(days=40))
     assert VisitDue.objects.get(child=girl, helper=helper).due < world.today
-    v = visit(run_on_commit, world.zhuren, girl, world.today, helper=helper)
+    v = visit(oc, world.zhuren, girl, world.today, helper=helper)
     assert v.visitor_role == "helper" and v.visitor_name == "张五老"
     assert VisitDue.objects.get(child=girl, helper=helper).last_visit == world.today
 
 
-def test_wish_lifecycle(world, run_on_commit):
-    girl = register(run_on_commit, world, name="心愿")
+def test_wish_lifecycle(world, oc):
+    girl = register(oc, world, name="心愿")
     w = services.wish_create(actor=world.zhuren, child=girl, text="一套绘画工具")
     with pytest.raises(ValidationError):
         services.wish_fulfil(actor=world.zhuren, wish=w)               # not claimed yet
     services.wish_claim(actor=world.zhuren, wish=w, donor_name="县妇联")
-    run_on_commit(services.wish_fulfil, actor=world.zhuren, wish=w, note="已送到")
+    oc(services.wish_fulfil, actor=world.zhuren, wish=w, note="已送到")
     w.refresh_from_db()
     assert w.status == "fulfilled" and w.fulfilled_on == world.today
     with pytest.raises(ValidationError):
         services.wish_cancel(actor=world.zhuren, wish=w)
 
 
-def test_campaign_marks_follow_the_records(world, run_on_commit):
-    a = register(run_on_commit, world, name="甲")
-    b = register(run_on_commit, world, name="乙", village=world.hongxing)
-    camp = run_on_commit(services.campaign_create, actor=world.admin, name="关爱保护月", region=world.county,
+def test_campaign_marks_follow_the_records(world, oc):
+    a = register(oc, world, name="甲")
+    b = register(oc, world, name="乙", village=world.hongxing)
+    camp = oc(services.campaign_create, actor=world.admin, name="关爱保护月", region=world.county,
                          start=world.today - timedelta(days=10), end=world.today + timedelta(days=20))
     marks = {m.child_id: m for m in CampaignMark.objects.filter(campaign=camp)}
     assert set(marks) == {a.pk, b.pk}
     assert marks[a.pk].ledger and marks[a.pk].done == 1
-    visit(run_on_commit, world.zhuren, a, world.today)
-    run_on_commit(services.contact_record, actor=world.zhuren, child=a, date=world.today, kind="电话", with_whom="父亲")
+    visit(oc, world.zhuren, a, world.today)
+    oc(services.contact_record, actor=world.zhuren, child=a, date=world.today, kind="电话", with_whom="父亲")
     helper = Helper.objects.create(name="王老师", kind="教师", region=world.guangrong)
-    run_on_commit(services.pairing_create, actor=world.zhuren, child=a, helper=helper, mode="一对多", start=world.today)
+    oc(services.pairing_create, actor=world.zhuren, child=a, helper=helper, mode="一对多", start=world.today)
     act = Activity(title="读书会", date=world.today, place="村部", organiser="团县委", region=world.guangrong)
-    run_on_commit(services.activity_save, actor=world.zhuren, activity=act, children=[a])
+    oc(services.activity_save, actor=world.zhuren, activity=act, children=[a])
     w = services.wish_create(actor=world.zhuren, child=a, text="书包")
     services.wish_claim(actor=world.zhuren, wish=w, donor_name="爱心人士")
-    run_on_commit(services.wish_fulfil, actor=world.zhuren, wish=w)
+    oc(services.wish_fulfil, actor=world.zhuren, wish=w)
     m = CampaignMark.objects.get(campaign=camp, child=a)
     assert (m.ledger, m.pairing, m.contact, m.visit, m.activity, m.wish, m.done) == (True,) * 6 + (6,)
     # a phone visit is not 入户随访
-    visit(run_on_commit, world.zhuren_hongxing, b, world.today, mode="电话")
+    visit(oc, world.zhuren_hongxing, b, world.today, mode="电话")
     assert not CampaignMark.objects.get(campaign=camp, child=b).visit
     # progress: county → townships; every total is the sum of its rows
     p = selectors.campaign_progress(world.admin, camp, {"region": world.county.code})
@@ -220,10 +212,10 @@ def test_campaign_marks_follow_the_records(world, run_on_commit):
     assert [m.child.name for m in selectors.campaign_missing(world.admin, camp, {"region": world.county.code}, "visit")] == ["乙"]
 
 
-def test_rules_change_recomputes_dues(world, run_on_commit):
-    orphan = register(run_on_commit, world, days_ago=20, name="规则", **DEAD)
+def test_rules_change_recomputes_dues(world, oc):
+    orphan = register(oc, world, days_ago=20, name="规则", **DEAD)
     assert ("visit", "规则") not in kinds(selectors.my_tasks(world.zhuren))
-    run_on_commit(services.rules_save, actor=world.admin, rows=[("village_director", "orphan", 10)], contact_days=7, soon_days=0)
+    oc(services.rules_save, actor=world.admin, rows=[("village_director", "orphan", 10)], contact_days=7, soon_days=0)
     assert ("visit", "规则") in kinds(selectors.my_tasks(world.zhuren))
     assert VisitDue.objects.get(child=orphan).interval_days == 10
 
@@ -247,21 +239,21 @@ def test_activity_and_helper_places_must_be_in_scope(world):
         services.helper_save(actor=world.zhuren, helper=other)
 
 
-def test_progress_from_cells_equals_counting_the_marks(world, run_on_commit):
+def test_progress_from_cells_equals_counting_the_marks(world, oc):
     """The county's page adds up per-village cells; a school's staff count their pupils' marks.
     Both must agree with counting the marks directly, after every kind of change."""
     from django.db.models import Count, Q
 
     from shouhu.care.models import CampaignCell
 
-    kids = [register(run_on_commit, world, name=f"童{i}", village=v, school=world.jinxing, school_class=world.c31)
+    kids = [register(oc, world, name=f"童{i}", village=v, school=world.jinxing, school_class=world.c31)
             for i, v in enumerate([world.guangrong, world.guangrong, world.lianfu, world.hongxing])]
-    camp = run_on_commit(services.campaign_create, actor=world.admin, name="保护月", region=world.county,
+    camp = oc(services.campaign_create, actor=world.admin, name="保护月", region=world.county,
                          start=world.today - timedelta(days=3), end=world.today + timedelta(days=3))
-    visit(run_on_commit, world.zhuren, kids[0], world.today)
-    run_on_commit(services.contact_record, actor=world.zhuren_lianfu, child=kids[2], date=world.today, kind="电话", with_whom="父亲")
+    visit(oc, world.zhuren, kids[0], world.today)
+    oc(services.contact_record, actor=world.zhuren_lianfu, child=kids[2], date=world.today, kind="电话", with_whom="父亲")
     kids[1].village = world.lianfu                     # a child moves village: both villages' cells change
-    run_on_commit(child_update, actor=world.admin, child=kids[1])
+    oc(child_update, actor=world.admin, child=kids[1])
     for node in (world.county, world.maoshi, world.guangrong, world.lianfu):
         p = selectors.campaign_progress(world.admin, camp, {"region": node.code})
         marks = CampaignMark.objects.filter(campaign=camp, village_code__startswith=node.code)
