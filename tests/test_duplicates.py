@@ -69,6 +69,7 @@ def test_a_pair_the_data_no_longer_supports_is_closed(world, twice, oc):
     second.birth_date = first.birth_date - timedelta(days=400)
     second.name = "陆晶晶"
     oc(registry_services.child_update, actor=world.admin, child=second)
+    assert pair_of(first, second).status == "gone"                  # closed by the save itself
     services.find_duplicate_pairs()
     assert pair_of(first, second).status == "gone"
     assert open_dup_issues(first) == [] and Issue.objects.get(child=first, code="possible_duplicate").status == "fixed"
@@ -346,3 +347,10 @@ def test_a_kept_record_without_a_number_takes_the_duplicates(world, oc):
     second.refresh_from_db()
     assert first.archive_no == "GR-077" and second.archive_no is None
     assert second.history.filter(archive_no="GR-077").exists()
+
+
+def test_an_edit_that_leaves_them_alike_keeps_the_pair_open(world, twice, oc):
+    first, second = twice
+    second.address_detail = "四组3号"
+    oc(registry_services.child_update, actor=world.admin, child=second)
+    assert pair_of(first, second).status == "open" and len(open_dup_issues(first)) == 1

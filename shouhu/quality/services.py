@@ -59,7 +59,26 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     pairs = cross_line_pairs(records)
     found += Q_.cross_line_findings(pairs, _link_names(pairs))
     _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
+    _rescore_pairs([r["id"] for r in records], today)
     return len(records)
+
+
+def _rescore_pairs(child_ids: list[int], today: date) -> None:
+    """A saved record's open duplicate pairs, scored again: a pair the edit made unlike (a corrected
+    birth date, a name) closes now, not at the next county run. New pairs wait for that run."""
+    from shouhu.registry.selectors import DEDUPE_FIELDS
+    from shouhu.rules import dedupe
+
+    pairs = list(DuplicatePair.objects.filter(Q(a_id__in=child_ids) | Q(b_id__in=child_ids), status=DuplicatePair.Status.OPEN))
+    if not pairs:
+        return
+    rows = {r["id"]: r for r in Child.objects.filter(id__in={x for p in pairs for x in (p.a_id, p.b_id)}, merged_into__isnull=True)
+            .values(*DEDUPE_FIELDS)}
+    gone = [p for p in pairs if p.a_id not in rows or p.b_id not in rows or dedupe.compare(rows[p.a_id], rows[p.b_id]).score < dedupe.THRESHOLD]
+    for p in gone:
+        p.status = DuplicatePair.Status.GONE
+        _pair_issues(p).update(status=Issue.Status.FIXED, closed_on=today)
+    DuplicatePair.objects.bulk_update(gone, ["status"])
 
 
 def _link_names(pairs) -> dict:
