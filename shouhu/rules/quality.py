@@ -629,21 +629,27 @@ def _phone(v) -> str:
 
 def household_keys(r: Mapping) -> list[tuple]:
     """The keys that put two children in one household (siblings, cousins living together):
-    - ("addr", village, address, carer): same village, same detailed address (NFKC, spaces and
-      punctuation ignored) and the same carer (ID number, else name); both address and carer given;
-    - ("ids", father ID, mother ID): both parents' ID numbers given and equal;
+    - ("addr", village, address, adult): same village, same detailed address (NFKC, spaces and
+      punctuation ignored) and one same adult — the carer, the father or the mother (ID number,
+      else name). Parents at home need no carer, so siblings living with them share a parent;
+    - ("ids", village, father ID, mother ID): same village and both parents' ID numbers equal;
     - ("names", village, father name, mother name): same village and both parents' names equal.
-    Children sharing any key are one household, and households are closed under sharing
-    (union-find), so three siblings recorded with different gaps still form one household."""
+    Every key holds the village: the same whole family (both parents' IDs, even the carer) on
+    children in different villages is what a copied record looks like, and a real split family
+    is rare enough to confirm by hand (dismiss with a reason). Children sharing any key are one
+    household, closed under sharing (union-find), so three siblings recorded with different gaps
+    still form one household."""
     village = _text(r.get("village_code") or r.get("village"))
     keys: list[tuple] = []
     addr = _address(r.get("address_detail"))
-    carer = _id(r.get("carer_id_number")) or _name(r.get("carer_name"))
-    if addr and carer:
-        keys.append(("addr", village, addr, carer))
+    if addr:
+        for role in ("carer", "father", "mother"):
+            adult = _id(r.get(f"{role}_id_number")) or _name(r.get(f"{role}_name"))
+            if adult:
+                keys.append(("addr", village, addr, adult))
     fid, mid = _id(r.get("father_id_number")), _id(r.get("mother_id_number"))
     if fid and mid:
-        keys.append(("ids", fid, mid))
+        keys.append(("ids", village, fid, mid))
     fn, mn = _name(r.get("father_name")), _name(r.get("mother_name"))
     if fn and mn:
         keys.append(("names", village, fn, mn))

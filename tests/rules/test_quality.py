@@ -438,7 +438,15 @@ def test_same_name_alone_or_same_id_with_another_name_is_quiet():
                           carer_id_number=cid(date(1950, 1, 2), 15)), id="same-address-and-carer"),
     pytest.param(dict(carer_id_number=""), dict(village_code="421088109201", address_detail="1组，1号", carer_name="照护人1"),
                  id="address-punctuation-and-carer-name"),
-    pytest.param({}, dict(father_name="父亲1", father_id_number=cid(date(1980, 1, 2), 13)), id="same-parents-ids"),
+    pytest.param({}, dict(village_code="421088109201", father_name="父亲1", father_id_number=cid(date(1980, 1, 2), 13)),
+                 id="same-parents-ids-in-village"),
+    pytest.param({}, dict(village_code="421088109201", address_detail="1组1号", carer_name="", carer_id_number="",
+                          father_name="父亲1", father_id_number=cid(date(1980, 1, 2), 13)),
+                 id="same-address-and-father-no-carer"),
+    pytest.param(dict(mother_id_number=""), dict(village_code="421088109201", address_detail="1组1号", carer_name="",
+                                                 carer_id_number="", mother_name="", father_name="父亲1",
+                                                 father_id_number=cid(date(1980, 1, 2), 13)),
+                 id="parents-at-home-mother-blank-on-one"),
     pytest.param({}, dict(village_code="421088109201", father_name="父亲1"), id="same-parents-names-in-village"),
 ])
 def test_siblings_are_not_a_finding(both, second):
@@ -453,11 +461,21 @@ def test_siblings_in_different_villages_with_partial_data_are_a_finding():
     assert len(shared([kid(1, MOTHER), kid(2, MOTHER, father_name="父亲1", father_id_number="")])) == 2
 
 
+def test_a_whole_family_copied_into_other_villages_is_a_finding():
+    # Both parents' IDs and the carer the same on children of four villages at four addresses: a
+    # copied record (bench/checks_data.py "copied_family"), not one household.
+    family = dict(MOTHER, father_name="冯军勇", father_id_number=cid(date(1983, 1, 5), 15), carer_name="冯霞红",
+                  carer_id_number=cid(date(1971, 1, 30), 28))
+    got = shared([kid(i, family) for i in range(1, 5)])
+    assert {c for c, _, _ in got} == {"shared_parent_details", "shared_carer_details"} and {i for _, i, _ in got} == {1, 2, 3, 4}
+
+
 def test_households_are_transitive():
     a = kid(1, MOTHER)
     b = kid(2, MOTHER, village_code=a["village_code"], address_detail=a["address_detail"], carer_name=a["carer_name"],
             carer_id_number=a["carer_id_number"])            # a–b: address and carer
-    c = kid(3, MOTHER, father_name=b["father_name"], father_id_number=b["father_id_number"])  # b–c: parents' ids
+    c = kid(3, MOTHER, village_code=b["village_code"], father_name=b["father_name"],
+            father_id_number=b["father_id_number"])           # b–c: parents' ids in one village
     assert shared([a, b, c]) == set()
     assert shared([a, c]) == {("shared_parent_details", 1, "mother_id_number"), ("shared_parent_details", 3, "mother_id_number")}
 
