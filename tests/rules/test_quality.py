@@ -545,6 +545,13 @@ def test_identical_notes_below_the_thresholds_are_quiet(vs):
     assert notes(vs) == set()
 
 
+def test_the_same_note_by_different_users_is_a_coincidence_not_a_copy():
+    same = "生活正常学习正常心理健康"
+    assert notes([visit(i, i, same, visitor=i) for i in (1, 2, 3)]) == set()
+    assert notes([visit(i, i, same, visitor=7) for i in (1, 2, 3)]) == {("copied_visit_notes", i) for i in (1, 2, 3)}
+    assert notes([visit(i, i, same, visitor=None) for i in (1, 2, 3)]) == {("copied_visit_notes", i) for i in (1, 2, 3)}
+
+
 def test_areas_are_joined_and_punctuation_ignored():
     vs = [visit(1, 1, "生活：正常。", study="学习正常"), visit(2, 2, "生活正常", study="学习 正常！"),
           visit(3, 3, "", study="生活正常学习正常")]
