@@ -354,3 +354,15 @@ def test_an_edit_that_leaves_them_alike_keeps_the_pair_open(world, twice, oc):
     second.address_detail = "四组3号"
     oc(registry_services.child_update, actor=world.admin, child=second)
     assert pair_of(first, second).status == "open" and len(open_dup_issues(first)) == 1
+
+
+def test_the_nightly_command_finds_the_pair(world, twice):
+    import io
+
+    from django.core.management import call_command
+
+    DuplicatePair.objects.all().delete()
+    out = io.StringIO()
+    call_command("check-quality", stdout=out)
+    assert "正在查找重复档案" in out.getvalue() and "疑似重复 1 对" in out.getvalue()
+    assert pair_of(*twice).status == "open"
