@@ -780,13 +780,14 @@ def _note_findings(visits: Sequence[Mapping], *, min_children: int, similarity: 
 
     Identical = equal after `normalise_note`, at least NOTE_MIN_CHARS long. Near-identical =
     fuzz.ratio ≥ `similarity` between two distinct normalised notes of at least NOTE_NEAR_MIN_CHARS.
-    Near pairs are searched by blocking, not all pairs: distinct notes sharing their first or their
-    last NOTE_BLOCK_CHARS characters form a block (a template with a changed name or detail at one
-    end shares the other end); a block is sorted by length and each note compared with at most the
-    next NOTE_WINDOW notes whose length still allows the ratio. Clusters are closed under
-    similarity (union-find). O(n) to normalise and group + O(d log d + d·W) ratio calls for d
-    distinct notes. A note that differs at both ends from every other is not matched (recall loss
-    accepted for speed). Same-child repeats are not counted: it takes different children."""
+    Near pairs are searched by blocking, not all pairs: distinct notes sharing their first, their
+    last, or their middle NOTE_BLOCK_CHARS characters (the middle at three offsets) form a block (a
+    template with a changed name or detail at one end shares the other end; with changes at both
+    ends, the middle); a block is sorted by length and each note compared with at most the next
+    NOTE_WINDOW notes whose length still allows the ratio. Clusters are closed under similarity
+    (union-find). O(n) to normalise and group + O(d log d + 5·d·W) ratio calls for d distinct
+    notes. A note that differs from every other at both ends and in the middle is not matched
+    (recall loss accepted for speed). Same-child repeats are not counted: it takes different children."""
     exact: dict[str, list[int]] = defaultdict(list)
     seen: dict[str, str] = {}  # raw text → normalised (templates repeat: normalise each once)
     for i, v in enumerate(visits):
@@ -800,10 +801,17 @@ def _note_findings(visits: Sequence[Mapping], *, min_children: int, similarity: 
     index = {note: k for k, note in enumerate(notes)}
     uf = _UnionFind(len(notes))
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    half = NOTE_BLOCK_CHARS // 2
     for note in notes:
         if len(note) >= NOTE_NEAR_MIN_CHARS:
             blocks[("p", note[:NOTE_BLOCK_CHARS])].append(note)
             blocks[("s", note[-NOTE_BLOCK_CHARS:])].append(note)
+            # the middle, at three offsets: a copy with the child's name put in front AND the
+            # date at the end differs at both ends, but its middle stays within a character or
+            # two of the original's (bench/bench_checks.py: copied-notes recall 0.949 → see docs)
+            mid = len(note) // 2
+            for o in (-1, 0, 1):
+                blocks[("m", note[mid + o - half:mid + o + half])].append(note)
     # Longest partner length that can still reach the ratio: ratio ≤ 200·short/(short+long).
     stretch = (200 - similarity) / similarity if similarity > 0 else float("inf")
     for block in blocks.values():

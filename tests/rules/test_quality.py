@@ -584,12 +584,23 @@ def test_near_identical_needs_long_notes():
     assert notes([visit(1, 1, long_a), visit(2, 2, long_a), visit(3, 3, long_b)]) == {("copied_visit_notes", i) for i in (1, 2, 3)}
 
 
-def test_notes_differing_at_both_ends_are_not_compared():
-    # The documented price of blocking on the first/last NOTE_BLOCK_CHARS characters.
+def test_notes_differing_at_both_ends_meet_in_the_middle():
+    # The child's name put in front and the visit date at the end: no common first or last
+    # characters, but the middle blocks bring them together.
+    a = "陆金兰" + TEMPLATE + "2026年10月5日"
+    b = "陈明" + TEMPLATE + "2026年9月25日"
+    c = "王大力" + TEMPLATE + "2026年10月12日"
+    assert all(fuzz.ratio(Q.normalise_note({"life": x}), Q.normalise_note({"life": y})) >= Q.NOTE_SIMILARITY for x, y in ((a, b), (b, c)))
+    assert notes([visit(1, 1, a), visit(2, 2, b), visit(3, 3, c)]) == {("copied_visit_notes", i) for i in (1, 2, 3)}
+
+
+def test_notes_differing_at_both_ends_and_in_the_middle_are_not_compared():
+    # What blocking still gives up: a near copy changed at both ends and shifted in the middle.
     a = "甲" + TEMPLATE + "甲"
-    b = "乙" + TEMPLATE + "乙"
-    assert fuzz.ratio(a, b) >= Q.NOTE_SIMILARITY
-    assert notes([visit(1, 1, a), visit(2, 2, a), visit(3, 3, b)]) == set()
+    b = "乙" * 9 + TEMPLATE + "乙"   # the middle four characters off: beyond the three offsets
+    r = int(fuzz.ratio(Q.normalise_note({"life": a}), Q.normalise_note({"life": b})))
+    assert r >= 80
+    assert notes([visit(1, 1, a), visit(2, 2, a), visit(3, 3, b)], similarity=r) == set()
 
 
 def test_note_comparisons_are_bounded(monkeypatch):
@@ -606,7 +617,7 @@ def test_note_comparisons_are_bounded(monkeypatch):
     vs = [visit(i, i, "该生生活正常学习认真" + f"{i:06d}" + TEMPLATE) for i in range(2000)]
     got = visit_note_findings(vs)
     assert len(got) == 2000
-    assert calls <= 2 * 2000 * Q.NOTE_WINDOW
+    assert calls <= 5 * 2000 * Q.NOTE_WINDOW
 
 
 # ── bursts and backdating ─────────────────────────────────────────────────────────────────────
