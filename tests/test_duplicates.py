@@ -366,3 +366,19 @@ def test_the_nightly_command_finds_the_pair(world, twice):
     call_command("check-quality", stdout=out)
     assert "正在查找重复档案" in out.getvalue() and "疑似重复 1 对" in out.getvalue()
     assert pair_of(*twice).status == "open"
+
+
+def test_an_import_row_of_a_merged_duplicate_is_refused_with_the_reason(world, twice, oc, tmp_path):
+    """An old sheet still carries the duplicate's 档案编号: the row must not write into the merged
+    record (nor silently into the kept one); the registrar is told where the child went."""
+    from shouhu.intake.models import ImportRow
+    from shouhu.intake.services import import_check, import_create
+    from tests.intake_util import sheet_row, write_xlsx
+
+    first, second = twice
+    oc(services.pair_merge, actor=world.zhuren, pair=pair_of(first, second), keep=first.pk)
+    path = write_xlsx(tmp_path / "old.xlsx", [sheet_row(**{"姓名": "陆晶兰", "档案编号": "GR-077", "公民身份号码": "", "是否登记户口": "否"})])
+    batch = import_check(import_create(actor=world.zhuren, path=path, filename=path.name, run=False))
+    assert batch.rejected_count == 1 and batch.accepted_count == 0
+    (row,) = batch.rows.filter(kind=ImportRow.Kind.REJECTED)
+    assert any("已合并的重复档案" in msg for _, msg in row.problems)

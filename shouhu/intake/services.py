@@ -387,7 +387,17 @@ def _one_of(field: str, values: set[str]) -> Q:
     return Q(RawSQL(f"{column} = ANY(%s)", (sorted(values),), output_field=BooleanField()))
 
 
+MERGED = {"conflict": "这一行对应的是一份已合并的重复档案；请在保留的档案上更新（打开该档案可见“已合并”提示和链接）"}
+
+
 def _match(row: Row, existing: dict) -> dict | None:
+    found = _match_any(row, existing)
+    if found is not None and found.get("merged_into"):  # a row must not write into a merged duplicate
+        return MERGED
+    return found
+
+
+def _match_any(row: Row, existing: dict) -> dict | None:
     v = row.values
     number, arch = (v.get("id_number") or "").upper(), v.get("archive_no") or ""
     by_id = existing["id"].get(number) if number else None
