@@ -168,9 +168,18 @@ def test_a_merged_duplicate_stays_exited(world, twice, oc):
     oc(services.pair_merge, actor=world.zhuren, pair=pair_of(first, second), keep=first.pk)
     registry_services.recompute_all()
     second.refresh_from_db()
-    oc(registry_services.child_update, actor=world.admin, child=second)  # an edit does not bring it back either
-    second.refresh_from_db()
     assert second.status == "exited"
+    with pytest.raises(PermissionDenied):                       # nor does an edit: it is history
+        registry_services.child_update(actor=world.admin, child=second)
+
+
+def test_a_merged_duplicate_offers_no_edit(world, twice, oc, client):
+    first, second = twice
+    oc(services.pair_merge, actor=world.zhuren, pair=pair_of(first, second), keep=first.pk)
+    client.force_login(world.zhuren)
+    assert "编辑档案" not in client.get(f"/children/{second.uid}/").content.decode()
+    assert client.get(f"/children/{second.uid}/edit/").status_code == 404
+    assert "编辑档案" in client.get(f"/children/{first.uid}/").content.decode()
 
 
 def test_merge_needs_both_records_in_scope(world, oc):

@@ -59,7 +59,8 @@ class Scope:
         return any(lo <= village_code <= hi for lo, hi in (code_range(r.code) for r in self.edit_regions()))
 
     def can_edit(self, child) -> bool:
-        return self.can_edit_village(child.village_code)
+        """A merged duplicate is history: nobody edits it (its care records moved to the kept one)."""
+        return self.can_edit_village(child.village_code) and not getattr(child, "merged_into_id", None)
 
     # -- what the user may see --------------------------------------------------
     def children_q(self, child_field: str = "id") -> Q:

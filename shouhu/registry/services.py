@@ -144,6 +144,8 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
     old = Child.objects.select_for_update().get(pk=child.pk)
     if not scope_of(actor).can_edit_village(old.village_code):
         raise PermissionDenied("该儿童不在您的管辖范围内")
+    if old.merged_into_id:
+        raise PermissionDenied("这是一份已合并的重复档案，请在保留的档案上修改")
     _check_scope(actor, child)
     _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False)
     stats.refresh_for([old, child])
