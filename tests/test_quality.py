@@ -178,3 +178,18 @@ def test_the_trend_is_charted_from_two_months_on(world, oc, client):
     html = client.get("/quality/").content.decode()
     assert 'id="trend-chart"' in html and "echarts.min.js" in html
     assert '{"month": "2026-09", "score": 20, "errors": 5, "warnings": 10}' in html  # 100 − ⌈100 × (5 + 3) / 10⌉
+
+
+def test_the_issue_list_queries_do_not_grow_with_the_rows(world, oc, client, django_assert_max_num_queries):
+    from shouhu.care.models import Visit
+
+    for i in range(6):
+        girl = reg(oc, world, name=f"走访{i}", father_phone="", mother_phone="", carer_phone="")
+        Visit.objects.create(child=girl, date=world.today + timedelta(days=3), visitor=world.zhuren, visitor_role="village_director",
+                             visitor_name="x", life="y")
+    services.recheck_all()
+    client.force_login(world.zhuren)
+    client.get("/quality/issues/?status=open")
+    with django_assert_max_num_queries(9):
+        r = client.get("/quality/issues/?status=open")
+    assert r.context["page"].paginator.count >= 12

@@ -2,7 +2,7 @@
 count, each with a link to the field to fix. Everything through the scope selector."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -70,7 +70,7 @@ def issue_list(request):
         qs = qs.filter(status=status)
     if request.GET.get("export") == "xlsx":
         return _issues_export(request, qs)
-    page = Paginator(qs.select_related("child__village__parent").order_by("village_code", "child_id", "code"), 30).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("child__village__parent", "dismissed_by").order_by("village_code", "child_id", "code"), 30).get_page(request.GET.get("page"))
     pairs = _pairs_of(request.user, [i for i in page if i.code == "possible_duplicate"])
     for issue in page:
         issue.pair = pairs.get(issue.pk)
@@ -120,10 +120,12 @@ def _pairs_of(actor, issues: list) -> dict:
 
 
 def _label(issue: Issue) -> str:
+    from shouhu.care.models import Visit
+
     try:
-        model = Child if Q_.CATALOGUE[issue.code].subject == "child" else issue.visit.__class__
+        model = Child if Q_.CATALOGUE[issue.code].subject == "child" else Visit  # not issue.visit: a query a row
         return str(model._meta.get_field(issue.field).verbose_name)
-    except Exception:  # a field the model does not have (kept from an older catalogue)
+    except (KeyError, FieldDoesNotExist):  # a code or field the catalogue or model no longer has
         return issue.field
 
 
@@ -198,7 +200,7 @@ def _pairs_filtered(request):
     qs = selectors.pairs_visible_to(request.user, node)
     if status in DuplicatePair.Status.values:
         qs = qs.filter(status=status)
-    return qs.select_related("a__village", "b__village").order_by("-score", "pk"), status
+    return qs.select_related("a__village", "b__village", "decided_by").order_by("-score", "pk"), status
 
 
 @login_required
