@@ -391,3 +391,21 @@ def test_an_import_row_of_a_merged_duplicate_is_refused_with_the_reason(world, t
     assert batch.rejected_count == 1 and batch.accepted_count == 0
     (row,) = batch.rows.filter(kind=ImportRow.Kind.REJECTED)
     assert any("已合并的重复档案" in msg for _, msg in row.problems)
+
+
+def test_after_a_merge_the_county_run_still_runs(world, oc):
+    """A merged record shares parents with the kept one: neither a group finding on it nor a
+    reopened pair may break the nightly run (it hit the unique (child, key) constraint)."""
+    first = reg(oc, world, name="陆金兰", archive_no="GR-001")
+    second = reg(oc, world, world.hongxing, name="陆晶兰", id_number="", birth_date=first.birth_date)
+    services.recheck_all()
+    oc(services.pair_merge, actor=world.admin, pair=pair_of(first, second), keep=first.pk)
+    services.recheck_all()
+    services.recheck_all()
+    assert not Issue.objects.filter(child=second, status="open").exists()
+    assert not Issue.objects.filter(child=first, code="shared_parent_details", status="open").exists()
+
+
+def test_a_duplicate_issue_is_decided_on_its_pair_not_dismissed(world, twice):
+    with pytest.raises(ValidationError):
+        services.dismiss(actor=world.zhuren, issue=open_dup_issues(twice[0])[0], reason="双胞胎，已核对")

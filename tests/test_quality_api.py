@@ -95,9 +95,12 @@ def test_related_children_outside_scope_are_left_out(world, oc):
     assert len(api(world.dudao).get(f"/api/v1/quality-issues/{issue.pk}/").json()["related"]) == 1
 
 
-def test_dismiss_needs_a_reason(world, twice):
+def test_dismiss_needs_a_reason(world, twice, oc):
     first, _ = twice
-    issue = dup_issue(first)
+    r = api(world.zhuren).post(f"/api/v1/quality-issues/{dup_issue(first).pk}/dismiss/", {"reason": "双胞胎姐妹，已核对户口簿"}, format="json")
+    assert r.status_code == 400 and "不是同一人" in r.json()["reason"][0]   # a duplicate is decided on its pair
+    girl = reg(oc, world, name="无电话", father_phone="", mother_phone="", carer_phone="")
+    issue = Issue.objects.get(child=girl, code="no_phone")
     c = api(world.zhuren)
     r = c.post(f"/api/v1/quality-issues/{issue.pk}/dismiss/", {}, format="json")
     assert r.status_code == 400 and "请写明" in r.json()["reason"][0]

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -75,10 +75,10 @@ def _rescore_pairs(child_ids: list[int], today: date) -> None:
     rows = {r["id"]: r for r in Child.objects.filter(id__in={x for p in pairs for x in (p.a_id, p.b_id)}, merged_into__isnull=True)
             .values(*DEDUPE_FIELDS)}
     gone = [p for p in pairs if p.a_id not in rows or p.b_id not in rows or dedupe.compare(rows[p.a_id], rows[p.b_id]).score < dedupe.THRESHOLD]
-    for p in gone:
-        p.status = DuplicatePair.Status.GONE
-        _pair_issues(p).update(status=Issue.Status.FIXED, closed_on=today)
-    DuplicatePair.objects.bulk_update(gone, ["status"])
+    with transaction.atomic():
+        for p in gone:  # only a pair still open: a decision taken meanwhile stands
+            if DuplicatePair.objects.filter(pk=p.pk, status=DuplicatePair.Status.OPEN).update(status=DuplicatePair.Status.GONE):
+                _pair_issues(p).update(status=Issue.Status.FIXED, closed_on=today)
 
 
 def _link_names(pairs) -> dict:
@@ -113,7 +113,7 @@ def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, ch
 def _group_checks(today: date) -> None:
     from shouhu.care.models import Visit
 
-    people = list(Child.objects.values("id", "village_code", "address_detail", "carer_name", "carer_id_number", "carer_phone",
+    people = list(Child.objects.filter(merged_into__isnull=True).values("id", "village_code", "address_detail", "carer_name", "carer_id_number", "carer_phone",
                                        *[f"{p}_{f}" for p in ("father", "mother") for f in ("name", "id_number", "phone")]))
     found = list(Q_.shared_parent_findings(people))
     since = today - timedelta(days=VISIT_DAYS)
@@ -148,7 +148,8 @@ def _apply(child_ids: list[int] | None, found: list[Q_.Finding], *, codes: set[s
     else:
         existing = {(i.child_id, i.key): i for ids in _chunks(child_ids) for i in stored.filter(child_id__in=ids)}
     places = {c["id"]: c for ids in _chunks({c for c, _ in wanted} | {c for c, _ in existing})
-              for c in Child.objects.filter(id__in=ids).values("id", "village_code", "school_id", "school_class_id")}
+              for c in Child.objects.filter(id__in=ids, merged_into__isnull=True)
+              .values("id", "village_code", "school_id", "school_class_id")}  # a merged record gets no issue
     new, changed = [], []
     for key, f in wanted.items():
         chk = Q_.CATALOGUE[f.code]
@@ -196,9 +197,12 @@ def find_duplicate_pairs(*, today: date | None = None) -> int:
     found = dedupe.find_duplicates(records, not_same=not_same_pairs())
     with transaction.atomic():
         pairs = {(p.a_id, p.b_id): p for p in DuplicatePair.objects.select_for_update()}
+        merged = set(Child.objects.filter(merged_into__isnull=False).values_list("id", flat=True))  # since the finder read
         new, changed = [], []
         for c in found:
             a, b = sorted((c.a, c.b))
+            if a in merged or b in merged:
+                continue
             p = pairs.pop((a, b), None)
             if p is None:
                 new.append(DuplicatePair(a_id=a, b_id=b, score=c.score, reasons=list(c.reasons), first_seen=today, last_seen=today))
@@ -249,7 +253,8 @@ def registration_candidates(child: Child, *, limit: int = 5) -> list[tuple[dict,
     me = {f: getattr(child, f, None) for f in DEDUPE_FIELDS}
     me.update(id=child.pk or 0, village_code=village_code, school_id=child.school_id, school_class_id=child.school_class_id)
     out = []
-    for row in qs.values(*DEDUPE_FIELDS, "village__short_name")[:500]:
+    both = Case(When(Q(birth_date__in=dates) & Q(name_fuzzy=fuzzy_pinyin(child.name)), then=0), default=1)
+    for row in qs.order_by(both, "id").values(*DEDUPE_FIELDS, "village__short_name")[:500]:  # same name and date first
         c = dedupe.compare(me, row)
         if c.score >= dedupe.THRESHOLD:
             out.append((row, c))
@@ -276,9 +281,14 @@ def note_registered_anyway(*, actor, child: Child, others: Iterable[int]) -> int
     return n
 
 
+def _dup_key(other_id: int) -> str:
+    """The key of a child's `possible_duplicate` issue about `other_id` (as `duplicate_findings` makes it)."""
+    return _key(Q_.Finding("possible_duplicate", None, "name", "", record_id=other_id))
+
+
 def _pair_issues(pair: DuplicatePair):
-    return Issue.objects.filter(Q(child_id=pair.a_id, key=f"possible_duplicate:name:{pair.b_id}")
-                                | Q(child_id=pair.b_id, key=f"possible_duplicate:name:{pair.a_id}"), status=Issue.Status.OPEN)
+    return Issue.objects.filter(Q(child_id=pair.a_id, key=_dup_key(pair.b_id)) | Q(child_id=pair.b_id, key=_dup_key(pair.a_id)),
+                                status=Issue.Status.OPEN)
 
 
 def _decide(actor, pair: DuplicatePair) -> None:
@@ -329,7 +339,7 @@ def pair_merge(*, actor, pair: DuplicatePair, keep: int, take: Iterable[str] | N
     Issue.objects.filter(child_id=other.pk, status=Issue.Status.OPEN).update(status=Issue.Status.FIXED, closed_on=today)
     # The duplicate's other candidate pairs are moot; the kept record is paired anew tonight.
     DuplicatePair.objects.filter(Q(a_id=other.pk) | Q(b_id=other.pk), status=DuplicatePair.Status.OPEN).update(status=DuplicatePair.Status.GONE)
-    Issue.objects.filter(key=f"possible_duplicate:name:{other.pk}", status=Issue.Status.OPEN).update(status=Issue.Status.FIXED, closed_on=today)
+    Issue.objects.filter(key=_dup_key(other.pk), status=Issue.Status.OPEN).update(status=Issue.Status.FIXED, closed_on=today)
     return child
 
 
@@ -366,6 +376,8 @@ def dismiss(*, actor, issue: Issue, reason: str) -> Issue:
         raise ValidationError({"reason": "请写明不需要修改的理由（至少4个字）"})
     if issue.status != Issue.Status.OPEN:
         raise ValidationError({"reason": "该问题已关闭"})
+    if issue.code in DUPLICATE_CODES:  # decided on the pair, so both children's issues and the pair agree
+        raise ValidationError({"reason": "疑似重复请在“对比两份档案”页合并，或标记为“不是同一人”"})
     issue.status, issue.closed_on, issue.dismissed_by, issue.dismiss_reason = Issue.Status.DISMISSED, timezone.localdate(), actor, reason[:255]
     issue.save(update_fields=["status", "closed_on", "dismissed_by", "dismiss_reason"])
     return issue
