@@ -193,3 +193,19 @@ def test_the_issue_list_queries_do_not_grow_with_the_rows(world, oc, client, dja
     with django_assert_max_num_queries(9):
         r = client.get("/quality/issues/?status=open")
     assert r.context["page"].paginator.count >= 12
+
+
+def test_the_trend_is_for_the_administrative_line_and_dismiss_returns_only_here(world, oc, client):
+    from datetime import date
+
+    girl = reg(oc, world, name="陆金兰", school=world.jinxing, father_phone="", mother_phone="", carer_phone="")
+    for m in (9, 10):
+        Snapshot.objects.create(month=date(2026, m, 1), village_code=world.lianfu.code, records=777, errors=55)
+    client.force_login(world.xiaozhang)       # the school's township: its villages' figures are not the school's
+    assert client.get(f"/quality/?region={world.maoshi.code}").context["trend"] == []
+    client.force_login(world.dudao)
+    assert client.get(f"/quality/?region={world.maoshi.code}").context["trend"]
+    issue = Issue.objects.get(child=girl, code="no_phone")
+    client.force_login(world.zhuren)
+    r = client.post(f"/quality/issues/{issue.pk}/dismiss/", {"reason": "家中无电话，已登记邻居电话", "next": "https://evil.example/x"})
+    assert r.status_code == 302 and r["Location"] == "/quality/issues/"

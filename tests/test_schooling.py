@@ -317,3 +317,13 @@ def test_roster_birth_date_typed_apart_from_the_id_is_a_cross_line_disagreement(
     roster = oc(upload, world.xiaozhang, world.jinxing, [row(name=kid.name, birth=other.isoformat(), idn="G" + kid.id_number)])
     assert roster.rows_stored == 1 and roster.remarks[0]["column"] == "出生日期"
     assert set(cross(kid)) == {"birth_date"}
+
+
+def test_the_consistency_page_is_access_logged(world, client):
+    from shouhu.audit.models import AccessLog
+
+    upload(world.xiaozhang, world.jinxing, [row(name="未建档", birth="2017-08-05")])
+    client.force_login(world.xiaozhang)
+    assert client.get(f"/schooling/schools/{world.jinxing.pk}/?list=unregistered&q=未建档").status_code == 200
+    log = AccessLog.objects.get(user=world.xiaozhang, action="search")
+    assert "金星小学" in log.scope and "1 条" in log.detail

@@ -147,7 +147,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _context(self, issues) -> dict:
         wanted = {x for i in issues if i.code in RELATED_CHILD_CODES for x in i.related or []}
-        visible = Child.objects.filter(scope_of(self.request.user).children_q(), pk__in=wanted) if wanted else Child.objects.none()
+        visible = registry.children_visible_to(self.request.user).filter(pk__in=wanted) if wanted else Child.objects.none()
         return {**self.get_serializer_context(), "related_uids": {pk: str(uid) for pk, uid in visible.values_list("pk", "uid")}}
 
     def _one(self, issue):

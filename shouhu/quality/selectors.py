@@ -1,7 +1,6 @@
 """Reads of data quality, through the actor's scope: per unit scores, counts per check, the
 monthly trend, and the issues behind each count."""
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -9,6 +8,7 @@ from django.db.models.functions import Substr
 from shouhu.accounts.scope import scope_of
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
 from shouhu.registry.models import Child, StatCell
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import quality as Q_
 
 from .models import Issue, Snapshot
@@ -65,7 +65,7 @@ def school_units(actor, region: Region | None) -> list[UnitRow]:
     for r in (issues_visible_to(actor).filter(status=Issue.Status.OPEN, school_id__in=list(names))
               .values("school_id", "level").annotate(c=Count("*")).order_by()):
         counts.setdefault(r["school_id"], {})[r["level"]] = r["c"]
-    records = dict(Child.objects.filter(scope_of(actor).children_q(), status=Child.Status.ACTIVE, school_id__in=list(names))
+    records = dict(children_visible_to(actor).filter(status=Child.Status.ACTIVE, school_id__in=list(names))
                    .values("school_id").annotate(n=Count("*")).values_list("school_id", "n").order_by())
     rows = [UnitRow(name, str(pk), records.get(pk, 0), counts.get(pk, {}).get("error", 0), counts.get(pk, {}).get("warning", 0),
                     counts.get(pk, {}).get("info", 0)) for pk, name in names.items() if records.get(pk) or counts.get(pk)]
@@ -97,12 +97,7 @@ def node_q(node: dict) -> Q:
 
 
 def records_in(actor, node: dict) -> int:
-    return Child.objects.filter(scope_of(actor).children_q(), node_q(node), status=Child.Status.ACTIVE).count()
-
-
-def month_label(d: date) -> str:
-    return f"{d.year}年{d.month}月"
-
+    return children_visible_to(actor).filter(node_q(node), status=Child.Status.ACTIVE).count()
 
 # -- duplicates ---------------------------------------------------------------------------------
 def not_same_pairs():
@@ -122,7 +117,7 @@ def pairs_visible_to(actor, node: dict | None = None):
     scope = scope_of(actor)
     if not scope.reads_records:
         return DuplicatePair.objects.none()
-    seen = Child.objects.filter(scope.children_q()).values("id")
+    seen = children_visible_to(actor).values("id")
     qs = DuplicatePair.objects.filter(a_id__in=seen, b_id__in=seen)
     if node:
         inside = Child.objects.filter(node_q(node)).values("id")

@@ -6,10 +6,11 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shouhu.accounts.scope import records_scope, scope_of
-from shouhu.care.views import node_from_request
+from shouhu.care.views import _next_url, node_from_request
 from shouhu.intake import progress as job_progress
 from shouhu.registry import selectors as registry_selectors
 from shouhu.registry.models import Child
@@ -41,7 +42,8 @@ def overview(request):
     region = registry_selectors.regions_visible_to(request.user).filter(code=node["region"]).first() if node.get("region") else None
     school = registry_selectors.schools_visible_to(request.user).filter(pk=node["school"]).first() if node.get("school") else None
     job = job_progress.read(PROGRESS_KEY)
-    trend = selectors.trend(region) if region else []
+    # snapshots are per village and unscoped: the administrative line only, like the unit scores
+    trend = selectors.trend(region) if region and _admin_line(scope) else []
     return render(request, "quality/overview.html", {
         "node": node, "region": region, "school": school,
         # villages and townships for the administrative line; schools for both lines
@@ -143,7 +145,7 @@ def issue_dismiss(request, pk):
         messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
     else:
         messages.success(request, f"已说明并关闭：{issue.child.name} · {Q_.CATALOGUE[issue.code].title}")
-    return redirect(request.POST.get("next") or "quality:issues")
+    return redirect(_next_url(request, reverse("quality:issues")))  # only back to this site
 
 
 @login_required
@@ -168,7 +170,6 @@ def recheck_now(request):
 
 
 # -- duplicates: the pairs, side by side, merge or "not the same" ----------------------------------
-ID_FIELDS = {"id_number", "father_id_number", "mother_id_number", "carer_id_number"}
 
 
 def _shown(child: Child, field, full_id: bool) -> str:
@@ -177,7 +178,7 @@ def _shown(child: Child, field, full_id: bool) -> str:
     v = getattr(child, field.attname)
     if v in (None, "", [], {}):
         return ""
-    if field.name in ID_FIELDS and not full_id:
+    if field.name in Q_.ID_FIELDS and not full_id:
         return mask_id(v)
     if field.choices:
         return str(getattr(child, f"get_{field.name}_display")())
@@ -205,7 +206,7 @@ def _pairs_filtered(request):
 
 @login_required
 def duplicate_list(request):
-    scope = _allowed(request)
+    _allowed(request)
     qs, status = _pairs_filtered(request)
     if request.GET.get("export") == "xlsx":
         return _duplicates_export(request, qs)
@@ -213,7 +214,7 @@ def duplicate_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "quality/duplicates.html", {"page": page, "status": status, "statuses": DuplicatePair.Status.choices,
-                                                       "base_query": params.urlencode(), "full_id": scope.full_id})
+                                                       "base_query": params.urlencode()})
 
 
 def _duplicates_export(request, qs):

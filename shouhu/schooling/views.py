@@ -95,11 +95,14 @@ def school(request, pk):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for x in page:
         x.id_shown = x.id_number if scope.full_id else mask_id(x.id_number)
+    if roster:  # names, villages and a name search: logged like the export and the API
+        log_access(actor=request.user, action="search" if request.GET.get("q") else "view", scope=f"{school.name} {LISTS[which]}",
+                   detail=f"查看人籍一致名单 {page.paginator.count} 条", request=request)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "schooling/school.html", {
         "school": school, "form": form, "can_upload": can_upload, "roster": roster, "which": which, "lists": LISTS,
-        "filters": filters, "page": page, "base_query": params.urlencode(), "history": Roster.objects.filter(school=school)[:10],
+        "filters": filters, "page": page, "base_query": params.urlencode(), "history": Roster.objects.filter(school=school).select_related("uploaded_by")[:10],
     })
 
 
