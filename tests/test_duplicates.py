@@ -1,7 +1,7 @@
 """Duplicate records in the database: the county check keeps candidate pairs and opens an issue on
 both children; a user merges the pair (history kept, care records moved) or marks it "not the
 same" (remembered); pages through the scope, 404 for the rest."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -409,3 +409,17 @@ def test_after_a_merge_the_county_run_still_runs(world, oc):
 def test_a_duplicate_issue_is_decided_on_its_pair_not_dismissed(world, twice):
     with pytest.raises(ValidationError):
         services.dismiss(actor=world.zhuren, issue=open_dup_issues(twice[0])[0], reason="双胞胎，已核对")
+
+
+def test_an_import_row_without_numbers_matches_the_kept_record_not_the_merged_one(world, oc, tmp_path):
+    from shouhu.intake.services import import_check, import_create
+    from tests.intake_util import sheet_row, write_xlsx
+
+    row = sheet_row(**{"姓名": "无证女孩", "公民身份号码": "", "是否登记户口": "否"})
+    values = dict(name="无证女孩", id_number=None, hukou_registered=False, birth_date=date.fromisoformat(row["出生日期"]))
+    kept, dup = reg(oc, world, **values), reg(oc, world, **values)
+    services.find_duplicate_pairs()
+    oc(services.pair_merge, actor=world.admin, pair=pair_of(kept, dup), keep=kept.pk)
+    batch = import_check(import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "s.xlsx", [row]), filename="s.xlsx", run=False))
+    assert batch.rejected_count == 0 and batch.new_count == 0
+    assert batch.rows.get().child_id == kept.pk

@@ -374,7 +374,9 @@ def _existing(rows: list[tuple[Row, list]]) -> dict:
     return {
         "id": {c["id_number"]: c for c in found if c["id_number"]},
         "arch": {c["archive_no"]: c for c in found if c["archive_no"]},
-        "bare": {(c["name"], c["birth_date"], c["village"]): c for c in found if not c["id_number"]},
+        # a merged duplicate and its kept record can share this key: the kept one (later in the sort) wins
+        "bare": {(c["name"], c["birth_date"], c["village"]): c
+                 for c in sorted(found, key=lambda c: c["merged_into"] is None) if not c["id_number"]},
     }
 
 

@@ -1,11 +1,9 @@
 """Data-quality part of the demo county: the inspectors' findings made real in 光荣村 (zhuren's
 village) — a girl registered twice by the village and by the school under a homophone name and
 without her ID number, a boy registered again under his mother's surname, a child whose day and
-month were swapped, twins that are not duplicates — then the county-wide check, so the quality
-page, its counts and the duplicates page have something to show."""
-import random
+month were swapped — then the county-wide check, so the quality page, its counts and the
+duplicates page have something to show."""
 import uuid
-from datetime import date
 
 from shouhu.accounts.models import User
 from shouhu.registry.demo import DEMO_VILLAGE
@@ -36,7 +34,7 @@ def _again(child: Child, **changes) -> Child:
     return twin
 
 
-def build_quality_demo(*, today: date, rng: random.Random, log=print) -> None:
+def build_quality_demo(*, log=print) -> None:
     from .services import recheck_all
 
     admin = User.objects.get(username="admin")
@@ -51,7 +49,8 @@ def build_quality_demo(*, today: date, rng: random.Random, log=print) -> None:
     if boy is not None:  # registered again under his mother's surname after the parents split
         child_register(actor=admin, child=_again(boy, name=boy.mother_name[0] + boy.name[1:], id_number=None), reason="改姓后重复登记（演示）")
         made += 1
-    swapped = next((c for c in kids if c.birth_date.day <= 12 and c.birth_date.day != c.birth_date.month and c not in homophone), None)
+    swapped = next((c for c in kids if c.birth_date.day <= 12 and c.birth_date.day != c.birth_date.month
+                    and c not in homophone and c != boy), None)
     if swapped is not None:
         bd = swapped.birth_date
         child_register(actor=admin, child=_again(swapped, birth_date=bd.replace(month=bd.day, day=bd.month), id_number=None),

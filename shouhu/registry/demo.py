@@ -309,7 +309,7 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
     from shouhu.quality.demo import build_quality_demo  # duplicates and the county-wide check, last
 
-    build_quality_demo(today=today, rng=random.Random(seed + 2), log=log)
+    build_quality_demo(log=log)
     return DemoResult(children=made, villages=len(villages), schools=School.objects.count(), users=users)
 
 

@@ -327,8 +327,8 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
 
     if keep.pk == other.pk:
         raise ValueError("不能与自身合并")
-    keep = Child.objects.select_for_update().get(pk=keep.pk)
-    other = Child.objects.select_for_update().get(pk=other.pk)
+    locked = {c.pk: c for c in Child.objects.select_for_update().filter(pk__in=[keep.pk, other.pk]).order_by("pk")}  # pk order: no deadlock
+    keep, other = locked[keep.pk], locked[other.pk]
     scope = scope_of(actor)
     if not (scope.can_edit_village(keep.village_code) and scope.can_edit_village(other.village_code)):
         raise PermissionDenied("两份档案须都在您的管辖范围内")
@@ -347,8 +347,7 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
     _save(other, actor=actor, reason=f"重复档案，并入{_label(keep)}{why}"[:100], effective_date=None, new=False)
     for n, v in values.items():
         setattr(keep, Child._meta.get_field(n).attname, v)
-    if keep.school_class_id and keep.school_class.school_id != keep.school_id:
-        raise ValueError("班级不属于所选学校：请同时选用同一份档案的学校和班级")
+    _check_scope(actor, keep)  # the class belongs to the school (values may come from both records)
     _save(keep, actor=actor, reason=f"合并重复档案{_label(other)}{why}"[:100], effective_date=None, new=False)
     for label_ in MERGE_MOVE:
         model = apps.get_model(label_)
@@ -356,6 +355,7 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
         if label_ == "care.Participation":  # one row per activity and child
             rows.filter(activity_id__in=model.objects.filter(child_id=keep.pk).values("activity_id")).delete()
         rows.update(child_id=keep.pk)
+    Child.objects.filter(merged_into=other).update(merged_into=keep)  # earlier duplicates of `other` lead to the kept record
     stats.refresh_for([keep_before, keep, other])
     announce(child_ids=[keep.pk, other.pk])
     return keep
