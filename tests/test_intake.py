@@ -231,7 +231,7 @@ def test_failure_midway_writes_nothing(world, tmp_path, monkeypatch):
 
 
 def test_killed_worker_is_noticed_and_can_be_retried(world, tmp_path):
-    from shouhu.intake import progress
+    from shouhu.core import progress
     from shouhu.intake.services import notice_interrupted
 
     batch = preview(world.zhuren, write_xlsx(tmp_path / "a.xlsx", [sheet_row()]))

@@ -23,9 +23,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from shouhu.core.cells import CellError, format_grade, parse_date, parse_grade, text_of
 from shouhu.intake.models import ImportBatch, ImportRow
 from shouhu.intake.services import import_check, import_create
-from shouhu.intake.sheet import BY_HEADER, COLUMNS, CellError, format_cell, format_grade, parse_cell, parse_date, parse_grade, text_of
+from shouhu.intake.sheet import BY_HEADER, COLUMNS, format_cell, parse_cell
 from shouhu.registry.models import Child
 from shouhu.rules import choices as C
 from shouhu.rules.idcard import make_id
@@ -670,6 +671,6 @@ def test_parse_cell_raises_only_cell_errors(raw):
 @pytest.mark.parametrize("text", ["=SUM(A1)", "'=", "''+1", "'x", "@home", "-", "'", "''", "普通文字"])
 def test_neutralised_text_imports_back_exactly(text):
     """Hypothesis found "'=" coming back as "=": apostrophes before a formula sign get one more."""
-    from shouhu.intake.sheet import neutralise
+    from shouhu.core.cells import neutralise
 
     assert text_of(neutralise(text)) == text.strip()

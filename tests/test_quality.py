@@ -109,7 +109,7 @@ def test_exit_over_age_is_not_an_issue_while_visit_in_future_is(world, oc):
 def test_a_bulk_change_runs_the_check_as_a_job_with_progress(world, oc, client):
     """An import announces its villages: the check (duplicates included) runs as a background job
     whose progress the overview polls."""
-    from shouhu.intake import progress
+    from shouhu.core import progress
     from shouhu.quality.models import DuplicatePair
     from shouhu.quality.tasks import PROGRESS_KEY
     from shouhu.registry.signals import announce

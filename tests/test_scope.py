@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from shouhu.care.models import Helper, Pairing
-from shouhu.registry.selectors import children_visible_to, classes_visible_to, regions_visible_to, schools_visible_to
+from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
+from shouhu.registry.selectors import children_visible_to
 from tests.factories import make_child
 
 

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from shouhu.core.forms import BootstrapMixin
 from shouhu.regions.models import Region, School, SchoolClass
-from shouhu.web.forms import BootstrapMixin
 
 from .models import Assignment, User
 

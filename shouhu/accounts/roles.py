@@ -1,4 +1,6 @@
-"""Roles (DOMAIN §2) and what each may do. Pure data: the scope selector and views read it."""
+"""Roles and what each may do (docs/domain.md, "Users and scopes"). Pure data: the scope
+selector, the permission needs and the home page read it; no code elsewhere names a role to
+decide what it may do."""
 from dataclasses import dataclass
 
 
@@ -7,6 +9,12 @@ class Role:
     code: str
     label: str
     line: str  # "admin" (a region), "education" (a school, a class or a region's schools), "pairing", "none"
+    # How an assignment of this role reaches children (`scope.LINES`): "region" (the region's
+    # subtree of villages), "region_schools" (the schools in the region), "school", "class",
+    # "pairing" (the children paired with the user: registered by the care app), "" (none).
+    reach: str
+    # Which table the home page shows for an assignment (`web.views.HOME_TABLES`).
+    home: str
     sees_children: bool
     can_edit: bool
     full_id: bool  # sees ID numbers unmasked
@@ -20,16 +28,16 @@ class Role:
 ROLES: dict[str, Role] = {
     r.code: r
     for r in [
-        Role("county_admin", "县级管理员", "admin", True, True, True, manages_county=True, can_care=True, can_pair=True),
-        Role("county_education", "县教育局", "education", True, False, True),
-        Role("county_partner", "县级协作部门", "none", False, False, False),
-        Role("township_supervisor", "儿童督导员", "admin", True, True, True, can_care=True, can_pair=True),
-        Role("village_director", "儿童主任", "admin", True, True, True, can_care=True, can_pair=True),
-        Role("school_staff", "学校业务人员", "education", True, False, False, can_care=True, can_pair=True),
-        Role("head_teacher", "班主任", "education", True, False, False, can_care=True),
-        Role("counsellor", "心理辅导员", "education", True, False, False, can_care=True, counsellor=True),
-        Role("helper", "帮扶人", "pairing", True, False, False, limited_fields=True, can_care=True),
-        Role("inspector", "督查组", "admin", True, False, False),
+        Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True),
+        Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
+        Role("county_partner", "县级协作部门", "none", "", "region", False, False, False),
+        Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
+        Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
+        Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True),
+        Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True),
+        Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True),
+        Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True),
+        Role("inspector", "督查组", "admin", "region", "region", True, False, False),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]

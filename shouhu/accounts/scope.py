@@ -1,21 +1,42 @@
-"""The one place that decides what a user may see (DOMAIN §2).
+"""The one place that decides what a user may see (docs/domain.md, "Users and scopes").
 
 A user holds (role, node) assignments. A node on the administrative line is a region (its
 subtree by code range); on the education line a school or a class; a helper's node is the set
 of children paired with them. A child is visible when any assignment reaches it. Everything —
 pages, API, exports, search — starts from `Scope.children_q()` via the registry selectors.
+
+How a role's assignment reaches children is its `reach` in the role table, answered by `LINES`.
+The pairing line belongs to the care app (pairings are its records): it registers itself with
+`register_line` when it loads, so this base layer never imports it. A reach nobody registered
+reaches nothing (fails closed).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q
-from django.utils import timezone
+from django.http import Http404
 
-from shouhu.regions.models import code_range
+from shouhu.regions.models import School, code_range
+from shouhu.rules.idcard import mask_id
 
 from .roles import ROLES
 
 NOTHING = Q(pk__in=[])
+
+# reach → (scope, assignment, child_field) → Q over the children it reaches
+LINES: dict[str, Callable[["Scope", object, str], Q]] = {
+    "region": lambda scope, a, f: Q(village_code__range=code_range(a.region.code)) if a.region_id else NOTHING,
+    "region_schools": lambda scope, a, f: (
+        Q(school_id__in=School.objects.filter(region_code__range=code_range(a.region.code)).values("id")) if a.region_id else NOTHING),
+    "school": lambda scope, a, f: Q(school_id=a.school_id) if a.school_id else NOTHING,
+    "class": lambda scope, a, f: Q(school_class_id=a.school_class_id) if a.school_class_id else NOTHING,
+}
+
+
+def register_line(reach: str, children_q: Callable[["Scope", object, str], Q]) -> None:
+    """A feature app answers for a reach of the role table (the care app: "pairing")."""
+    LINES[reach] = children_q
 
 
 @dataclass
@@ -36,6 +57,11 @@ class Scope:
     def full_id(self) -> bool:
         """ID numbers unmasked only for roles that register or match children by ID."""
         return any(ROLES[r].full_id for r in self.roles)
+
+    def show_id(self, value: str | None) -> str:
+        """An ID number as this user may see it: whole for roles that register or match children
+        by ID, masked for everyone else. Pages, API, exports and search all show IDs through here."""
+        return (value or "") if self.full_id else mask_id(value)
 
     @property
     def limited_fields(self) -> bool:
@@ -73,24 +99,11 @@ class Scope:
 
     def assignment_children_q(self, a, child_field: str = "id") -> Q:
         """The children one assignment reaches (a user's scope is the union of these)."""
-        from shouhu.care.models import Pairing
-        from shouhu.regions.models import School
-
         role = ROLES[a.role]
-        if not role.sees_children:
+        line = LINES.get(role.reach)
+        if not role.sees_children or line is None:
             return NOTHING
-        if role.line == "admin" and a.region_id:
-            return Q(village_code__range=code_range(a.region.code))
-        if a.role == "county_education" and a.region_id:
-            return Q(school_id__in=School.objects.filter(region_code__range=code_range(a.region.code)).values("id"))
-        if a.role in ("school_staff", "counsellor") and a.school_id:
-            return Q(school_id=a.school_id)
-        if a.role == "head_teacher" and a.school_class_id:
-            return Q(school_class_id=a.school_class_id)
-        if a.role == "helper":
-            paired = Pairing.objects.active_on(timezone.localdate()).filter(helper__user_id=self.user.pk).values("child_id")
-            return Q(**{f"{child_field}__in": paired})
-        return NOTHING
+        return line(self, a, child_field)
 
     def assignments_with(self, flag: str) -> list:
         """Assignments whose role has `flag` (can_care, can_pair, counsellor)."""
@@ -146,8 +159,6 @@ class Scope:
 
 def records_scope(user) -> Scope:
     """The scope of a user who reads records (see `Scope.reads_records`); else the 404 of a missing page."""
-    from django.http import Http404
-
     scope = scope_of(user)
     if not scope.reads_records:
         raise Http404

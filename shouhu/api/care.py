@@ -32,6 +32,8 @@ from shouhu.registry import selectors as registry
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
 
+from .permissions import declare
+
 
 @contextmanager
 def service_errors():
@@ -86,6 +88,7 @@ class HelperSerializer(serializers.ModelSerializer):
 class HelperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     viewsets.GenericViewSet):
     """帮扶人: those of the regions and schools in the caller's scope (and the caller's own record)."""
+    needs = declare(('list', 'retrieve', 'create', 'update', 'partial_update'), "signed_in")
 
     serializer_class = HelperSerializer
     queryset = Helper.objects.none()  # schema only; get_queryset applies the scope
@@ -169,6 +172,7 @@ DATE_PARAMS = [OpenApiParameter("date_from", OpenApiTypes.DATE, description="起
                                                    OpenApiParameter("active", bool, description="只看（或排除）当前有效的结对")]))
 class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """结对帮扶. Create answers with `warning` when a key child (孤儿、事实无人抚养、无人监护) is paired other than 一对一."""
+    needs = declare(('list', 'retrieve', 'create', 'end'), "signed_in")
 
     serializer_class = PairingSerializer
     queryset = Pairing.objects.none()
@@ -255,6 +259,7 @@ class VisitCreateSerializer(serializers.Serializer):
                                          responses={201: VisitSerializer}))
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """走访记录."""
+    needs = declare(('list', 'retrieve', 'create', 'photo'), "signed_in")
 
     serializer_class = VisitSerializer
     queryset = Visit.objects.none()
@@ -306,6 +311,7 @@ class ContactSerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, *DATE_PARAMS]))
 class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """亲情联系."""
+    needs = declare(('list', 'retrieve', 'create'), "signed_in")
 
     serializer_class = ContactSerializer
     queryset = FamilyContact.objects.none()
@@ -351,6 +357,7 @@ class WishFulfilSerializer(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, OpenApiParameter("status", str, enum=list(Wish.Status.values))]))
 class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """微心愿: 登记 → 认领 → 实现（或取消）."""
+    needs = declare(('list', 'retrieve', 'create', 'claim', 'fulfil', 'cancel'), "signed_in")
 
     serializer_class = WishSerializer
     queryset = Wish.objects.none()
@@ -415,6 +422,7 @@ class CounsellingSerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, *DATE_PARAMS]))
 class CounsellingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """心理辅导: counsellors only. Everyone else gets an empty list and 404s."""
+    needs = declare(('list', 'retrieve', 'create'), "signed_in")
 
     serializer_class = CounsellingSerializer
     queryset = CounsellingSession.objects.none()
@@ -462,6 +470,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(parameters=DATE_PARAMS))
 class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """关爱活动."""
+    needs = declare(('list', 'retrieve', 'create'), "signed_in")
 
     serializer_class = ActivitySerializer
     queryset = Activity.objects.none()
@@ -520,6 +529,7 @@ NODE_PARAMS = [OpenApiParameter("region", str, description="区划代码"), Open
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     """关爱保护月: progress of the six measures under a node, and the children still missing one."""
+    needs = declare(('list', 'retrieve', 'progress', 'missing'), "signed_in")
 
     serializer_class = CampaignSerializer
     queryset = Campaign.objects.none()
@@ -590,6 +600,7 @@ class OneObjectSchema(AutoSchema):
 
 class TaskViewSet(viewsets.GenericViewSet):
     """我的待办: visits due or overdue, family contact gaps, children still without a one-to-one helper."""
+    needs = declare(('list',), "signed_in")
 
     serializer_class = TasksSerializer
     schema = OneObjectSchema()

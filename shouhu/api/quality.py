@@ -31,6 +31,7 @@ from shouhu.rules import quality as R
 from shouhu.rules.idcard import mask_id
 
 from .care import ChildField
+from .permissions import declare
 
 # Checks whose `related` lists other children (shown as their uid, and only those in the caller's
 # scope); the others list visits (visit checks) or 学籍 roster entries (cross-line check).
@@ -128,6 +129,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """数据质量问题: the checks' findings on the records in the caller's scope (school staff see
     their school's; roles that see limited fields see none). `dismiss` closes one that is not a
     mistake, with a reason — for those who may edit the child's record."""
+    needs = declare(('list', 'retrieve', 'dismiss'), "signed_in")
 
     serializer_class = IssueSerializer
     queryset = Issue.objects.none()
@@ -224,6 +226,7 @@ class DuplicatePairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     """疑似重复档案: pairs whose two records the caller may both see (a pair across two villages is
     for the township or county). Looking at a pair is logged for both children. `merge` and
     `not-same` are for those who may edit both records."""
+    needs = declare(('list', 'retrieve', 'merge', 'not_same'), "signed_in")
 
     serializer_class = PairSerializer
     queryset = DuplicatePair.objects.none()

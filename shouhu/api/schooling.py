@@ -25,6 +25,7 @@ from shouhu.schooling.forms import RosterUploadForm
 from shouhu.schooling.models import STATUSES, Roster, RosterEntry
 from shouhu.schooling.views import LISTS
 
+from .permissions import declare
 from .quality import choice_param, service_errors
 
 
@@ -141,6 +142,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     (the list without `problems`; the detail with every row not stored or stored with a remark).
     POST (multipart `school`, `file`) uploads a school's roster, replacing its entries — for county
     admins, county education and the school's own staff."""
+    needs = declare(('list', 'retrieve', 'create'), "signed_in")
 
     serializer_class = RosterSerializer
     queryset = Roster.objects.none()
@@ -182,6 +184,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 ]))
 class RosterEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """学籍名册: the current roster of one school (`?school=`, or the caller's one school)."""
+    needs = declare(('list',), "signed_in")
 
     serializer_class = RosterEntrySerializer
     queryset = RosterEntry.objects.none()
@@ -224,6 +227,7 @@ class ConsistencyViewSet(viewsets.ReadOnlyModelViewSet):
     latest upload), and for one school the two lists of its page — `unregistered` (学籍在册但未建档:
     roster entries with no child record) and `missing` (建档在该校但学籍名册中没有: the caller's
     children registered at the school who are not on its roster)."""
+    needs = declare(('list', 'retrieve', 'unregistered', 'missing'), "signed_in")
 
     serializer_class = RosterSchoolSerializer
     queryset = School.objects.none()  # schema only; the rows come from the roster selectors

@@ -1,14 +1,16 @@
 """REST API. Every queryset comes from the scope selectors: out of scope is 404, like missing."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.registry import selectors, services
 from shouhu.registry.models import Child
 
 from . import serializers as S
+from .permissions import READ, WRITE, declare
 
 CHILD_FILTERS = [
     OpenApiParameter("region", str, description="区划代码（含下级）"),
@@ -22,11 +24,12 @@ CHILD_FILTERS = [
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    needs = declare(('list', 'retrieve'), "signed_in")
     serializer_class = S.RegionSerializer
     lookup_field = "code"
 
     def get_queryset(self):
-        qs = selectors.regions_visible_to(self.request.user).select_related("parent")
+        qs = regions_visible_to(self.request.user).select_related("parent")
         if p := self.request.query_params.get("parent"):
             qs = qs.filter(parent__code=p)
         if lv := self.request.query_params.get("level"):
@@ -35,29 +38,27 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
+    needs = declare(('list', 'retrieve'), "signed_in")
     serializer_class = S.SchoolSerializer
 
     def get_queryset(self):
-        return selectors.schools_visible_to(self.request.user).order_by("region_code", "name")
+        return schools_visible_to(self.request.user).order_by("region_code", "name")
 
 
 class SchoolClassViewSet(viewsets.ReadOnlyModelViewSet):
+    needs = declare(('list', 'retrieve'), "signed_in")
     serializer_class = S.SchoolClassSerializer
 
     def get_queryset(self):
-        qs = selectors.classes_visible_to(self.request.user)
+        qs = classes_visible_to(self.request.user)
         if s := self.request.query_params.get("school"):
             qs = qs.filter(school_id=s) if s.isdigit() else qs.none()
         return qs
 
 
-class CanSeeChildren(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated)
-
-
 @extend_schema_view(list=extend_schema(parameters=CHILD_FILTERS))
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    needs = {**declare(READ, "sees_children"), **declare(WRITE, "edits_records")}
     serializer_class = S.ChildSerializer
     lookup_field = "uid"
     lookup_url_kwarg = "id"

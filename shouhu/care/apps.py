@@ -7,8 +7,7 @@ class CareConfig(AppConfig):
     verbose_name = "关爱帮扶"
 
     def ready(self):
-        from shouhu.registry.signals import children_changed
-
+        # Imported here, not at the top: Django loads every apps.py before any app's models.
         from . import receivers
 
-        children_changed.connect(receivers.registry_changed, dispatch_uid="care.registry_changed")
+        receivers.connect()

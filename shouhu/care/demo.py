@@ -7,7 +7,7 @@ micro-wishes in every status, activities with participants, counselling at 金�
 month (关爱保护月) running today; then the maintained tables (`care.services.refresh_all`).
 
 Seeded by the caller's `rng`. The big tables (visits, family contact) are written a few
-thousand children at a time through `registry.bulk.insert` (COPY on PostgreSQL), so time and
+thousand children at a time through `core.bulk.insert` (COPY on PostgreSQL), so time and
 memory grow linearly with the number of children."""
 import time
 from collections import defaultdict
@@ -19,8 +19,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from shouhu.accounts.models import Assignment, User
+from shouhu.core import bulk
 from shouhu.regions.models import Region, School
-from shouhu.registry import bulk
 from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE, PASSWORD, Gen
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
@@ -116,7 +116,7 @@ def _rows(model):
 
 
 def _insert(model, rows) -> None:
-    """`registry.bulk.insert` (COPY) on PostgreSQL. On SQLite one executemany of plain tuples:
+    """`core.bulk.insert` (COPY) on PostgreSQL. On SQLite one executemany of plain tuples:
     bulk_create prepares every value through its field, which costs several times the insert;
     here only dates, times and JSON are converted (memoised: a year has 365 days)."""
     if not rows:

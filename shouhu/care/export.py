@@ -1,9 +1,9 @@
 """Export of visit records (the filtered list as .xlsx), marked and access-logged like every
-export of children's data (`web.xlsx`)."""
+export of children's data (`core.xlsx`)."""
 from datetime import datetime
 
+from shouhu.core.xlsx import MAX_ROWS, marked_workbook
 from shouhu.rules import care as R
-from shouhu.web.xlsx import MAX_ROWS, marked_workbook
 
 HEADERS = ["走访日期", "儿童", "乡镇（街道）", "村（社区）", "方式", "走访人", "走访人身份",
            *[label for _, label in R.VISIT_AREAS], "发现的异常", "需求", "采取的措施", "后续跟进", "跟进日期", "录入时间"]

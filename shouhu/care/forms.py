@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shouhu.accounts.roles import ROLES
+from shouhu.core.forms import BootstrapMixin
 from shouhu.rules import care as R
-from shouhu.web.forms import BootstrapMixin
 
 from .models import Campaign, Helper
 

@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shouhu.accounts.scope import NOTHING, scope_of
+from shouhu.core.forms import BootstrapMixin
 from shouhu.regions.models import Region, School, code_range
 from shouhu.rules import care as R
 from shouhu.rules.phones import normalise_phone, phone_error
-from shouhu.web.forms import BootstrapMixin
 
 from .models import Activity, CounsellingSession, Helper
 

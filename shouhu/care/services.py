@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core import bulk
 from shouhu.regions.models import code_range
-from shouhu.registry import bulk
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
 

@@ -13,7 +13,7 @@ def refresh_care(village_codes: list[str] | None = None) -> int:
 @task()
 def rebuild_campaign(campaign_id: int) -> int:
     """Tick a new campaign's six measures for every child (progress in the cache)."""
-    from shouhu.intake import progress
+    from shouhu.core import progress
 
     from .models import Campaign
     from .services import refresh_all

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from shouhu.accounts.scope import records_scope, scope_of
 from shouhu.audit.services import log_access
-from shouhu.intake import progress as job_progress
+from shouhu.core import progress as job_progress
 from shouhu.registry import selectors as registry_selectors
 from shouhu.rules import care as R
 

@@ -14,11 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core import progress
 from shouhu.regions.models import code_range
-from shouhu.registry.selectors import children_visible_to, classes_visible_to, regions_visible_to, schools_visible_to
+from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules.idcard import mask_id
 
-from . import progress
 from .models import ExportJob
 from .services import CHILD_FIELDS, FOOTER_PREFIX, Directory, row_of_child
 from .sheet import COLUMNS

@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from shouhu.registry.fields import JSONField
+from shouhu.core.fields import JSONField
 
 
 class ImportBatch(models.Model):

@@ -29,15 +29,15 @@ from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core import bulk, progress
+from shouhu.core.cells import format_grade, text_of
+from shouhu.core.sheets import SheetError, open_sheet
 from shouhu.regions.models import Region, School, SchoolClass
-from shouhu.registry import bulk
 from shouhu.registry.models import Child
 from shouhu.registry.services import children_bulk_write, refresh_counts_for
 
-from . import progress
 from .models import ImportBatch, ImportRow
-from .reader import SheetError, open_sheet
-from .sheet import BY_HEADER, COLUMNS, Places, Row, check_row, format_cell, format_grade, parse_row, text_of
+from .sheet import BY_HEADER, COLUMNS, LAYOUT, Places, Row, check_row, format_cell, parse_row
 
 log = logging.getLogger(__name__)
 CHUNK = 2000
@@ -239,7 +239,7 @@ def _check(batch: ImportBatch) -> None:
     max_bytes = settings.SHOUHU["IMPORT_MAX_BYTES"]
     path = batch.file.path
     progress.report(batch.uid, done=0, total=0, phase="正在读取文件")
-    sheet = open_sheet(path, max_bytes=max_bytes)
+    sheet = open_sheet(path, max_bytes=max_bytes, layout=LAYOUT)
     batch.headers, batch.header_row, batch.unknown_columns = sheet.headers, sheet.header_row, sheet.unknown
     seen = Seen()
     directory = Directory()

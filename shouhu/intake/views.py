@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from shouhu.accounts.scope import records_scope
 from shouhu.audit.services import log_access
+from shouhu.core import progress
 
-from . import progress, reports
+from . import reports
 from .export import export_create, export_options
 from .models import ExportJob, ImportBatch, ImportRow
 from .services import import_cancel, import_confirm, import_create, notice_interrupted

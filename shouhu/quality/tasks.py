@@ -6,7 +6,7 @@ PROGRESS_KEY = "quality-check"
 @task()
 def recheck(village_codes: list[str] | None = None) -> int:
     """Check these villages' children (None: the whole county, with the group checks)."""
-    from shouhu.intake import progress
+    from shouhu.core import progress
 
     from .services import recheck_all
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shouhu.accounts.scope import records_scope, scope_of
 from shouhu.care.views import _next_url, node_from_request
-from shouhu.intake import progress as job_progress
+from shouhu.core import progress as job_progress
 from shouhu.registry import selectors as registry_selectors
 from shouhu.registry.models import Child
 from shouhu.rules import quality as Q_
@@ -89,7 +89,7 @@ def _issues_export(request, qs):
     from django.utils import timezone
 
     from shouhu.audit.services import log_access
-    from shouhu.web.xlsx import marked_workbook, xlsx_response
+    from shouhu.core.xlsx import marked_workbook, xlsx_response
 
     when = timezone.localtime()
     label = "数据质量问题（按当前筛选条件）"
@@ -221,7 +221,7 @@ def _duplicates_export(request, qs):
     from django.utils import timezone
 
     from shouhu.audit.services import log_access
-    from shouhu.web.xlsx import marked_workbook, xlsx_response
+    from shouhu.core.xlsx import marked_workbook, xlsx_response
 
     when = timezone.localtime()
     label = "疑似重复档案（按当前筛选条件）"

@@ -1,6 +1,6 @@
 from django import forms
 
-from shouhu.web.forms import BootstrapMixin
+from shouhu.core.forms import BootstrapMixin
 
 from .models import Region, School, SchoolClass
 

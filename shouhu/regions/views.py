@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from shouhu.accounts.scope import scope_of
-from shouhu.registry.selectors import classes_visible_to, schools_visible_to
 
 from .forms import SchoolClassForm, SchoolForm
+from .selectors import classes_visible_to, schools_visible_to
 
 
 def _admin_root(user) -> str | None:

@@ -4,11 +4,11 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from shouhu.core.forms import BootstrapMixin
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.rules import choices as C
 from shouhu.rules.choices import PROVINCES
 from shouhu.rules.record import check_record
-from shouhu.web.forms import BootstrapMixin
 
 from .models import Child
 

@@ -14,9 +14,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from shouhu.core.fields import JSONField
 from shouhu.rules import choices as C
-
-from .fields import JSONField
 
 
 def _choices(values):

@@ -8,7 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
-from shouhu.regions.models import Region, School, SchoolClass, code_range
+from shouhu.regions.models import code_range
+from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to  # noqa: F401 — one import for pages that list children and places
 from shouhu.rules.names import fuzzy_pinyin
 
 from .models import Child
@@ -28,8 +29,11 @@ AGE_BANDS = {"0-5": (0, 5), "6-13": (6, 13), "14-16": (14, 15), "16-18": (16, 17
 AGE_BAND_LABELS = {"0-5": "0–5岁", "6-13": "6–13岁", "14-16": "14–16岁", "16-18": "16–18岁"}
 
 
-def children_visible_to(actor) -> QuerySet[Child]:
-    return Child.objects.filter(scope_of(actor).children_q())
+def children_visible_to(actor, *, flag: str | None = None) -> QuerySet[Child]:
+    """The only door to children. With `flag` (a role capability: "can_care", "can_pair",
+    "counsellor"), only those reached through roles that have it: whom the actor may visit, pair …"""
+    scope = scope_of(actor)
+    return Child.objects.filter(scope.children_q_with(flag) if flag else scope.children_q())
 
 
 def child_for(actor, uid) -> Child:
@@ -39,18 +43,6 @@ def child_for(actor, uid) -> Child:
         return children_visible_to(actor).select_related("village__parent", "school", "school_class").get(uid=uid)
     except (ValueError, Child.DoesNotExist):  # a malformed id is "not found" too
         raise Http404("未找到该儿童") from None
-
-
-def regions_visible_to(actor) -> QuerySet[Region]:
-    return Region.objects.filter(scope_of(actor).regions_q())
-
-
-def schools_visible_to(actor) -> QuerySet[School]:
-    return School.objects.filter(scope_of(actor).schools_q()).select_related("township")
-
-
-def classes_visible_to(actor) -> QuerySet[SchoolClass]:
-    return SchoolClass.objects.filter(scope_of(actor).classes_q()).select_related("school")
 
 
 def birth_range_for_age(lo: int, hi: int, today: date) -> tuple[date, date]:

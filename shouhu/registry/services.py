@@ -10,11 +10,12 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason  # noqa: F401  (re-exported for callers)
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core import bulk
 from shouhu.rules import categories as R
 from shouhu.rules.choices import CATEGORIES, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
-from . import bulk, stats
+from . import stats
 from .models import CategoryEvent, Child, CountySetting
 from .signals import announce
 

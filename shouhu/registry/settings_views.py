@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from shouhu.accounts.scope import scope_of
-from shouhu.web.forms import BootstrapMixin
+from shouhu.core.forms import BootstrapMixin
 
 from .models import CountySetting
 from .tasks import recompute_categories

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.rules import choices as C
 from shouhu.rules.idcard import mask_id
 
@@ -82,8 +83,8 @@ def child_list(request):
         log_access(actor=request.user, action="search", scope="儿童名单", detail=f"检索结果 {page.paginator.count} 条", request=request)
     ctx = {
         "page": page, "filter": f, "base_query": base_params.urlencode(), "scope": scope,
-        "regions": selectors.regions_visible_to(request.user).filter(level__in=[4, 5]).select_related("parent") if not scope.limited_fields else [],
-        "schools": selectors.schools_visible_to(request.user) if not scope.limited_fields else [],
+        "regions": regions_visible_to(request.user).filter(level__in=[4, 5]).select_related("parent") if not scope.limited_fields else [],
+        "schools": schools_visible_to(request.user) if not scope.limited_fields else [],
         "category_choices": CATEGORY_CHOICES, "guardianship_choices": C.GUARDIANSHIP, "schooling_choices": C.SCHOOLING,
         "age_choices": list(selectors.AGE_BAND_LABELS.items()), "mask": not scope.full_id,
         "can_create": bool(scope.edit_regions()),
@@ -253,7 +254,7 @@ def class_options(request):
     if scope_of(request.user).edit_regions():
         classes = SchoolClass.objects.filter(school_id=school, active=True)
     else:
-        classes = selectors.classes_visible_to(request.user).filter(school_id=school)
+        classes = classes_visible_to(request.user).filter(school_id=school)
         if not classes:
             raise Http404
     return render(request, "registry/_class_options.html", {"classes": classes})

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from shouhu.accounts.models import User
-from shouhu.intake.sheet import format_grade
+from shouhu.core.cells import format_grade
 from shouhu.regions.models import School
 from shouhu.registry.demo import DEMO_TOWNSHIP
 from shouhu.registry.models import Child

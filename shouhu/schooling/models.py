@@ -7,6 +7,8 @@ history of uploads (who, when, which file, how many rows stored and rejected, an
 from django.conf import settings
 from django.db import models
 
+from shouhu.core.cells import format_grade
+
 # 就学状态 as the student-status system writes it (学籍状态). Only 在读 and 辍学 say something the
 # registry's 就学情况 can be compared with; 休学/转出/毕业 are kept and shown, never compared.
 STATUSES: tuple[str, ...] = ("在读", "休学", "转出", "辍学", "毕业")
@@ -74,6 +76,4 @@ class RosterEntry(models.Model):
 
     @property
     def class_label(self) -> str:
-        from shouhu.intake.sheet import format_grade
-
         return f"{format_grade(self.grade)}{self.class_name}"

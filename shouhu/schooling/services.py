@@ -9,7 +9,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from shouhu.intake.reader import SheetError
+from shouhu.core.cells import format_grade
+from shouhu.core.sheets import SheetError
 from shouhu.regions.models import School, SchoolClass
 
 from . import selectors
@@ -66,7 +67,6 @@ def _upload(actor, school: School, path, name: str) -> Roster:
         problems += [{"row": p.row_no, "column": col, "message": msg, "kept": True} for col, msg in p.remarks]
         class_id = classes.get((v["grade"], v["class_name"])) if v["grade"] is not None and v["class_name"] else None
         if class_id is None and (v["grade"] is not None or v["class_name"]):
-            from shouhu.intake.sheet import format_grade
 
             problems.append({"row": p.row_no, "column": HEADER["class_name"], "kept": True,
                              "message": f"本校没有“{format_grade(v['grade'])}{v['class_name']}”这个班级，已导入但未关联班级（请先在“学校班级”中建立）"})

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from shouhu.intake.reader import HEADER_SCAN_ROWS, SheetError, normalise_header, sniff
-from shouhu.intake.sheet import CellError, normalise_class, parse_date, parse_grade, text_of
+from shouhu.core.cells import CellError, normalise_class, parse_date, parse_grade, text_of
+from shouhu.core.sheets import HEADER_SCAN_ROWS, SheetError, normalise_header, sniff
 from shouhu.rules.idcard import IdNumberError, check_id_against, make_id, parse_id
 
 from .models import STATUS_SYNONYMS, STATUSES

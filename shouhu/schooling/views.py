@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import records_scope
 from shouhu.audit.services import log_access
-from shouhu.intake.sheet import format_grade
+from shouhu.core.cells import format_grade
+from shouhu.core.xlsx import marked_workbook
 from shouhu.rules.idcard import mask_id
-from shouhu.web.xlsx import marked_workbook
 
 from . import selectors, services
 from .forms import ListFilterForm, RosterUploadForm

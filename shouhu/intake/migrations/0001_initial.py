@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import shouhu.registry.fields
+import shouhu.core.fields
 
 
 class Migration(migrations.Migration):
@@ -53,9 +53,9 @@ class Migration(migrations.Migration):
                 ('file', models.FileField(blank=True, upload_to='imports/')),
                 ('status', models.CharField(choices=[('queued', '排队中'), ('reading', '正在检查'), ('preview', '待确认'), ('confirmed', '已确认，等待写入'), ('writing', '正在写入'), ('done', '已导入'), ('failed', '未能导入'), ('cancelled', '已取消')], default='queued', max_length=10)),
                 ('message', models.TextField(blank=True)),
-                ('headers', shouhu.registry.fields.JSONField(default=list)),
+                ('headers', shouhu.core.fields.JSONField(default=list)),
                 ('header_row', models.PositiveIntegerField(default=1)),
-                ('unknown_columns', shouhu.registry.fields.JSONField(default=list)),
+                ('unknown_columns', shouhu.core.fields.JSONField(default=list)),
                 ('rows_total', models.PositiveIntegerField(default=0)),
                 ('new_count', models.PositiveIntegerField(default=0)),
                 ('changed_count', models.PositiveIntegerField(default=0)),
@@ -76,10 +76,10 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('new', '新增'), ('changed', '变更'), ('rejected', '有问题')], max_length=8)),
                 ('name', models.CharField(blank=True, max_length=64)),
                 ('child_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('values', shouhu.registry.fields.JSONField(default=dict)),
-                ('diff', shouhu.registry.fields.JSONField(default=list)),
-                ('problems', shouhu.registry.fields.JSONField(default=list)),
-                ('cells', shouhu.registry.fields.JSONField(default=list)),
+                ('values', shouhu.core.fields.JSONField(default=dict)),
+                ('diff', shouhu.core.fields.JSONField(default=list)),
+                ('problems', shouhu.core.fields.JSONField(default=list)),
+                ('cells', shouhu.core.fields.JSONField(default=list)),
                 ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='intake.importbatch')),
                 ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.child')),
             ],

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import shouhu.registry.fields
+import shouhu.core.fields
 
 
 class Migration(migrations.Migration):
@@ -15,66 +15,66 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='categoryevent',
             name='categories',
-            field=shouhu.registry.fields.JSONField(default=list),
+            field=shouhu.core.fields.JSONField(default=list),
         ),
         migrations.AlterField(
             model_name='child',
             name='benefits',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='已享受救助'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='已享受救助'),
         ),
         migrations.AlterField(
             model_name='child',
             name='category_reasons',
-            field=shouhu.registry.fields.JSONField(blank=True, default=dict),
+            field=shouhu.core.fields.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
             model_name='child',
             name='difficulty_kinds',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list),
+            field=shouhu.core.fields.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
             model_name='child',
             name='emergency_contacts',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='紧急联系人'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='紧急联系人'),
         ),
         migrations.AlterField(
             model_name='child',
             name='grandparents',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='祖辈'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='祖辈'),
         ),
         migrations.AlterField(
             model_name='child',
             name='income_sources',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='家庭经济来源'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='家庭经济来源'),
         ),
         migrations.AlterField(
             model_name='historicalchild',
             name='benefits',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='已享受救助'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='已享受救助'),
         ),
         migrations.AlterField(
             model_name='historicalchild',
             name='category_reasons',
-            field=shouhu.registry.fields.JSONField(blank=True, default=dict),
+            field=shouhu.core.fields.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
             model_name='historicalchild',
             name='difficulty_kinds',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list),
+            field=shouhu.core.fields.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
             model_name='historicalchild',
             name='emergency_contacts',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='紧急联系人'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='紧急联系人'),
         ),
         migrations.AlterField(
             model_name='historicalchild',
             name='grandparents',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='祖辈'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='祖辈'),
         ),
         migrations.AlterField(
             model_name='historicalchild',
             name='income_sources',
-            field=shouhu.registry.fields.JSONField(blank=True, default=list, verbose_name='家庭经济来源'),
+            field=shouhu.core.fields.JSONField(blank=True, default=list, verbose_name='家庭经济来源'),
         ),
     ]

@@ -8,7 +8,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from shouhu.intake import progress
+from shouhu.core import progress
 from shouhu.intake.models import ImportBatch
 from shouhu.intake.reports import write_problem_report
 from shouhu.intake.services import copy_for_upload, import_check, import_confirm, import_create, import_write

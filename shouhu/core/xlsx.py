@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.http import HttpResponse
 
-from shouhu.intake.sheet import neutralise
+from .cells import neutralise
 
 MAX_ROWS = 50_000  # one request; a larger export means the filters are too wide
 

@@ -1,4 +1,4 @@
-"""Opening an uploaded register sheet: .xlsx/.xls (python-calamine) or .csv (UTF-8 or GBK).
+"""Opening an uploaded sheet (the register sheet, a school roster): .xlsx/.xls (python-calamine) or .csv (UTF-8 or GBK).
 
 Whatever the file is, the result is either a `SheetFile` (header found, rows to iterate with
 the row numbers the user sees in Excel) or a `SheetError` with a Chinese sentence; nothing here
@@ -17,12 +17,21 @@ from pathlib import Path
 
 import python_calamine
 
-from .sheet import BY_HEADER, IGNORED_HEADERS, REQUIRED_HEADERS
-
 HEADER_SCAN_ROWS = 20
 MAX_ROWS = 200_000
 MAX_UNZIPPED = 1 << 30  # a zip bomb stops here
 BLANK = ("", None)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a kind of sheet's header looks like: the header row is the first of the first
+    HEADER_SCAN_ROWS rows holding "姓名" and at least three known headers."""
+    known: frozenset[str]  # normalised header texts the sheet may have
+    required: tuple[str, ...]  # headers it must have
+    ignored: frozenset[str] = frozenset()  # headers read past without a word (序号, 备注 …)
+    example: str = "“姓名”"  # headers named when none is found
+    template: str = "标准模板"  # named in the messages: which template to use
 
 
 class SheetError(Exception):
@@ -82,51 +91,51 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
-def open_sheet(path: str | Path, *, max_bytes: int) -> SheetFile:
+def open_sheet(path: str | Path, *, max_bytes: int, layout: Layout) -> SheetFile:
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
         raise SheetError(f"文件大小 {size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB；请按乡镇拆分后分别导入")
     kind = sniff(path)
     if kind == "csv":
-        return _open_csv(path)
-    return _open_excel(path, kind)
+        return _open_csv(path, layout)
+    return _open_excel(path, kind, layout)
 
 
-def _find_header(rows: list[tuple[int, list]]) -> tuple[int, list[str]]:
+def _find_header(rows: list[tuple[int, list]], layout: Layout) -> tuple[int, list[str]]:
     for row_no, cells in rows:
         names = [normalise_header(c) for c in cells]
-        if "姓名" in names and sum(n in BY_HEADER for n in names) >= 3:
+        if "姓名" in names and sum(n in layout.known for n in names) >= 3:
             return row_no, names
-    raise SheetError("找不到表头行：前20行中没有包含“姓名”“公民身份号码”等列名的一行。请使用标准《摸底排查登记表》模板")
+    raise SheetError(f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有包含{layout.example}等列名的一行。请使用{layout.template}")
 
 
-def _columns(names: list[str]) -> tuple[dict[int, str], list[str]]:
+def _columns(names: list[str], layout: Layout) -> tuple[dict[int, str], list[str]]:
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
     unknown = []
     for i, n in enumerate(names):
-        if not n or n in IGNORED_HEADERS:
+        if not n or n in layout.ignored:
             continue
         if n in seen:
             raise SheetError(f"表头“{n}”出现了两次（第{col_letter(seen[n])}列和第{col_letter(i)}列），请删除其中一列")
         seen[n] = i
-        if n in BY_HEADER:
+        if n in layout.known:
             columns[i] = n
         else:
             unknown.append(n)
-    missing = [h for h in REQUIRED_HEADERS if h not in seen]
+    missing = [h for h in layout.required if h not in seen]
     if missing:
-        raise SheetError(f"缺少表头列：{'、'.join(missing)}。请使用标准《摸底排查登记表》模板（本页可下载）")
+        raise SheetError(f"缺少表头列：{'、'.join(missing)}。请使用{layout.template}（本页可下载）")
     return columns, unknown
 
 
-def _open_excel(path: Path, kind: str) -> SheetFile:
+def _open_excel(path: Path, kind: str, layout: Layout) -> SheetFile:
     # The scan for formula cells reads the file a second time; it runs beside calamine's parse,
     # which releases the GIL, so the two take the time of the longer one.
     formulas = _Background(_formula_cells, path) if kind == "xlsx" else None
     try:
-        return _read_excel(path, kind, formulas)
+        return _read_excel(path, kind, formulas, layout)
     finally:
         if formulas is not None:
             formulas.join()
@@ -151,7 +160,7 @@ class _Background(threading.Thread):
         return self.value
 
 
-def _read_excel(path: Path, kind: str, formulas: _Background | None) -> SheetFile:
+def _read_excel(path: Path, kind: str, formulas: _Background | None, layout: Layout) -> SheetFile:
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = wb.get_sheet_by_index(0)
@@ -172,8 +181,8 @@ def _read_excel(path: Path, kind: str, formulas: _Background | None) -> SheetFil
         head.append((row_no, cells))
         if len(head) >= HEADER_SCAN_ROWS:
             break
-    header_row, names = _find_header(head)
-    columns, unknown = _columns(names)
+    header_row, names = _find_header(head, layout)
+    columns, unknown = _columns(names, layout)
     after = [(n, c) for n, c in head if n > header_row]
     bad: dict[int, dict[str, str]] = {}
     for (ra, ca), (rb, cb) in sheet.merged_cell_ranges or []:
@@ -277,7 +286,7 @@ def _decode(raw: bytes) -> str:
         raise SheetError("无法识别文件编码：请在Excel中“另存为 CSV UTF-8”或保存为 .xlsx") from None
 
 
-def _open_csv(path: Path) -> SheetFile:
+def _open_csv(path: Path, layout: Layout) -> SheetFile:
     text = _decode(path.read_bytes())
     first = text[:4096].split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -297,8 +306,8 @@ def _open_csv(path: Path) -> SheetFile:
                 break
     except csv.Error as e:
         raise SheetError(f"CSV 格式错误：{e}") from None
-    header_row, names = _find_header(head)
-    columns, unknown = _columns(names)
+    header_row, names = _find_header(head, layout)
+    columns, unknown = _columns(names, layout)
     total = text.count("\n") + 1 - header_row
     after = [(n, c) for n, c in head if n > header_row]
 

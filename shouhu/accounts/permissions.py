@@ -1,0 +1,64 @@
+"""What an operation needs, declared next to it, read from the role table (`roles.py`).
+
+Every view says what it needs with `@requires(...)` (or `@public`); every API action through
+`api.permissions`. A need is a name of `NEEDS`, answered from the user's scope. A user who
+lacks it gets the same 404 as for a page that does not exist: a role that cannot see care
+records is not told they exist. A test walks every URL and API action and fails on one that
+declares nothing (`tests/accounts/test_permissions.py`).
+"""
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from .scope import Scope, scope_of
+
+NEEDS: dict[str, Callable[[Scope], bool]] = {
+    "signed_in": lambda s: True,
+    # sees some children (helpers: their paired children's reduced page)
+    "sees_children": lambda s: s.sees_children,
+    # reads whole records and lists: everyone who sees children except helpers
+    "reads_records": lambda s: s.reads_records,
+    # registers and edits records in some village
+    "edits_records": lambda s: bool(s.edit_regions()),
+    "can_care": lambda s: s.has("can_care"),
+    "can_pair": lambda s: s.has("can_pair"),
+    "care_work": lambda s: s.has("can_care") or s.has("can_pair"),
+    "counsellor": lambda s: s.has("counsellor"),
+    "manages_county": lambda s: s.is_county_admin,
+    # the region tables (home page figures, monthly report): every assignment on a region
+    "answers_for_region": lambda s: bool(s.region_nodes()),
+}
+
+
+def allowed(user, *needs: str) -> bool:
+    """The user has every one of `needs`."""
+    scope = scope_of(user)
+    return all(NEEDS[n](scope) for n in needs)
+
+
+def requires(*needs: str):
+    """A view for signed-in users who have every one of `needs`; anyone else gets a 404."""
+    unknown = [n for n in needs if n not in NEEDS]
+    if unknown or not needs:
+        raise ValueError(f"unknown needs {unknown}" if unknown else "requires() needs at least one need")
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user, *needs):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.required = needs
+        return wrapped
+
+    return decorate
+
+
+def public(view):
+    """A view anyone may open (the login page, the health check): declared, not forgotten."""
+    view.required = ()
+    return view

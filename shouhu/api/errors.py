@@ -1,0 +1,11 @@
+"""A service's error over the API: `{"code", "detail", "field"}` with its status (400/403/404/409)."""
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from shouhu.core.errors import ServiceError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        return Response(exc.as_dict(), status=exc.status)
+    return drf_handler(exc, context)

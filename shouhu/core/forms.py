@@ -1,0 +1,50 @@
+"""Form helpers every app's forms use: Bootstrap classes, errors beside their field."""
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .errors import ServiceError
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, and `is-invalid` on fields with errors, so the error
+    shows beside the field it concerns."""
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            w = field.widget
+            if isinstance(w, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(w, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(w, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            w.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                w = self.fields[name].widget
+                if "is-invalid" not in w.attrs.get("class", ""):
+                    w.attrs["class"] = (w.attrs.get("class", "") + " is-invalid").strip()
+
+
+def apply_errors(form: forms.Form, exc: Exception, default: str | None = None) -> None:
+    """Put a service's error beside the form field it names; what names no field of the form goes
+    to `default` (or the top). A `ServiceError` carries one field; Django's ValidationError (from
+    a model's full_clean) a dict of field → messages. `form.service_names` maps a service's
+    argument to the form's field where the two differ."""
+    names = getattr(form, "service_names", {})
+    if isinstance(exc, ServiceError):
+        field = names.get(exc.field, exc.field)
+        form.add_error(field if field in form.fields else default, exc.message)
+    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            field = names.get(field, field)
+            form.add_error(field if field in form.fields else default, msgs)
+    elif isinstance(exc, ValidationError):
+        form.add_error(default, exc.messages)
+    else:
+        form.add_error(default, str(exc) or "您无权进行该操作")

@@ -1,0 +1,1 @@
+"""The demo county: composes every app's demo builder (layer 5)."""
