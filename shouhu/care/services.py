@@ -18,6 +18,7 @@ from shouhu.core import bulk
 from shouhu.regions.models import code_range
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
+from shouhu.rules import choices as C
 
 from .models import (
     Activity,
@@ -40,10 +41,7 @@ from .models import (
     Wish,
 )
 
-GROUP_FIELDS = {
-    "left_behind": "is_left_behind", "orphan": "is_orphan", "de_facto": "is_de_facto", "difficulty": "is_difficulty",
-    "parents_imprisoned": "flag_parents_imprisoned", "unguarded": "flag_unguarded", "poor_guardianship": "flag_poor_guardianship",
-}
+GROUP_FIELDS = C.ALL_CATEGORY_FIELDS
 # When a user holds several roles that reach a child, a visit counts for the first of these.
 ROLE_PRIORITY = ("helper", "village_director", "township_supervisor", "head_teacher", "school_staff", "counsellor", "county_admin")
 PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"RIFF": ".webp"}

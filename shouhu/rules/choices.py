@@ -1,7 +1,8 @@
-"""Enumerations of the child record and the register sheet (DOMAIN §3–§4).
+"""Enumerations of the child record and the register sheet (docs/domain.md, "Categories" and "The register sheet").
 
 The texts are the exact Chinese values stored in the database and written in the import/export
 sheet (摸底排查登记表); do not reword them. Pure: no Django import."""
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
@@ -26,18 +27,36 @@ PROVINCES: tuple[str, ...] = (
 )
 CARER_RELATION: tuple[str, ...] = ("祖父", "祖母", "外祖父", "外祖母", "父亲", "母亲", "兄姐", "其他亲属", "朋友邻居", "其他")
 
-# Derived categories (DOMAIN §3), code -> label, in display order. Read-only.
-CATEGORIES: Mapping[str, str] = MappingProxyType({
-    "left_behind": "农村留守儿童",
-    "orphan": "孤儿",
-    "de_facto": "事实无人抚养儿童",
-    "difficulty": "困境儿童",
-})
-# Workflow flags (002): they never keep a child registered on their own.
-FLAGS: Mapping[str, str] = MappingProxyType({
-    "parents_imprisoned": "父母服刑",
-    "unguarded": "无人监护",
-    "poor_guardianship": "监护差",
-})
+@dataclass(frozen=True)
+class Category:
+    """One derived category or workflow flag of a child record (docs/domain.md, "Categories").
+
+    The one table of them: list filters, home and report counts, the form's read-only fields,
+    serializers and exports are all built from `CATEGORY_TABLE`."""
+    code: str
+    label: str
+    field: str  # the Child boolean that holds it
+    flag: bool  # a workflow flag (民发〔2019〕34号 / 002): never keeps a child registered on its own
+    subtypes: tuple[str, ...] = ()  # values of `subtype_field` listed as filters under it
+    subtype_field: str = ""
+
+
+CATEGORY_TABLE: tuple[Category, ...] = (
+    Category("left_behind", "农村留守儿童", "is_left_behind", False, ("双亲留守", "单亲留守"), "left_behind_kind"),
+    Category("orphan", "孤儿", "is_orphan", False),
+    Category("de_facto", "事实无人抚养儿童", "is_de_facto", False),
+    Category("difficulty", "困境儿童", "is_difficulty", False),
+    Category("parents_imprisoned", "父母服刑", "flag_parents_imprisoned", True),
+    Category("unguarded", "无人监护", "flag_unguarded", True),
+    Category("poor_guardianship", "监护差", "flag_poor_guardianship", True),
+)
+CATEGORY_BY_CODE: Mapping[str, Category] = MappingProxyType({c.code: c for c in CATEGORY_TABLE})
+# code -> label, in display order (read-only views of the table)
+CATEGORIES: Mapping[str, str] = MappingProxyType({c.code: c.label for c in CATEGORY_TABLE if not c.flag})
+FLAGS: Mapping[str, str] = MappingProxyType({c.code: c.label for c in CATEGORY_TABLE if c.flag})
+# code -> the Child field that holds it
+CATEGORY_FIELDS: Mapping[str, str] = MappingProxyType({c.code: c.field for c in CATEGORY_TABLE if not c.flag})
+FLAG_FIELDS: Mapping[str, str] = MappingProxyType({c.code: c.field for c in CATEGORY_TABLE if c.flag})
+ALL_CATEGORY_FIELDS: Mapping[str, str] = MappingProxyType({c.code: c.field for c in CATEGORY_TABLE})
 LEFT_BEHIND_KIND: tuple[str, ...] = ("双亲留守", "单亲留守")
 DIFFICULTY_KIND: tuple[str, ...] = ("家庭贫困", "残疾或重病", "监护缺失或不当")
