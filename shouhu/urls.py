@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shouhu.accounts.permissions import public
 from shouhu.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", public(auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True)), name="login"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("children/", include("shouhu.registry.urls")),
     path("regions/", include("shouhu.regions.urls")),
     path("audit/", include("shouhu.audit.urls")),

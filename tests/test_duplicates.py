@@ -5,11 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from shouhu.audit.models import AccessLog
 from shouhu.care.models import Activity, CounsellingSession, FamilyContact, Helper, Pairing, Participation, Visit, Wish
+from shouhu.core.errors import Conflict, Forbidden, ServiceError
 from shouhu.quality import selectors, services
 from shouhu.quality.models import DuplicatePair, Issue
 from shouhu.registry import services as registry_services
@@ -169,8 +170,9 @@ def test_a_merged_duplicate_stays_exited(world, twice, oc):
     registry_services.recompute_all()
     second.refresh_from_db()
     assert second.status == "exited"
-    with pytest.raises(PermissionDenied):                       # nor does an edit: it is history
+    with pytest.raises(Conflict) as exc:                        # nor does an edit: it is history
         registry_services.child_update(actor=world.admin, child=second)
+    assert exc.value.code == registry_services.RegistryErrorCode.MERGED_RECORD
 
 
 def test_a_merged_duplicate_offers_no_edit(world, twice, oc, client):
@@ -185,10 +187,11 @@ def test_a_merged_duplicate_offers_no_edit(world, twice, oc, client):
 def test_merge_needs_both_records_in_scope(world, oc):
     first = reg(oc, world, name="陆金兰")
     second = reg(oc, world, world.lianfu, name="陆晶兰", id_number="", birth_date=first.birth_date)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         registry_services.child_merge(actor=world.zhuren, keep=first, other=second)
-    with pytest.raises(ValueError):
+    with pytest.raises(ServiceError) as exc:
         registry_services.child_merge(actor=world.admin, keep=first, other=first)
+    assert exc.value.code == registry_services.RegistryErrorCode.SAME_RECORD
 
 
 def test_every_table_pointing_at_a_child_has_a_merge_rule():

@@ -51,7 +51,12 @@ class Scope:
 
     @property
     def is_county_admin(self) -> bool:
-        return "county_admin" in self.roles
+        return any(ROLES[r].manages_county for r in self.roles)
+
+    def managed_root(self) -> str | None:
+        """The region code of the county the user manages (users, schools, settings), else None."""
+        codes = [a.region.code for a in self.assignments if ROLES[a.role].manages_county and a.region_id]
+        return min(codes, key=len) if codes else None
 
     @property
     def full_id(self) -> bool:

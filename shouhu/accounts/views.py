@@ -1,31 +1,26 @@
 """Users and their (role, scope node) assignments: county admin only."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .forms import AssignmentForm, UserForm
 from .models import Assignment, User
+from .permissions import requires
 from .scope import scope_of
 
 
 def _root(user) -> str:
-    codes = [a.region.code for a in scope_of(user).assignments if a.role == "county_admin" and a.region_id]
-    if not codes:
-        raise Http404
-    return min(codes, key=len)
+    return scope_of(user).managed_root()
 
 
-@login_required
+@requires("manages_county")
 def user_list(request):
-    _root(request.user)
     users = User.objects.prefetch_related("assignments__region", "assignments__school", "assignments__school_class__school").order_by("username")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-@login_required
+@requires("manages_county")
 def user_create(request):
     root = _root(request.user)
     uform = UserForm(request.POST or None)
@@ -43,7 +38,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"uform": uform, "aform": aform})
 
 
-@login_required
+@requires("manages_county")
 def user_detail(request, pk):
     root = _root(request.user)
     target = get_object_or_404(User, pk=pk)
@@ -57,20 +52,18 @@ def user_detail(request, pk):
     return render(request, "accounts/user_detail.html", {"target": target, "aform": aform, "assignments": target.assignments.all()})
 
 
-@login_required
+@requires("manages_county")
 @require_POST
 def assignment_delete(request, pk, assignment_pk):
-    _root(request.user)
     a = get_object_or_404(Assignment, pk=assignment_pk, user_id=pk)
     a.delete()
     messages.success(request, f"已移除角色：{a}")
     return redirect("accounts:user", pk=pk)
 
 
-@login_required
+@requires("manages_county")
 @require_POST
 def user_toggle_active(request, pk):
-    _root(request.user)
     target = get_object_or_404(User, pk=pk)
     if target == request.user:
         messages.error(request, "不能停用自己的账号")

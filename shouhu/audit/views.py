@@ -1,13 +1,11 @@
 from datetime import datetime, time
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from shouhu.accounts.models import User
-from shouhu.accounts.scope import scope_of
+from shouhu.accounts.permissions import requires
 
 from .models import AccessLog
 
@@ -19,11 +17,9 @@ def _date(s):
         return None
 
 
-@login_required
+@requires("manages_county")
 def access_log(request):
     """County admin only: who viewed or exported which child, filterable."""
-    if not scope_of(request.user).is_county_admin:
-        raise Http404
     g = request.GET
     qs = AccessLog.objects.select_related("user", "child").order_by("-at", "-id")
     if g.get("user"):

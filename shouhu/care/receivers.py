@@ -4,9 +4,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shouhu.accounts.scope import register_line
+from shouhu.registry.hooks import ChildPanel, register_child_panel
 from shouhu.registry.signals import children_changed
 
 from .models import Pairing
+from .selectors import care_of_child
 from .services import refresh_children
 from .tasks import refresh_care
 
@@ -26,6 +28,11 @@ def registry_changed(sender, child_ids=None, village_codes=None, **kwargs):
         refresh_care.enqueue(sorted(village_codes) if village_codes is not None else None)
 
 
+def care_panel(request, child, scope) -> dict:
+    return {"care": care_of_child(request.user, child)}
+
+
 def connect() -> None:
     register_line("pairing", paired_children_q)
+    register_child_panel(ChildPanel("care", "care/_child_care.html", care_panel, order=10))
     children_changed.connect(registry_changed, dispatch_uid="care.registry_changed")

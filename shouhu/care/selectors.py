@@ -120,6 +120,9 @@ def _task(kind: str, child: Child, due: date, title: str, detail: str, today: da
     return Task(kind, child, due, title, detail, state, (today - due).days)
 
 
+TASK_KINDS = {"visit": "走访", "contact": "亲情联系", "pairing": "一对一帮扶"}
+
+
 # -- records of one child --------------------------------------------------------------------------
 def care_of_child(actor, child: Child) -> dict:
     """What the child page shows of care work (no counselling: that is for counsellors only)."""

@@ -18,8 +18,7 @@ from shouhu.rules import care as R
 from . import selectors, services
 from .forms import CampaignForm, ContactForm, RulesForm, VisitForm, apply_errors
 from .models import CareSetting, Helper, Pairing, VisitRule
-
-TASK_KINDS = {"visit": "走访", "contact": "亲情联系", "pairing": "一对一帮扶"}
+from .selectors import TASK_KINDS
 
 
 def _next_url(request, default: str) -> str:

@@ -8,6 +8,9 @@ a record exists outside the actor's scope.
 """
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 
 class ErrorCode(StrEnum):
     """Codes every app shares. An app adds its own `StrEnum` of codes where a client needs to tell
@@ -40,12 +43,14 @@ class ServiceError(Exception):
         return f"{type(self).__name__}({self.message!r}, code={str(self.code)!r}, field={self.field!r})"
 
 
-class NotFound(ServiceError):
+# NotFound and Forbidden are also Django's Http404 and PermissionDenied, so Django's own
+# handlers answer them with the 404 and 403 pages, as for any other missing or forbidden page.
+class NotFound(ServiceError, Http404):
     status = 404
     default_code = ErrorCode.NOT_FOUND
 
 
-class Forbidden(ServiceError):
+class Forbidden(ServiceError, PermissionDenied):
     status = 403
     default_code = ErrorCode.FORBIDDEN
 

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core.errors import Conflict
 from shouhu.registry.models import Child, CountySetting
 from shouhu.rules import quality as Q_
 
@@ -330,7 +331,7 @@ def pair_merge(*, actor, pair: DuplicatePair, keep: int, take: Iterable[str] | N
     kept, other = (pair.a, pair.b) if keep == pair.a_id else (pair.b, pair.a)
     try:
         child = child_merge(actor=actor, keep=kept, other=other, take=take, reason=reason.strip())
-    except ValueError as exc:
+    except (ValueError, Conflict) as exc:
         raise ValidationError({"__all__": str(exc)}) from None
     today = timezone.localdate()
     pair.status, pair.decided_by, pair.decided_at, pair.note = DuplicatePair.Status.MERGED, actor, timezone.now(), reason.strip()[:255]

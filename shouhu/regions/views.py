@@ -1,9 +1,9 @@
 """Schools and classes: everyone in scope may look; the county admin adds and corrects."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
 
 from .forms import SchoolClassForm, SchoolForm
@@ -11,9 +11,7 @@ from .selectors import classes_visible_to, schools_visible_to
 
 
 def _admin_root(user) -> str | None:
-    scope = scope_of(user)
-    nodes = [a.region.code for a in scope.assignments if a.role == "county_admin" and a.region_id]
-    return min(nodes, key=len) if nodes else None
+    return scope_of(user).managed_root()
 
 
 def _school_for(user, pk):
@@ -23,26 +21,22 @@ def _school_for(user, pk):
     return school
 
 
-@login_required
+@requires("sees_children")
 def school_list(request):
     schools = schools_visible_to(request.user).order_by("region_code", "name")
-    if not scope_of(request.user).sees_children:
-        raise Http404
     return render(request, "regions/school_list.html", {"schools": schools, "can_manage": _admin_root(request.user) is not None})
 
 
-@login_required
+@requires("sees_children")
 def school_detail(request, pk):
     school = _school_for(request.user, pk)
     classes = classes_visible_to(request.user).filter(school=school)
     return render(request, "regions/school_detail.html", {"school": school, "classes": classes, "can_manage": _admin_root(request.user) is not None})
 
 
-@login_required
+@requires("manages_county")
 def school_edit(request, pk=None):
     root = _admin_root(request.user)
-    if root is None:
-        raise Http404
     school = _school_for(request.user, pk) if pk else None
     form = SchoolForm(request.POST or None, instance=school, root_code=root)
     if request.method == "POST" and form.is_valid():
@@ -52,10 +46,8 @@ def school_edit(request, pk=None):
     return render(request, "regions/form.html", {"form": form, "title": "编辑学校" if school else "新增学校"})
 
 
-@login_required
+@requires("manages_county")
 def class_edit(request, school_pk, pk=None):
-    if _admin_root(request.user) is None:
-        raise Http404
     school = _school_for(request.user, school_pk)
     instance = school.classes.filter(pk=pk).first() if pk else None
     if pk and instance is None:

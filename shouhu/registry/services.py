@@ -3,26 +3,31 @@ exit/re-entry events, history with reason and effective date, maintained counts.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import update_change_reason  # noqa: F401  (re-exported for callers)
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk
+from shouhu.core.errors import Conflict, Forbidden, ServiceError
 from shouhu.rules import categories as R
-from shouhu.rules.choices import CATEGORIES, FLAGS
+from shouhu.rules.choices import CATEGORIES, CATEGORY_FIELDS, FLAG_FIELDS, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
 from . import stats
 from .models import CategoryEvent, Child, CountySetting
 from .signals import announce
 
-HistoricalChild = Child.history.model
 
-CATEGORY_FIELDS = {"left_behind": "is_left_behind", "orphan": "is_orphan", "de_facto": "is_de_facto", "difficulty": "is_difficulty"}
-FLAG_FIELDS = {"parents_imprisoned": "flag_parents_imprisoned", "unguarded": "flag_unguarded", "poor_guardianship": "flag_poor_guardianship"}
+class RegistryErrorCode(StrEnum):
+    VILLAGE_OUT_OF_SCOPE = "village_out_of_scope"  # the record's village is not one the actor edits
+    CHILD_OUT_OF_SCOPE = "child_out_of_scope"  # the record (or one of a pair) is not one the actor edits
+    CLASS_NOT_IN_SCHOOL = "class_not_in_school"
+    MERGED_RECORD = "merged_record"  # a merged duplicate is history: nothing is written to it
+    SAME_RECORD = "same_record"  # a record merged with itself
+
+
 DERIVED_FIELDS = [*CATEGORY_FIELDS.values(), *FLAG_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons",
                   "status", "entered_on", "exited_on", "exit_reason"]
 
@@ -109,9 +114,9 @@ def _prepare(child: Child, village_code: str | None = None) -> None:
 def _check_scope(actor, child: Child) -> None:
     scope = scope_of(actor)
     if not scope.can_edit_village(child.village.code):
-        raise PermissionDenied("该村（社区）不在您的管辖范围内")
+        raise Forbidden("该村（社区）不在您的管辖范围内", code=RegistryErrorCode.VILLAGE_OUT_OF_SCOPE, field="village")
     if child.school_class_id and child.school_class.school_id != child.school_id:
-        raise ValueError("班级不属于所选学校")
+        raise ServiceError("班级不属于所选学校", code=RegistryErrorCode.CLASS_NOT_IN_SCHOOL, field="school_class")
 
 
 def _save(child: Child, *, actor, reason: str, effective_date: date | None, new: bool) -> Child:
@@ -144,9 +149,9 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
     """Save changes to an existing child (the instance carries the new values)."""
     old = Child.objects.select_for_update().get(pk=child.pk)
     if not scope_of(actor).can_edit_village(old.village_code):
-        raise PermissionDenied("该儿童不在您的管辖范围内")
+        raise Forbidden("该儿童不在您的管辖范围内", code=RegistryErrorCode.CHILD_OUT_OF_SCOPE)
     if old.merged_into_id:
-        raise PermissionDenied("这是一份已合并的重复档案，请在保留的档案上修改")
+        raise Conflict("这是一份已合并的重复档案，请在保留的档案上修改", code=RegistryErrorCode.MERGED_RECORD)
     _check_scope(actor, child)
     _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False)
     stats.refresh_for([old, child])
@@ -181,7 +186,7 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
         def register(item: tuple[Child, str], events: list = events) -> Child:  # per child, while the database takes the rows before
             child, code = item
             if scope is not None and not scope.can_edit_village(code):
-                raise PermissionDenied("该村（社区）不在您的管辖范围内")
+                raise Forbidden("该村（社区）不在您的管辖范围内", code=RegistryErrorCode.VILLAGE_OUT_OF_SCOPE, field="village")
             _prepare(child, code)
             child.created_by = actor
             event = apply_derivation(child, as_of=on, settings=settings, actor=actor, new=True)
@@ -201,7 +206,7 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
         events, fields = [], set(DERIVED_AND_KEYS)
         for child, code, changed_fields in chunk:
             if scope is not None and not (scope.can_edit_village(code) and scope.can_edit_village(child.village_code)):
-                raise PermissionDenied("该儿童不在您的管辖范围内")
+                raise Forbidden("该儿童不在您的管辖范围内", code=RegistryErrorCode.CHILD_OUT_OF_SCOPE)
             villages.update((code, child.village_code))
             _prepare(child, code)
             child.updated_at = now
@@ -327,14 +332,14 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
     from django.apps import apps
 
     if keep.pk == other.pk:
-        raise ValueError("不能与自身合并")
+        raise ServiceError("不能与自身合并", code=RegistryErrorCode.SAME_RECORD)
     locked = {c.pk: c for c in Child.objects.select_for_update().filter(pk__in=[keep.pk, other.pk]).order_by("pk")}  # pk order: no deadlock
     keep, other = locked[keep.pk], locked[other.pk]
     scope = scope_of(actor)
     if not (scope.can_edit_village(keep.village_code) and scope.can_edit_village(other.village_code)):
-        raise PermissionDenied("两份档案须都在您的管辖范围内")
+        raise Forbidden("两份档案须都在您的管辖范围内", code=RegistryErrorCode.CHILD_OUT_OF_SCOPE)
     if other.merged_into_id or keep.merged_into_id:
-        raise ValueError("其中一份档案已被合并")
+        raise Conflict("其中一份档案已被合并", code=RegistryErrorCode.MERGED_RECORD)
     plan = merge_plan(keep, other)
     fields = {name for name, default in plan.items() if default} if take is None else set(take) & set(plan)
     values = {n: getattr(other, Child._meta.get_field(n).attname) for n in fields}

@@ -1,11 +1,9 @@
 """County settings (county admin): thresholds the category rules take as input."""
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from shouhu.accounts.scope import scope_of
+from shouhu.accounts.permissions import requires
 from shouhu.core.forms import BootstrapMixin
 
 from .models import CountySetting
@@ -30,10 +28,8 @@ class CountySettingForm(BootstrapMixin, forms.ModelForm):
         return v
 
 
-@login_required
+@requires("manages_county")
 def county_settings(request):
-    if not scope_of(request.user).is_county_admin:
-        raise Http404
     current = CountySetting.current()
     before = current.left_behind_min_months
     form = CountySettingForm(request.POST or None, instance=current)

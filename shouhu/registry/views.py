@@ -1,23 +1,27 @@
 import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.core.errors import ServiceError
+from shouhu.core.forms import apply_errors
+from shouhu.core.params import code_param, int_param
+from shouhu.regions.models import SchoolClass
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.rules import choices as C
-from shouhu.rules.idcard import mask_id
 
 from . import selectors, services
 from .forms import ChildForm
 from .history import child_history
+from .hooks import child_panels, duplicate_check
 from .models import Child
 
 PAGE_SIZE = 30
@@ -29,13 +33,6 @@ CATEGORY_CHOICES = [
 SEARCH_SESSION_KEY = "child_searches"
 
 
-def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
 def _filter_from_request(request) -> selectors.ChildFilter:
     g = request.GET
     q = ""
@@ -45,18 +42,15 @@ def _filter_from_request(request) -> selectors.ChildFilter:
     if token:
         q = request.session.get(SEARCH_SESSION_KEY, {}).get(token, "")
     return selectors.ChildFilter(
-        region=g.get("region", "") if g.get("region", "").isdigit() else "",
-        school=_int(g.get("school")), school_class=_int(g.get("class")),
+        region=code_param(g), school=int_param(g, "school"), school_class=int_param(g, "class"),
         category=g.get("category", ""), guardianship=g.get("guardianship", ""), schooling=g.get("schooling", ""),
         age_band=g.get("age", ""), status=g.get("status", "active") or "active", q=q,
     )
 
 
-@login_required
+@requires("sees_children")
 def child_list(request):
     scope = scope_of(request.user)
-    if not scope.sees_children:
-        raise Http404
     if request.method == "POST":
         params = request.POST.copy()
         q = params.pop("q", [""])[0].strip()
@@ -70,13 +64,11 @@ def child_list(request):
             request.session[SEARCH_SESSION_KEY] = searches
             params["s"] = token
         params = {k: v for k, v in params.items() if v}
-        from urllib.parse import urlencode
-
         return redirect(reverse("registry:list") + ("?" + urlencode(params) if params else ""))
     f = _filter_from_request(request)
     qs = selectors.list_children(request.user, f)
-    per = _int(request.GET.get("per"))
-    page = Paginator(qs, per if per in (10, 30, 100) else PAGE_SIZE).get_page(request.GET.get("page"))
+    per = int_param(request.GET, "per", default=PAGE_SIZE, choices=(10, 30, 100))
+    page = Paginator(qs, per).get_page(request.GET.get("page"))
     base_params = request.GET.copy()
     base_params.pop("page", None)
     if f.q:
@@ -86,60 +78,50 @@ def child_list(request):
         "regions": regions_visible_to(request.user).filter(level__in=[4, 5]).select_related("parent") if not scope.limited_fields else [],
         "schools": schools_visible_to(request.user) if not scope.limited_fields else [],
         "category_choices": CATEGORY_CHOICES, "guardianship_choices": C.GUARDIANSHIP, "schooling_choices": C.SCHOOLING,
-        "age_choices": list(selectors.AGE_BAND_LABELS.items()), "mask": not scope.full_id,
+        "age_choices": list(selectors.AGE_BAND_LABELS.items()),
         "can_create": bool(scope.edit_regions()),
     }
     template = "registry/_child_rows.html" if request.htmx and request.GET.get("page") else "registry/child_list.html"
     return render(request, template, ctx)
 
 
-@login_required
+def _ids_shown(scope, child: Child) -> dict:
+    return {"id_shown": scope.show_id(child.id_number), "father_id": scope.show_id(child.father_id_number),
+            "mother_id": scope.show_id(child.mother_id_number), "carer_id": scope.show_id(child.carer_id_number)}
+
+
+@requires("sees_children")
 def child_detail(request, uid):
     child = selectors.child_for(request.user, uid)
     scope = scope_of(request.user)
     log_access(actor=request.user, action="view", child=child, request=request)
-    mask = None if scope.full_id else mask_id
     ctx = {
         "child": child, "scope": scope, "categories": services.categories_for_display(child),
-        "id_shown": (child.id_number or "") if scope.full_id else mask_id(child.id_number),
-        "father_id": child.father_id_number if scope.full_id else mask_id(child.father_id_number),
-        "mother_id": child.mother_id_number if scope.full_id else mask_id(child.mother_id_number),
-        "carer_id": child.carer_id_number if scope.full_id else mask_id(child.carer_id_number),
-        "can_edit": scope.can_edit(child),
+        **_ids_shown(scope, child), "can_edit": scope.can_edit(child),
+        "panels": child_panels(request, child, scope, helper_page=scope.limited_fields),
     }
-    from shouhu.care.selectors import care_of_child
-
-    ctx["care"] = care_of_child(request.user, child)
     if scope.limited_fields:
         return render(request, "registry/child_detail_helper.html", ctx)
-    ctx["history"] = child_history(child, mask=mask)
+    ctx["history"] = child_history(child, mask=None if scope.full_id else scope.show_id)
     ctx["events"] = child.events.select_related("actor")[:50]
     return render(request, "registry/child_detail.html", ctx)
 
 
-@login_required
+@requires("reads_records")
 def child_print(request, uid):
     child = selectors.child_for(request.user, uid)
     scope = scope_of(request.user)
-    if scope.limited_fields:
-        raise Http404
     log_access(actor=request.user, action="print", child=child, request=request)
-    ctx = {
-        "child": child, "categories": services.categories_for_display(child),
-        "id_shown": (child.id_number or "") if scope.full_id else mask_id(child.id_number),
-        "father_id": child.father_id_number if scope.full_id else mask_id(child.father_id_number),
-        "mother_id": child.mother_id_number if scope.full_id else mask_id(child.mother_id_number),
-        "carer_id": child.carer_id_number if scope.full_id else mask_id(child.carer_id_number),
-    }
+    ctx = {"child": child, "categories": services.categories_for_display(child), **_ids_shown(scope, child)}
     return render(request, "registry/child_print.html", ctx)
 
 
-@login_required
+@requires("reads_records")
 def child_file(request, uid, field):
     """The care agreement or the photo: served through the scope check, never from /media/."""
     child = selectors.child_for(request.user, uid)
     f = getattr(child, field)
-    if scope_of(request.user).limited_fields or not f:
+    if not f:
         raise Http404
     log_access(actor=request.user, action="view", child=child, detail={"agreement_file": "查看委托照护协议", "photo": "查看照片"}[field],
                request=request)
@@ -155,11 +137,9 @@ def _save_form(request, form, *, child_existing=None):
     return services.child_update(actor=request.user, child=child, reason=reason, effective_date=eff)
 
 
-@login_required
+@requires("edits_records")
 def child_create(request):
     scope = scope_of(request.user)
-    if not scope.edit_regions():
-        raise Http404
     if request.method == "POST":
         form = ChildForm(request.POST, request.FILES, scope=scope)
         confirmed = request.POST.get("confirm_new") == "1"
@@ -169,8 +149,8 @@ def child_create(request):
                 return render(request, "registry/child_form.html", {"form": form, "creating": True, "duplicates": duplicates})
             try:
                 child = _save_form(request, form)
-            except PermissionDenied as exc:
-                form.add_error("village", str(exc))
+            except ServiceError as exc:
+                apply_errors(form, exc, default="village")
             else:
                 if confirmed:
                     _remember_not_same(request, child)
@@ -185,7 +165,7 @@ def child_create(request):
     return render(request, "registry/child_form.html", {"form": form, "creating": True})
 
 
-@login_required
+@requires("edits_records")
 def child_edit(request, uid):
     child = selectors.child_for(request.user, uid)
     scope = scope_of(request.user)
@@ -196,8 +176,8 @@ def child_edit(request, uid):
         if form.is_valid():
             try:
                 child = _save_form(request, form, child_existing=child)
-            except PermissionDenied as exc:
-                form.add_error("village", str(exc))
+            except ServiceError as exc:
+                apply_errors(form, exc, default="village")
             else:
                 _message_after_save(request, child, created=False)
                 return redirect("registry:detail", uid=child.uid)
@@ -207,11 +187,10 @@ def child_edit(request, uid):
 
 
 def _possible_duplicates(request, child: Child) -> list[dict]:
-    """Records that may already be this child (see quality.services.registration_candidates):
-    those the user may see with a link, the others by village and 档案编号 only."""
-    from shouhu.quality.services import plain_reasons, registration_candidates
-
-    found = registration_candidates(child)
+    """Records that may already be this child (the registered `duplicate_check`): those the user
+    may see with a link, the others by village and 档案编号 only."""
+    check = duplicate_check()
+    found = check.candidates(child) if check else []
     if not found:
         return []
     visible = set(selectors.children_visible_to(request.user).filter(id__in=[r["id"] for r, _ in found]).values_list("id", flat=True))
@@ -220,16 +199,17 @@ def _possible_duplicates(request, child: Child) -> list[dict]:
     return [{"id": r["id"], "uid": r["uid"] if r["id"] in visible else None, "name": r["name"] if r["id"] in visible else "",
              "birth_date": r["birth_date"] if r["id"] in visible else None, "village": r["village__short_name"],
              "archive_no": r["archive_no"], "score": round(c.score * 100),
-             "reasons": (c.reasons if r["id"] in visible else plain_reasons(c.reasons))[:4]} for r, c in found]
+             "reasons": (c.reasons if r["id"] in visible else check.plain_reasons(c.reasons))[:4]} for r, c in found]
 
 
 def _remember_not_same(request, child: Child) -> None:
     """The registrar saw the candidates and registered anyway: the pairs they saw are "not the same"."""
-    from shouhu.quality.services import note_registered_anyway, registration_candidates
-
+    check = duplicate_check()
+    if check is None:
+        return
     seen = {int(x) for x in request.POST.getlist("seen") if x.isdigit()}
-    still = {r["id"] for r, _ in registration_candidates(child)}
-    note_registered_anyway(actor=request.user, child=child, others=sorted(seen & still))
+    still = {r["id"] for r, _ in check.candidates(child)}
+    check.note_registered_anyway(actor=request.user, child=child, others=sorted(seen & still))
 
 
 def _message_after_save(request, child: Child, *, created: bool) -> None:
@@ -241,14 +221,12 @@ def _message_after_save(request, child: Child, *, created: bool) -> None:
         messages.warning(request, f"已保存：{child.name}。{child.exit_reason}，档案状态为“已退出”。")
 
 
-@login_required
+@requires("signed_in")
 @require_GET
 def class_options(request):
     """<option>s of a school's classes for the child form. Editors may pick any school (a child
     of their village may study in another township); others only the classes in their scope."""
-    from shouhu.regions.models import SchoolClass
-
-    school = _int(request.GET.get("school"))
+    school = int_param(request.GET, "school")
     if not school:
         return render(request, "registry/_class_options.html", {"classes": []})
     if scope_of(request.user).edit_regions():

@@ -1,0 +1,63 @@
+"""What the registry's pages learn from the feature apps above it — by registration, so the
+registry never imports them (docs/architecture.md, "Layers").
+
+- Child page panels: a feature app shows its part of a child's page (care work, protection
+  cases …) by registering a `ChildPanel` in its `AppConfig.ready()`.
+- The duplicate check at registration: the data-quality app registers the finder that the
+  registration form runs before saving a new record.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+
+@dataclass(frozen=True)
+class ChildPanel:
+    name: str
+    template: str
+    # (request, child, scope) -> the template's context, or None to show nothing for this user
+    context: Callable[..., dict | None]
+    order: int = 100
+    helper_page: bool = True  # also on the reduced page a helper sees
+
+
+_PANELS: dict[str, ChildPanel] = {}
+
+
+def register_child_panel(panel: ChildPanel) -> None:
+    _PANELS[panel.name] = panel
+
+
+def child_panels(request, child, scope, *, helper_page: bool = False) -> list[SafeString]:
+    """The registered panels of a child's page, rendered, in order."""
+    out = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+        if helper_page and not panel.helper_page:
+            continue
+        ctx = panel.context(request, child, scope)
+        if ctx is not None:
+            out.append(render_to_string(panel.template, {"child": child, "scope": scope, **ctx}, request=request))
+    return out
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    # the unsaved child -> [(record values, candidate with .score and .reasons)]: records that may be it
+    candidates: Callable
+    # reasons -> the same without names or dates, for records the user may not see
+    plain_reasons: Callable
+    # (*, actor, child, others) -> None: the registrar saw `others` and registered anyway
+    note_registered_anyway: Callable
+
+
+_DUPLICATE_CHECK: list[DuplicateCheck] = []
+
+
+def register_duplicate_check(check: DuplicateCheck) -> None:
+    _DUPLICATE_CHECK[:] = [check]
+
+
+def duplicate_check() -> DuplicateCheck | None:
+    return _DUPLICATE_CHECK[0] if _DUPLICATE_CHECK else None
