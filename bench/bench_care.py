@@ -40,7 +40,7 @@ from django.utils import timezone  # noqa: E402
 
 from shouhu.care import demo as care_demo  # noqa: E402
 from shouhu.care.models import Campaign, CampaignMark, FamilyContact, Pairing, Visit, VisitDue  # noqa: E402
-from shouhu.registry.demo import build_demo  # noqa: E402
+from shouhu.demo.builder import build_demo  # noqa: E402
 from shouhu.registry.models import Child  # noqa: E402
 
 PAGES = {"tasks_dudao": ("dudao", lambda: reverse("care:tasks")),

@@ -159,7 +159,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from shouhu.registry.demo import build_demo
+    from shouhu.demo.builder import build_demo
     from shouhu.registry.models import Child
 
     OUT.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from shouhu.registry.demo import build_demo  # noqa: E402
+from shouhu.demo.builder import build_demo  # noqa: E402
 
 PAGES = {"list_township": "/children/?region=421088109", "home_admin": "/"}
 

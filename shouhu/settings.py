@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "shouhu.quality",
     "shouhu.schooling",
     "shouhu.web",
+    "shouhu.demo",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,8 @@ def test_demo_care_work():
     from shouhu.accounts.models import User
     from shouhu.care import models as M
     from shouhu.care.selectors import my_tasks
-    from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE, build_demo
+    from shouhu.demo.builder import build_demo
+    from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE
     from shouhu.registry.models import Child
     from shouhu.registry.selectors import children_visible_to
     from shouhu.rules import care as R

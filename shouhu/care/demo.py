@@ -1,4 +1,4 @@
-"""Demo care work (关爱帮扶) for the demo county, built by `registry.demo.build_demo` after the
+"""Demo care work (关爱帮扶) for the demo county, built by `shouhu.demo.build_demo` after the
 children: helpers of every kind (with trainings and service hours), pairings (key children
 one-to-one, a few still without one), a year of visits by village directors, township
 supervisors, head teachers and helpers at about the frequencies of the visit rules but with

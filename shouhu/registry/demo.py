@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from shouhu.accounts.models import Assignment, User
-from shouhu.care.models import Helper, Pairing
 from shouhu.regions.models import Region, School, SchoolClass
+from shouhu.regions.services import load_regions
 from shouhu.rules.categories import age_on
 from shouhu.rules.idcard import make_id
 
@@ -227,10 +226,9 @@ def _make_child(g: Gen, village: Region, schools: dict, class_map: dict, n: int)
     return c
 
 
-@transaction.atomic
-def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", log=print) -> DemoResult:
-    from shouhu.regions.services import load_regions
-
+def build_registry_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", log=print) -> DemoResult:
+    """The registry's part of the demo county: regions, schools, users of every role, children.
+    `shouhu.demo.build_demo` runs it first, then each feature app's part."""
     today = timezone.localdate()
     g = Gen(seed, today)
     load_regions(root)
@@ -245,7 +243,7 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
 
     demo_village = next(v for v in villages if v.code == DEMO_VILLAGE)
     settings = _settings()
-    admin = _user("admin", "县民政局 管理员", "county_admin", region=county)
+    admin = make_user("admin", "县民政局 管理员", "county_admin", region=county)
     users = [("admin", "县级管理员（监利市）")]
     batch: list[Child] = []
     events: list[CategoryEvent] = []
@@ -287,33 +285,19 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     maoshi = Region.objects.get(code=DEMO_TOWNSHIP)
     jinxing = schools[DEMO_TOWNSHIP]["jinxing"]
     cls = SchoolClass.objects.filter(school=jinxing, grade=3).order_by("name").first()
-    _user("jiaoyu", "县教育局 业务员", "county_education", region=county)
-    _user("fulian", "县妇联 联络员", "county_partner", region=county)
-    _user("dudao", "毛市镇 儿童督导员", "township_supervisor", region=maoshi)
-    _user("zhuren", "光荣村 儿童主任", "village_director", region=demo_village)
-    _user("xiaozhang", "金星小学 业务人员", "school_staff", school=jinxing)
-    _user("banzhuren", "金星小学 三年级1班班主任", "head_teacher", school_class=cls)
-    _user("ducha", "县督查组", "inspector", region=county)
-    vol = _user("zhiyuanzhe", "志愿者 李爱心", "helper")
-    helper = Helper.objects.create(name="李爱心", kind="志愿者", phone="13900001111", user=vol, region=demo_village)
-    paired = Child.objects.filter(village=demo_village, status=Child.Status.ACTIVE).order_by("id")[:5]
-    Pairing.objects.bulk_create([Pairing(helper=helper, child=c, mode="一对一" if (c.is_orphan or c.is_de_facto) else "一对多", start=today - timedelta(days=120)) for c in paired])
+    make_user("jiaoyu", "县教育局 业务员", "county_education", region=county)
+    make_user("fulian", "县妇联 联络员", "county_partner", region=county)
+    make_user("dudao", "毛市镇 儿童督导员", "township_supervisor", region=maoshi)
+    make_user("zhuren", "光荣村 儿童主任", "village_director", region=demo_village)
+    make_user("xiaozhang", "金星小学 业务人员", "school_staff", school=jinxing)
+    make_user("banzhuren", "金星小学 三年级1班班主任", "head_teacher", school_class=cls)
+    make_user("ducha", "县督查组", "inspector", region=county)
     users += [("jiaoyu", "县教育局"), ("fulian", "县妇联（只看统计）"), ("dudao", "毛市镇儿童督导员"), ("zhuren", "毛市镇光荣村儿童主任"),
-              ("xiaozhang", "金星小学业务人员"), ("banzhuren", f"金星小学{cls}班主任"), ("ducha", "县督查组（只读）"),
-              ("zhiyuanzhe", "志愿者（只看结对的5名儿童）")]
-    from shouhu.care.demo import build_care_demo  # care work for these children (imports this module)
-
-    users += build_care_demo(today=today, rng=random.Random(seed + 1), log=log)
-    from shouhu.schooling.demo import build_schooling_demo  # school rosters (学籍), a few disagreeing with the records
-
-    build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
-    from shouhu.quality.demo import build_quality_demo  # duplicates and the county-wide check, last
-
-    build_quality_demo(log=log)
+              ("xiaozhang", "金星小学业务人员"), ("banzhuren", f"金星小学{cls}班主任"), ("ducha", "县督查组（只读）")]
     return DemoResult(children=made, villages=len(villages), schools=School.objects.count(), users=users)
 
 
-def _user(username: str, display: str, role: str, **node) -> User:
+def make_user(username: str, display: str, role: str, **node) -> User:
     user = User.objects.create(username=username, display_name=display)
     user.set_password(PASSWORD)
     user.save()

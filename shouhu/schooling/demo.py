@@ -1,4 +1,4 @@
-"""School rosters (学籍名册) for the demo county, built by `registry.demo.build_demo`: the schools of
+"""School rosters (学籍名册) for the demo county, built by `shouhu.demo.build_demo`: the schools of
 毛市镇 (金星小学 first) upload rosters made from their registered pupils, through the same
 `roster_upload` as the page, with the disagreements the inspectors find (DOMAIN §10):
 - a pupil under a homophone name (陆金兰 / 陆晶兰) — 村校档案不一致: 姓名;

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from shouhu.registry.demo import PASSWORD, build_demo
+from shouhu.demo.builder import PASSWORD, build_demo
 
 
 class Command(BaseCommand):
