@@ -7,4 +7,5 @@ class RegistryConfig(AppConfig):
     verbose_name = "儿童档案"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Imported here, not at the top: Django loads every apps.py before any app's models.
+        from . import signals  # noqa: F401 — connects the history receiver

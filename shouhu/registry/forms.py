@@ -48,8 +48,7 @@ class ChildForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Child
         exclude = ["grandparents", "emergency_contacts", "created_by", "status", "entered_on", "exited_on", "exit_reason",
-                   "is_left_behind", "left_behind_kind", "is_orphan", "is_de_facto", "is_difficulty", "difficulty_kinds",
-                   "flag_parents_imprisoned", "flag_unguarded", "flag_poor_guardianship", "category_reasons"]
+                   *C.ALL_CATEGORY_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons"]
         widgets = {f: DATE for f in ("birth_date", "father_birth_date", "mother_birth_date", "father_since", "mother_since",
                                      "agreement_date", "reported_on")}
 

@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shouhu.regions.models import Region, School, SchoolClass
+
 from .models import Child
 
 # Internal or derived bookkeeping: entry/exit is shown through CategoryEvent instead.
@@ -64,8 +66,6 @@ def child_history(child: Child, *, mask=None, limit: int = 200) -> list[HistoryE
 def _fk_label(name: str, pk) -> str:
     if pk in (None, ""):
         return "—"
-    from shouhu.regions.models import Region, School, SchoolClass
-
     model = {"village": Region, "school": School, "school_class": SchoolClass}[name]
     obj = model.objects.filter(pk=pk).first()
     return str(obj) if obj else str(pk)

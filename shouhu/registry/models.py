@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from shouhu.core.fields import JSONField
 from shouhu.rules import choices as C
+from shouhu.rules.categories import age_on
 
 
 def _choices(values):
@@ -165,9 +166,6 @@ class Child(models.Model):
 
     @property
     def age_years(self) -> int:
-
-        from shouhu.rules.categories import age_on
-
         return age_on(self.birth_date, timezone.localdate())
 
 
@@ -205,17 +203,8 @@ class CountySetting(models.Model):
         return obj or cls(left_behind_min_months=settings.SHOUHU["LEFT_BEHIND_MIN_MONTHS"])
 
 
-COUNTED = (
-    ("total", "在册儿童"),
-    ("left_behind", "农村留守儿童"),
-    ("orphan", "孤儿"),
-    ("de_facto", "事实无人抚养儿童"),
-    ("difficulty", "困境儿童"),
-    ("parents_imprisoned", "父母服刑"),
-    ("unguarded", "无人监护"),
-    ("poor_guardianship", "监护差"),
-    ("exited", "已退出"),
-)
+# the columns of the maintained counts (StatCell has one field per code)
+COUNTED = (("total", "在册儿童"), *((c.code, c.label) for c in C.CATEGORY_TABLE), ("exited", "已退出"))
 
 
 class StatCell(models.Model):

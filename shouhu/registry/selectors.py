@@ -10,21 +10,12 @@ from django.utils import timezone
 from shouhu.accounts.scope import scope_of
 from shouhu.regions.models import code_range
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to  # noqa: F401 — one import for pages that list children and places
+from shouhu.rules import choices as C
 from shouhu.rules.names import fuzzy_pinyin
 
 from .models import Child
 
-CATEGORY_FILTERS = {
-    "left_behind": Q(is_left_behind=True),
-    "left_behind_double": Q(is_left_behind=True, left_behind_kind="双亲留守"),
-    "left_behind_single": Q(is_left_behind=True, left_behind_kind="单亲留守"),
-    "orphan": Q(is_orphan=True),
-    "de_facto": Q(is_de_facto=True),
-    "difficulty": Q(is_difficulty=True),
-    "parents_imprisoned": Q(flag_parents_imprisoned=True),
-    "unguarded": Q(flag_unguarded=True),
-    "poor_guardianship": Q(flag_poor_guardianship=True),
-}
+CATEGORY_FILTERS = {code: Q(**fields) for code, (_, fields) in C.CATEGORY_FILTERS.items()}
 AGE_BANDS = {"0-5": (0, 5), "6-13": (6, 13), "14-16": (14, 15), "16-18": (16, 17)}
 AGE_BAND_LABELS = {"0-5": "0–5岁", "6-13": "6–13岁", "14-16": "14–16岁", "16-18": "16–18岁"}
 

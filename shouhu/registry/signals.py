@@ -1,12 +1,14 @@
+from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
+
+from .models import Child
 
 
 @receiver(pre_create_historical_record)
 def stamp_effective_date(sender, instance, history_instance, **kwargs):
     """Carry the change's effective date (动态管理) onto the historical row."""
-
     if hasattr(history_instance, "effective_date"):
         history_instance.effective_date = getattr(instance, "_effective_date", None) or timezone.localdate()
 
@@ -18,8 +20,4 @@ children_changed = Signal()
 
 
 def announce(*, child_ids=None, village_codes=None) -> None:
-    from django.db import transaction
-
-    from .models import Child
-
     transaction.on_commit(lambda: children_changed.send(sender=Child, child_ids=child_ids, village_codes=village_codes))

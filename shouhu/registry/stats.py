@@ -3,19 +3,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from shouhu.regions.models import School
+from shouhu.rules.choices import CATEGORY_TABLE
 
 from .models import COUNTED, Child, StatCell
 
 ACTIVE = Q(status=Child.Status.ACTIVE)
 AGGREGATES = {
     "total": Count("id", filter=ACTIVE),
-    "left_behind": Count("id", filter=ACTIVE & Q(is_left_behind=True)),
-    "orphan": Count("id", filter=ACTIVE & Q(is_orphan=True)),
-    "de_facto": Count("id", filter=ACTIVE & Q(is_de_facto=True)),
-    "difficulty": Count("id", filter=ACTIVE & Q(is_difficulty=True)),
-    "parents_imprisoned": Count("id", filter=ACTIVE & Q(flag_parents_imprisoned=True)),
-    "unguarded": Count("id", filter=ACTIVE & Q(flag_unguarded=True)),
-    "poor_guardianship": Count("id", filter=ACTIVE & Q(flag_poor_guardianship=True)),
+    **{c.code: Count("id", filter=ACTIVE & Q(**{c.field: True})) for c in CATEGORY_TABLE},
     "exited": Count("id", filter=Q(status=Child.Status.EXITED)),
 }
 COUNT_FIELDS = [c for c, _ in COUNTED]

@@ -25,11 +25,8 @@ from .hooks import child_panels, duplicate_check
 from .models import Child
 
 PAGE_SIZE = 30
-CATEGORY_CHOICES = [
-    ("left_behind", "农村留守儿童"), ("left_behind_double", "　双亲留守"), ("left_behind_single", "　单亲留守"),
-    ("orphan", "孤儿"), ("de_facto", "事实无人抚养儿童"), ("difficulty", "困境儿童"),
-    ("parents_imprisoned", "父母服刑"), ("unguarded", "无人监护"), ("poor_guardianship", "监护差"),
-]
+# subtypes indented under their category
+CATEGORY_CHOICES = [(code, label if code in C.CATEGORY_BY_CODE else "　" + label) for code, (label, _) in C.CATEGORY_FILTERS.items()]
 SEARCH_SESSION_KEY = "child_searches"
 
 

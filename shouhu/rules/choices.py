@@ -37,12 +37,12 @@ class Category:
     label: str
     field: str  # the Child boolean that holds it
     flag: bool  # a workflow flag (民发〔2019〕34号 / 002): never keeps a child registered on its own
-    subtypes: tuple[str, ...] = ()  # values of `subtype_field` listed as filters under it
+    subtypes: tuple[tuple[str, str], ...] = ()  # (code suffix, value of `subtype_field`): filters listed under it
     subtype_field: str = ""
 
 
 CATEGORY_TABLE: tuple[Category, ...] = (
-    Category("left_behind", "农村留守儿童", "is_left_behind", False, ("双亲留守", "单亲留守"), "left_behind_kind"),
+    Category("left_behind", "农村留守儿童", "is_left_behind", False, (("double", "双亲留守"), ("single", "单亲留守")), "left_behind_kind"),
     Category("orphan", "孤儿", "is_orphan", False),
     Category("de_facto", "事实无人抚养儿童", "is_de_facto", False),
     Category("difficulty", "困境儿童", "is_difficulty", False),
@@ -58,5 +58,13 @@ FLAGS: Mapping[str, str] = MappingProxyType({c.code: c.label for c in CATEGORY_T
 CATEGORY_FIELDS: Mapping[str, str] = MappingProxyType({c.code: c.field for c in CATEGORY_TABLE if not c.flag})
 FLAG_FIELDS: Mapping[str, str] = MappingProxyType({c.code: c.field for c in CATEGORY_TABLE if c.flag})
 ALL_CATEGORY_FIELDS: Mapping[str, str] = MappingProxyType({c.code: c.field for c in CATEGORY_TABLE})
+# Filters of a children list: each category and flag, with its subtypes right under it:
+# code -> (label, {field: value, …} the record must have)
+CATEGORY_FILTERS: Mapping[str, tuple[str, dict]] = MappingProxyType({
+    code: spec for c in CATEGORY_TABLE for code, spec in [
+        (c.code, (c.label, {c.field: True})),
+        *((f"{c.code}_{k}", (v, {c.field: True, c.subtype_field: v})) for k, v in c.subtypes),
+    ]
+})
 LEFT_BEHIND_KIND: tuple[str, ...] = ("双亲留守", "单亲留守")
 DIFFICULTY_KIND: tuple[str, ...] = ("家庭贫困", "残疾或重病", "监护缺失或不当")
