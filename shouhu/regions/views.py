@@ -21,13 +21,13 @@ def _school_for(user, pk):
     return school
 
 
-@requires("sees_children")
+@requires("reads_records")
 def school_list(request):
     schools = schools_visible_to(request.user).order_by("region_code", "name")
     return render(request, "regions/school_list.html", {"schools": schools, "can_manage": _admin_root(request.user) is not None})
 
 
-@requires("sees_children")
+@requires("reads_records")
 def school_detail(request, pk):
     school = _school_for(request.user, pk)
     classes = classes_visible_to(request.user).filter(school=school)

@@ -1,4 +1,19 @@
+"""The menu shows a page only to users who may open it: each entry asks the need its page
+declares (`accounts.permissions.NEEDS`), so a menu never leads to a 404."""
+from shouhu.accounts.permissions import NEEDS
 from shouhu.accounts.scope import scope_of
+
+MENU = {
+    "children": "sees_children",
+    "can_create": "edits_records",
+    "schools": "reads_records",
+    "county_admin": "manages_county",
+    "intake": "reads_records",
+    "reports": "reads_reports",
+    "tasks": "care_work",
+    "care": "reads_records",
+    "counsellor": "counsellor",
+}
 
 
 def nav(request):
@@ -6,15 +21,4 @@ def nav(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_of(user)
-    return {"nav": {
-        "children": scope.sees_children,
-        "can_create": bool(scope.edit_regions()),
-        "schools": not scope.limited_fields and scope.sees_children,
-        "county_admin": scope.is_county_admin,
-        # import needs a village to write to; export is open to every role that sees a register
-        "intake": scope.sees_children and not scope.limited_fields,
-        "reports": bool(scope.region_nodes()) and not scope.limited_fields,
-        "tasks": scope.has("can_care") or scope.has("can_pair"),
-        "care": scope.sees_children and not scope.limited_fields,
-        "counsellor": scope.has("counsellor"),
-    }}
+    return {"nav": {entry: NEEDS[need](scope) for entry, need in MENU.items()}}

@@ -1,6 +1,9 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
+
+from shouhu.accounts.roles import ROLES
 
 register = template.Library()
 
@@ -13,8 +16,6 @@ def get(d, key):
 @register.simple_tag
 def list_url(link: dict, column: str = "") -> str:
     """The children list filtered to a stat row and column."""
-    from django.urls import reverse
-
     params = dict(link)
     if column == "exited":
         params["status"] = "exited"
@@ -43,6 +44,4 @@ def missing(row, key):
 
 @register.filter
 def role_label(code):
-    from shouhu.accounts.roles import ROLES
-
     return ROLES[code].label if code in ROLES else code
