@@ -7,8 +7,7 @@ class QualityConfig(AppConfig):
     verbose_name = "数据质量"
 
     def ready(self):
-        from shouhu.registry.signals import children_changed
-
+        # Imported here, not at the top: Django loads every apps.py before any app's models.
         from . import receivers
 
-        children_changed.connect(receivers.registry_changed, dispatch_uid="quality.registry_changed")
+        receivers.connect()
