@@ -3,56 +3,34 @@ and the candidate duplicate pairs with their two decisions (merge, or "not the s
 
 The same selectors and services as the quality pages: every queryset comes from a
 `quality.selectors` function (out of scope is the same 404 as missing), every write goes through
-a `quality.services` function (a service's ValidationError becomes a 400 with field messages;
-Http404 and PermissionDenied a 404, as on the pages). Children are referenced by their opaque
+a `quality.services` function (a service's error becomes `{"code", "detail", "field"}` with its
+status through the API's exception handler; out of scope is a 404, as on the pages). Children are referenced by their opaque
 `uid` — the `id` of `/api/v1/children/` — never by their database key."""
-from contextlib import contextmanager
-
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.quality import selectors as Q
 from shouhu.quality import services
 from shouhu.quality.models import DuplicatePair, Issue
-from shouhu.registry import selectors as registry
+from shouhu.regions.selectors import regions_visible_to, schools_visible_to
 from shouhu.registry.models import Child
+from shouhu.registry.selectors import children_visible_to
 from shouhu.registry.services import merge_fields
 from shouhu.rules import quality as R
-from shouhu.rules.idcard import mask_id
 
 from .care import ChildField
-from .permissions import declare
+from .permissions import READ, declare
 
 # Checks whose `related` lists other children (shown as their uid, and only those in the caller's
 # scope); the others list visits (visit checks) or 学籍 roster entries (cross-line check).
 RELATED_CHILD_CODES = frozenset(c for c, chk in R.CATALOGUE.items() if chk.subject == "child" and chk.kind in ("duplicate", "fabrication"))
 MERGE_FIELD_NAMES = [f.name for f in merge_fields()]
-
-
-@contextmanager
-def service_errors():
-    """A service's ValidationError → 400 with field messages (a message for no field under
-    `non_field_errors`); PermissionDenied → 404, the same as missing."""
-    try:
-        yield
-    except DjangoValidationError as e:
-        if hasattr(e, "error_dict"):
-            detail = {api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k: v for k, v in e.message_dict.items()}
-        else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: e.messages}
-        raise ValidationError(detail) from None
-    except DjangoPermissionDenied:
-        raise Http404("未找到该记录") from None
 
 
 def choice_param(params, name: str, choices, default: str = "") -> str:
@@ -66,11 +44,11 @@ def choice_param(params, name: str, choices, default: str = "") -> str:
 def node_param(actor, params) -> dict:
     """The node of ?school= / ?region= (one in the caller's scope, else 404), or {}."""
     if (v := params.get("school")) is not None:
-        if not (v.isdigit() and registry.schools_visible_to(actor).filter(pk=v).exists()):
+        if not (v.isdigit() and schools_visible_to(actor).filter(pk=v).exists()):
             raise Http404("未找到该学校")
         return {"school": int(v)}
     if (v := params.get("region")) is not None:
-        if not (v.isdigit() and registry.regions_visible_to(actor).filter(code=v).exists()):
+        if not (v.isdigit() and regions_visible_to(actor).filter(code=v).exists()):
             raise Http404("未找到该区域")
         return {"region": v}
     return {}
@@ -129,7 +107,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """数据质量问题: the checks' findings on the records in the caller's scope (school staff see
     their school's; roles that see limited fields see none). `dismiss` closes one that is not a
     mistake, with a reason — for those who may edit the child's record."""
-    needs = declare(('list', 'retrieve', 'dismiss'), "signed_in")
+    needs = declare((*READ, "dismiss"), "reads_records")
 
     serializer_class = IssueSerializer
     queryset = Issue.objects.none()
@@ -149,7 +127,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _context(self, issues) -> dict:
         wanted = {x for i in issues if i.code in RELATED_CHILD_CODES for x in i.related or []}
-        visible = registry.children_visible_to(self.request.user).filter(pk__in=wanted) if wanted else Child.objects.none()
+        visible = children_visible_to(self.request.user).filter(pk__in=wanted) if wanted else Child.objects.none()
         return {**self.get_serializer_context(), "related_uids": {pk: str(uid) for pk, uid in visible.values_list("pk", "uid")}}
 
     def _one(self, issue):
@@ -171,8 +149,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         issue = self.get_object()
         s = DismissSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        with service_errors():
-            services.dismiss(actor=request.user, issue=issue, reason=s.validated_data["reason"])
+        services.dismiss(actor=request.user, issue=issue, reason=s.validated_data["reason"])
         return self._one(issue)
 
 
@@ -189,7 +166,7 @@ class PairChildSerializer(serializers.Serializer):
     def get_id_number(self, obj) -> str | None:
         if not obj.id_number:
             return obj.id_number
-        return obj.id_number if scope_of(self.context["request"].user).full_id else mask_id(obj.id_number)
+        return scope_of(self.context["request"].user).show_id(obj.id_number)
 
 
 class PairSerializer(serializers.ModelSerializer):
@@ -226,7 +203,7 @@ class DuplicatePairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     """疑似重复档案: pairs whose two records the caller may both see (a pair across two villages is
     for the township or county). Looking at a pair is logged for both children. `merge` and
     `not-same` are for those who may edit both records."""
-    needs = declare(('list', 'retrieve', 'merge', 'not_same'), "signed_in")
+    needs = declare((*READ, "merge", "not_same"), "reads_records")
 
     serializer_class = PairSerializer
     queryset = DuplicatePair.objects.none()
@@ -262,9 +239,8 @@ class DuplicatePairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         s = MergeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        with service_errors():
-            child = services.pair_merge(actor=request.user, pair=pair, keep=pair.a_id if d["keep"] == "a" else pair.b_id,
-                                        take=d.get("take"), reason=d["reason"])
+        child = services.pair_merge(actor=request.user, pair=pair, keep=pair.a_id if d["keep"] == "a" else pair.b_id,
+                                    take=d.get("take"), reason=d["reason"])
         return Response({"child": str(child.uid), "pair": self._pair(pair.pk)})
 
     @extend_schema(request=NotSameSerializer, responses=PairSerializer)
@@ -274,6 +250,5 @@ class DuplicatePairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         pair = self.get_object()
         s = NotSameSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        with service_errors():
-            services.pair_not_same(actor=request.user, pair=pair, reason=s.validated_data["reason"])
+        services.pair_not_same(actor=request.user, pair=pair, reason=s.validated_data["reason"])
         return Response(self._pair(pair.pk))

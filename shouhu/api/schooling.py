@@ -19,14 +19,13 @@ from rest_framework.response import Response
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.regions.models import School
-from shouhu.rules.idcard import mask_id
 from shouhu.schooling import selectors, services
 from shouhu.schooling.forms import RosterUploadForm
 from shouhu.schooling.models import STATUSES, Roster, RosterEntry
 from shouhu.schooling.views import LISTS
 
-from .permissions import declare
-from .quality import choice_param, service_errors
+from .permissions import READ, declare
+from .quality import choice_param
 
 
 def school_param(actor, value, name: str = "school"):
@@ -38,9 +37,7 @@ def school_param(actor, value, name: str = "school"):
 
 
 def shown_id(request, number: str | None) -> str:
-    if not number:
-        return number or ""
-    return number if scope_of(request.user).full_id else mask_id(number)
+    return scope_of(request.user).show_id(number) if number else ""
 
 
 # -- serializers -------------------------------------------------------------------------------------
@@ -142,7 +139,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     (the list without `problems`; the detail with every row not stored or stored with a remark).
     POST (multipart `school`, `file`) uploads a school's roster, replacing its entries — for county
     admins, county education and the school's own staff."""
-    needs = declare(('list', 'retrieve', 'create'), "signed_in")
+    needs = declare((*READ, "create"), "reads_records")
 
     serializer_class = RosterSerializer
     queryset = Roster.objects.none()
@@ -171,8 +168,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         form = RosterUploadForm(files=request.FILES)  # the page's checks: present, an Excel file, not too large
         if not form.is_valid():
             raise ValidationError({k: list(v) for k, v in form.errors.items()})
-        with service_errors():
-            roster = services.roster_upload(actor=request.user, school=school, file=form.cleaned_data["file"])
+        roster = services.roster_upload(actor=request.user, school=school, file=form.cleaned_data["file"])
         return Response(RosterDetailSerializer(roster, context=self.get_serializer_context()).data, status=201)
 
 
@@ -184,7 +180,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 ]))
 class RosterEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """学籍名册: the current roster of one school (`?school=`, or the caller's one school)."""
-    needs = declare(('list',), "signed_in")
+    needs = declare(("list",), "reads_records")
 
     serializer_class = RosterEntrySerializer
     queryset = RosterEntry.objects.none()
@@ -227,7 +223,7 @@ class ConsistencyViewSet(viewsets.ReadOnlyModelViewSet):
     latest upload), and for one school the two lists of its page — `unregistered` (学籍在册但未建档:
     roster entries with no child record) and `missing` (建档在该校但学籍名册中没有: the caller's
     children registered at the school who are not on its roster)."""
-    needs = declare(('list', 'retrieve', 'unregistered', 'missing'), "signed_in")
+    needs = declare((*READ, "unregistered", "missing"), "reads_records")
 
     serializer_class = RosterSchoolSerializer
     queryset = School.objects.none()  # schema only; the rows come from the roster selectors

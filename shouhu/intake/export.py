@@ -10,15 +10,15 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files import File
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
+from django_tasks import task
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core import progress
+from shouhu.core.errors import NotFound, ServiceError
 from shouhu.regions.models import code_range
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.registry.selectors import children_visible_to
-from shouhu.rules.idcard import mask_id
 
 from .models import ExportJob
 from .services import CHILD_FIELDS, FOOTER_PREFIX, Directory, row_of_child
@@ -53,7 +53,7 @@ def resolve_node(actor, node: str) -> tuple[object, Q]:
             return obj, Q(school_class_id=obj.pk)
     except (ValueError, ObjectDoesNotExist):
         pass
-    raise Http404("未找到该范围")
+    raise NotFound("未找到该范围")
 
 
 def export_options(actor) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -78,14 +78,18 @@ def export_options(actor) -> list[tuple[str, list[tuple[str, str]]]]:
 def export_create(*, actor, node: str, fmt: str = "xlsx", run: bool = True) -> ExportJob:
     obj, _ = resolve_node(actor, node)
     if fmt not in ("xlsx", "csv"):
-        raise ValueError("格式只能是 xlsx 或 csv")
+        raise ServiceError("格式只能是 xlsx 或 csv", field="fmt")
     label, kind = node_label(node, obj)
     job = ExportJob.objects.create(created_by=actor, node=node, node_label=label[:128], kind_label=kind, fmt=fmt)
     if run:
-        from .tasks import run_export
-
         run_export.enqueue(job.pk)
     return job
+
+
+@task()
+def run_export(job_id: int) -> str:
+    """`export_run` on the background worker (Django Tasks)."""
+    return export_run(ExportJob.objects.get(pk=job_id)).status
 
 
 def export_run(job: ExportJob) -> ExportJob:
@@ -105,14 +109,14 @@ def export_run(job: ExportJob) -> ExportJob:
             progress.report(job.uid, done=done, total=total, phase="正在生成")
 
         n = write_register(qs, path, fmt=job.fmt, who=who, when=timezone.localtime(), label=f"{job.node_label}（{job.kind_label}）",
-                           full_id=scope_of(actor).full_id, tick=tick)
+                           show_id=scope_of(actor).show_id, tick=tick)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         with open(path, "rb") as f:
             job.file.save(f"{job.kind_label}-{job.node_label}-{stamp}.{job.fmt}", File(f), save=False)
         path.unlink(missing_ok=True)
         job.rows_total, job.status, job.finished_at = n, ExportJob.Status.DONE, timezone.now()
         job.save()
-    except Http404:
+    except NotFound:
         job.status, job.message = ExportJob.Status.FAILED, "您已无权导出该范围"
         job.save()
     except Exception:
@@ -126,16 +130,18 @@ def footer_line(*, who: str, when: datetime, label: str, n: int) -> str:
     return f"{FOOTER_PREFIX}{who}，{when:%Y-%m-%d %H:%M}，{label}，共{n}人。含儿童个人信息，仅限工作使用，不得外传。"
 
 
-def write_register(qs, path: Path, *, fmt: str, who: str, when: datetime, label: str, full_id: bool, tick=None, chunk: int = 2000) -> int:
-    """Stream the children of `qs` into an .xlsx or .csv register sheet; returns how many."""
+def write_register(qs, path: Path, *, fmt: str, who: str, when: datetime, label: str, show_id=None, tick=None,
+                   chunk: int = 2000) -> int:
+    """Stream the children of `qs` into an .xlsx or .csv register sheet; returns how many. ID
+    numbers as `show_id` shows them (a scope's `show_id`); whole without one (the system's export)."""
     directory = Directory()
     headers = [c.header for c in COLUMNS]
 
     def rows():
         for i, values in enumerate(qs.order_by(*ORDER).values(*CHILD_FIELDS).iterator(chunk_size=chunk), 1):
-            if not full_id:
+            if show_id is not None:
                 for f in ID_FIELDS:
-                    values[f] = mask_id(values[f]) if values[f] else values[f]
+                    values[f] = show_id(values[f]) if values[f] else values[f]
             yield row_of_child(values, directory.names(values), COLUMNS)
             if tick and i % chunk == 0:
                 tick(i)

@@ -27,10 +27,12 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
+from django_tasks import task
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk, progress
 from shouhu.core.cells import format_grade, text_of
+from shouhu.core.errors import Conflict, ErrorCode, Forbidden, ServiceError
 from shouhu.core.sheets import SheetError, open_sheet
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.registry.models import Child
@@ -117,10 +119,14 @@ def import_create(*, actor, path: str | Path, filename: str, run: bool = True) -
         batch.file.save(f"{batch.uid}{Path(filename).suffix.lower()[:6]}", File(f), save=False)
     batch.save()
     if run:
-        from .tasks import check_import
-
         check_import.enqueue(batch.pk)
     return batch
+
+
+@task()
+def check_import(batch_id: int) -> str:
+    """`import_check` on the background worker (Django Tasks)."""
+    return import_check(ImportBatch.objects.get(pk=batch_id)).status
 
 
 def _actor(batch: ImportBatch):
@@ -432,18 +438,22 @@ def _deserialise(values: dict) -> dict:
 # -- confirm, write, cancel -----------------------------------------------------------------------
 def import_confirm(*, actor, batch: ImportBatch, run: bool = True) -> ImportBatch:
     if batch.status != ImportBatch.Status.PREVIEW:
-        raise PermissionDenied("该导入不在待确认状态")
+        raise Conflict("该导入不在待确认状态", code=ErrorCode.WRONG_STATE)
     if batch.created_by_id != getattr(actor, "pk", None):
-        raise PermissionDenied("只能确认自己上传的导入")
+        raise Forbidden("只能确认自己上传的导入")
     if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
             status=ImportBatch.Status.CONFIRMED, updated_at=timezone.now()):
-        raise PermissionDenied("该导入不在待确认状态")  # confirmed twice at once (double tap)
+        raise Conflict("该导入不在待确认状态", code=ErrorCode.WRONG_STATE)  # confirmed twice at once (double tap)
     batch.status = ImportBatch.Status.CONFIRMED
     if run:
-        from .tasks import write_import
-
         write_import.enqueue(batch.pk)
     return batch
+
+
+@task()
+def write_import(batch_id: int) -> str:
+    """`import_write` on the background worker (Django Tasks)."""
+    return import_write(ImportBatch.objects.get(pk=batch_id)).status
 
 
 def import_write(batch: ImportBatch) -> ImportBatch:
@@ -486,7 +496,9 @@ def import_write(batch: ImportBatch) -> ImportBatch:
     except (ImportConflict, IntegrityError) as e:
         msg = str(e) if isinstance(e, ImportConflict) else "预览之后有儿童已被他人登记"
         _back_to_preview(batch, f"{msg}；为避免覆盖，本次没有写入任何数据。请重新上传文件检查。")
-    except PermissionDenied as e:
+    except ServiceError as e:
+        _back_to_preview(batch, f"{e.message}；本次没有写入任何数据。")
+    except PermissionDenied as e:  # the registry's older error, until it raises ServiceErrors itself
         _back_to_preview(batch, f"{e}；本次没有写入任何数据。")
     except Exception:
         log.exception("import write failed: batch %s", batch.uid)
@@ -571,7 +583,7 @@ def _children_for(rows: list[Stored], make: NewChild) -> tuple[list, list]:
 
 def import_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
     if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.FAILED, ImportBatch.Status.QUEUED):
-        raise PermissionDenied("正在写入或已完成的导入不能取消")
+        raise Conflict("正在写入或已完成的导入不能取消", code=ErrorCode.WRONG_STATE)
     batch.rows.all().delete()
     batch.status, batch.finished_at = ImportBatch.Status.CANCELLED, timezone.now()
     batch.save()

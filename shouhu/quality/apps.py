@@ -8,10 +8,6 @@ class QualityConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: Django loads every apps.py before any app's models.
-        from shouhu.registry.hooks import DuplicateCheck, register_duplicate_check
-        from shouhu.registry.signals import children_changed
+        from . import receivers
 
-        from . import receivers, services
-
-        children_changed.connect(receivers.registry_changed, dispatch_uid="quality.registry_changed")
-        register_duplicate_check(DuplicateCheck(services.registration_candidates, services.plain_reasons, services.note_registered_anyway))
+        receivers.connect()

@@ -10,6 +10,8 @@ from shouhu.registry.demo import DEMO_VILLAGE
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
 
+from .services import recheck_all
+
 # A given-name character and a homophone (or fuzzy-pinyin homophone) parents also write.
 HOMOPHONES = dict(zip("金兰明华宇婷欣怡涵轩浩俊子文佳思雨杰琳晨", "晶岚铭桦雨亭心宜晗萱皓骏梓雯嘉斯语洁林辰", strict=True))
 
@@ -35,8 +37,6 @@ def _again(child: Child, **changes) -> Child:
 
 
 def build_quality_demo(*, log=print) -> None:
-    from .services import recheck_all
-
     admin = User.objects.get(username="admin")
     kids = list(Child.objects.filter(village_code=DEMO_VILLAGE, status=Child.Status.ACTIVE, id_number__isnull=False).order_by("id"))
     made = 0

@@ -6,12 +6,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core.errors import NotFound
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
+from shouhu.regions.selectors import schools_visible_to
 from shouhu.registry.models import Child, StatCell
 from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import quality as Q_
+from shouhu.rules.dedupe import NotSame
 
-from .models import Issue, Snapshot
+from .models import DuplicatePair, Issue, Snapshot
 
 
 def issues_visible_to(actor) -> QuerySet[Issue]:
@@ -53,8 +56,6 @@ def units(actor, region: Region) -> list[UnitRow]:
 def school_units(actor, region: Region | None) -> list[UnitRow]:
     """The schools in scope (under `region`, if given), worst score first; records and issues
     both counted through the actor's scope (education-line users see schools, not villages)."""
-    from shouhu.registry.selectors import schools_visible_to
-
     schools = schools_visible_to(actor).filter(active=True)
     if region is not None:  # a school carries its township's 9-digit code; a village has no schools of its own
         schools = schools.filter(region_code__startswith=region.code) if len(region.code) <= 9 else schools.none()
@@ -99,21 +100,16 @@ def node_q(node: dict) -> Q:
 def records_in(actor, node: dict) -> int:
     return children_visible_to(actor).filter(node_q(node), status=Child.Status.ACTIVE).count()
 
+
 # -- duplicates ---------------------------------------------------------------------------------
 def not_same_pairs():
     """Pairs users marked "not the same child", for the finder."""
-    from shouhu.rules.dedupe import NotSame
-
-    from .models import DuplicatePair
-
     return NotSame(DuplicatePair.objects.filter(status=DuplicatePair.Status.NOT_SAME).values_list("a_id", "b_id"))
 
 
 def pairs_visible_to(actor, node: dict | None = None):
     """Candidate pairs whose two records the actor may both see (a pair across two villages is
     for the township or county); `node` narrows to a region or school (either record in it)."""
-    from .models import DuplicatePair
-
     scope = scope_of(actor)
     if not scope.reads_records:
         return DuplicatePair.objects.none()
@@ -127,12 +123,8 @@ def pairs_visible_to(actor, node: dict | None = None):
 
 def pair_for(actor, pk):
     """A pair the actor may see; the same 404 for missing and not theirs."""
-    from django.http import Http404
-
-    from .models import DuplicatePair
-
     try:
         return pairs_visible_to(actor).select_related("a__village", "b__village", "a__school", "b__school",
                                                       "a__school_class", "b__school_class").get(pk=int(pk))
     except (ValueError, TypeError, DuplicatePair.DoesNotExist):
-        raise Http404("未找到该疑似重复记录") from None
+        raise NotFound("未找到该疑似重复记录") from None

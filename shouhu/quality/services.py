@@ -11,19 +11,33 @@ a user merges a pair or marks it "not the same" here."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from enum import StrEnum
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, F, Q, When
-from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
-from shouhu.core.errors import Conflict
+from shouhu.care.models import Visit
+from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
+from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.registry.models import Child, CountySetting
+from shouhu.registry.selectors import DEDUPE_FIELDS, dedupe_records
+from shouhu.registry.services import child_merge
+from shouhu.rules import dedupe
 from shouhu.rules import quality as Q_
+from shouhu.rules.idcard import IdNumberError, parse_id
+from shouhu.rules.names import fuzzy_pinyin
+from shouhu.schooling.selectors import cross_line_pairs
 
 from .models import DuplicatePair, Issue, Snapshot
+from .selectors import not_same_pairs
+
+
+class QualityErrorCode(StrEnum):
+    # a duplicate issue is closed by deciding its pair (merge, or "not the same"), not dismissed
+    DECIDE_ON_PAIR = "decide_on_pair"
+
 
 VISIT_DAYS = 120  # the window of visits the fabrication checks read
 CHILD_FIELDS = [f.attname if f.is_relation else f.name for f in Child._meta.concrete_fields
@@ -55,9 +69,7 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     records = _records(Child.objects.filter(id__in=list(child_ids), merged_into__isnull=True))
     s = _settings()
     found = [f for r in records for f in Q_.record_findings(r, today=today, settings=s)]
-    from shouhu.schooling.selectors import cross_line_pairs  # village record vs school roster (学籍)
-
-    pairs = cross_line_pairs(records)
+    pairs = cross_line_pairs(records)  # village record vs school roster (学籍)
     found += Q_.cross_line_findings(pairs, _link_names(pairs))
     _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
     _rescore_pairs([r["id"] for r in records], today)
@@ -67,9 +79,6 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
 def _rescore_pairs(child_ids: list[int], today: date) -> None:
     """A saved record's open duplicate pairs, scored again: a pair the edit made unlike (a corrected
     birth date, a name) closes now, not at the next county run. New pairs wait for that run."""
-    from shouhu.registry.selectors import DEDUPE_FIELDS
-    from shouhu.rules import dedupe
-
     pairs = list(DuplicatePair.objects.filter(Q(a_id__in=child_ids) | Q(b_id__in=child_ids), status=DuplicatePair.Status.OPEN))
     if not pairs:
         return
@@ -84,8 +93,6 @@ def _rescore_pairs(child_ids: list[int], today: date) -> None:
 
 def _link_names(pairs) -> dict:
     """Names of the schools and classes in these pairs, for the cross-line messages."""
-    from shouhu.regions.models import School, SchoolClass
-
     ids = {f: {p[f] for pair in pairs for p in pair if p.get(f)} for f in ("school", "school_class")}
     return {"school": dict(School.objects.filter(id__in=ids["school"]).values_list("id", "name")) if ids["school"] else {},
             "school_class": {c.pk: str(c) for c in SchoolClass.objects.filter(id__in=ids["school_class"])} if ids["school_class"] else {}}
@@ -112,8 +119,6 @@ def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, ch
 
 
 def _group_checks(today: date) -> None:
-    from shouhu.care.models import Visit
-
     people = list(Child.objects.filter(merged_into__isnull=True).values("id", "village_code", "address_detail", "carer_name", "carer_id_number", "carer_phone",
                                        *[f"{p}_{f}" for p in ("father", "mother") for f in ("name", "id_number", "phone")]))
     found = list(Q_.shared_parent_findings(people))
@@ -187,12 +192,6 @@ def find_duplicate_pairs(*, today: date | None = None) -> int:
     """Run the duplicate finder over the county, keep its pairs (new ones open; open ones no longer
     found close as "gone"; merged and "not the same" stay decided) and one `possible_duplicate`
     issue per child and open pair. Returns the open pairs."""
-    from shouhu.regions.models import Region
-    from shouhu.registry.selectors import dedupe_records
-    from shouhu.rules import dedupe
-
-    from .selectors import not_same_pairs
-
     today = today or timezone.localdate()
     records = list(dedupe_records())
     found = dedupe.find_duplicates(records, not_same=not_same_pairs())
@@ -231,11 +230,6 @@ def registration_candidates(child: Child, *, limit: int = 5) -> list[tuple[dict,
     the one in the ID number) or the homophone key of the name; each is scored by the same finder
     (`rules.dedupe.compare`). Unscoped on purpose: the twin record may be in another village; the
     caller shows what the user may see. Best first, at most `limit`."""
-    from shouhu.registry.selectors import DEDUPE_FIELDS
-    from shouhu.rules import dedupe
-    from shouhu.rules.idcard import IdNumberError, parse_id
-    from shouhu.rules.names import fuzzy_pinyin
-
     village_code = child.village.code if child.village_id else ""
     if not (child.name and child.birth_date and village_code):
         return []
@@ -295,9 +289,9 @@ def _pair_issues(pair: DuplicatePair):
 def _decide(actor, pair: DuplicatePair) -> None:
     scope = scope_of(actor)
     if not (scope.can_edit_village(pair.a.village_code) and scope.can_edit_village(pair.b.village_code)):
-        raise Http404("未找到该疑似重复记录")
+        raise NotFound("未找到该疑似重复记录")
     if pair.status != DuplicatePair.Status.OPEN:
-        raise ValidationError({"__all__": f"这一对已处理（{pair.get_status_display()}）"})
+        raise Conflict(f"这一对已处理（{pair.get_status_display()}）", code=ErrorCode.WRONG_STATE)
 
 
 @transaction.atomic
@@ -308,7 +302,7 @@ def pair_not_same(*, actor, pair: DuplicatePair, reason: str) -> DuplicatePair:
     _decide(actor, pair)
     reason = reason.strip()
     if len(reason) < 2:
-        raise ValidationError({"reason": "请写明理由，如“双胞胎”“同名不同人，身份号码不同”"})
+        raise ServiceError("请写明理由，如“双胞胎”“同名不同人，身份号码不同”", code=ErrorCode.REQUIRED, field="reason")
     now = timezone.now()
     pair.status, pair.decided_by, pair.decided_at, pair.note = DuplicatePair.Status.NOT_SAME, actor, now, reason[:255]
     pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
@@ -322,17 +316,15 @@ def pair_merge(*, actor, pair: DuplicatePair, keep: int, take: Iterable[str] | N
     """Merge the pair into the record `keep` (a child id of the pair), taking the other's values
     of the fields in `take` (see `registry.services.child_merge`); the duplicate's open issues
     close as fixed."""
-    from shouhu.registry.services import child_merge
-
     pair = DuplicatePair.objects.select_for_update().select_related("a", "b").get(pk=pair.pk)
     _decide(actor, pair)
     if keep not in (pair.a_id, pair.b_id):
-        raise ValidationError({"keep": "请选择保留哪一份档案"})
+        raise ServiceError("请选择保留哪一份档案", code=ErrorCode.REQUIRED, field="keep")
     kept, other = (pair.a, pair.b) if keep == pair.a_id else (pair.b, pair.a)
     try:
         child = child_merge(actor=actor, keep=kept, other=other, take=take, reason=reason.strip())
-    except (ValueError, Conflict) as exc:
-        raise ValidationError({"__all__": str(exc)}) from None
+    except Forbidden:  # a record of the pair is not one the actor edits: as for a missing pair
+        raise NotFound("未找到该疑似重复记录") from None
     today = timezone.localdate()
     pair.status, pair.decided_by, pair.decided_at, pair.note = DuplicatePair.Status.MERGED, actor, timezone.now(), reason.strip()[:255]
     pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
@@ -371,14 +363,14 @@ def dismiss(*, actor, issue: Issue, reason: str) -> Issue:
     """Close an issue that is not a mistake (a real twin, a legal exception) with a reason; who and
     when are kept on the issue. Only someone who may edit the child's record may dismiss."""
     if not scope_of(actor).can_edit_village(issue.village_code):
-        raise Http404("未找到该问题")
+        raise NotFound("未找到该问题")
     reason = reason.strip()
     if len(reason) < 4:
-        raise ValidationError({"reason": "请写明不需要修改的理由（至少4个字）"})
+        raise ServiceError("请写明不需要修改的理由（至少4个字）", code=ErrorCode.REQUIRED, field="reason")
     if issue.status != Issue.Status.OPEN:
-        raise ValidationError({"reason": "该问题已关闭"})
+        raise Conflict("该问题已关闭", code=ErrorCode.WRONG_STATE, field="reason")
     if issue.code in DUPLICATE_CODES:  # decided on the pair, so both children's issues and the pair agree
-        raise ValidationError({"reason": "疑似重复请在“对比两份档案”页合并，或标记为“不是同一人”"})
+        raise ServiceError("疑似重复请在“对比两份档案”页合并，或标记为“不是同一人”", code=QualityErrorCode.DECIDE_ON_PAIR, field="reason")
     issue.status, issue.closed_on, issue.dismissed_by, issue.dismiss_reason = Issue.Status.DISMISSED, timezone.localdate(), actor, reason[:255]
     issue.save(update_fields=["status", "closed_on", "dismissed_by", "dismiss_reason"])
     return issue

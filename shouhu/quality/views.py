@@ -1,19 +1,27 @@
 """Data-quality pages: a unit's score, counts per check, the trend, and the records behind each
 count, each with a link to the field to fix. Everything through the scope selector."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from shouhu.accounts.scope import records_scope, scope_of
-from shouhu.care.views import _next_url, node_from_request
+from shouhu.accounts.permissions import requires
+from shouhu.accounts.roles import ROLES
+from shouhu.accounts.scope import scope_of
+from shouhu.audit.services import log_access
+from shouhu.care.models import Visit
 from shouhu.core import progress as job_progress
-from shouhu.registry import selectors as registry_selectors
+from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.params import code_param, int_param, page_param
+from shouhu.core.xlsx import marked_workbook, xlsx_response
+from shouhu.regions.selectors import regions_visible_to, schools_visible_to
 from shouhu.registry.models import Child
+from shouhu.registry.services import merge_fields, merge_plan
 from shouhu.rules import quality as Q_
 
 from . import selectors, services
@@ -22,25 +30,42 @@ from .tasks import PROGRESS_KEY, recheck
 
 
 def _node(request) -> dict:
-    return node_from_request(request, kinds=("school", "region"))
+    """The school or region asked for, checked against the user's scope (404 if not theirs);
+    without one, the user's own region or school."""
+    school, region = int_param(request.GET, "school"), code_param(request.GET, "region")
+    if school is not None:
+        if not schools_visible_to(request.user).filter(pk=school).exists():
+            raise Http404
+        return {"school": school}
+    if region:
+        if not regions_visible_to(request.user).filter(code=region).exists():
+            raise Http404
+        return {"region": region}
+    for a in scope_of(request.user).assignments:  # the first assignment's node, as the care pages choose it
+        if a.region_id:
+            return {"region": a.region.code}
+        if a.school_class_id:
+            return {}
+        if a.school_id:
+            return {"school": a.school_id}
+    return {}
+
+
+def _next_url(request, default: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else default
 
 
 def _admin_line(scope) -> bool:
-    from shouhu.accounts.roles import ROLES
-
     return any(ROLES[a.role].line == "admin" for a in scope.assignments)
 
 
-def _allowed(request):
-    return records_scope(request.user)
-
-
-@login_required
+@requires("reads_records")
 def overview(request):
-    scope = _allowed(request)
+    scope = scope_of(request.user)
     node = _node(request)
-    region = registry_selectors.regions_visible_to(request.user).filter(code=node["region"]).first() if node.get("region") else None
-    school = registry_selectors.schools_visible_to(request.user).filter(pk=node["school"]).first() if node.get("school") else None
+    region = regions_visible_to(request.user).filter(code=node["region"]).first() if node.get("region") else None
+    school = schools_visible_to(request.user).filter(pk=node["school"]).first() if node.get("school") else None
     job = job_progress.read(PROGRESS_KEY)
     # snapshots are per village and unscoped: the administrative line only, like the unit scores
     trend = selectors.trend(region) if region and _admin_line(scope) else []
@@ -59,9 +84,9 @@ def overview(request):
     })
 
 
-@login_required
+@requires("reads_records")
 def issue_list(request):
-    scope = _allowed(request)
+    scope = scope_of(request.user)
     node = _node(request)
     qs = selectors.issues_visible_to(request.user).filter(selectors.node_q(node))
     code = request.GET.get("code", "")
@@ -72,7 +97,7 @@ def issue_list(request):
         qs = qs.filter(status=status)
     if request.GET.get("export") == "xlsx":
         return _issues_export(request, qs)
-    page = Paginator(qs.select_related("child__village__parent", "dismissed_by").order_by("village_code", "child_id", "code"), 30).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("child__village__parent", "dismissed_by").order_by("village_code", "child_id", "code"), 30).get_page(page_param(request.GET))
     pairs = _pairs_of(request.user, [i for i in page if i.code == "possible_duplicate"])
     for issue in page:
         issue.pair = pairs.get(issue.pk)
@@ -86,11 +111,6 @@ def issue_list(request):
 
 
 def _issues_export(request, qs):
-    from django.utils import timezone
-
-    from shouhu.audit.services import log_access
-    from shouhu.core.xlsx import marked_workbook, xlsx_response
-
     when = timezone.localtime()
     label = "数据质量问题（按当前筛选条件）"
     levels = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -122,8 +142,6 @@ def _pairs_of(actor, issues: list) -> dict:
 
 
 def _label(issue: Issue) -> str:
-    from shouhu.care.models import Visit
-
     try:
         model = Child if Q_.CATALOGUE[issue.code].subject == "child" else Visit  # not issue.visit: a query a row
         return str(model._meta.get_field(issue.field).verbose_name)
@@ -131,38 +149,36 @@ def _label(issue: Issue) -> str:
         return issue.field
 
 
-@login_required
+@requires("reads_records")
 @require_POST
 def issue_dismiss(request, pk):
-    _allowed(request)
     try:
         issue = selectors.issues_visible_to(request.user).get(pk=int(pk))
     except (ValueError, Issue.DoesNotExist):
         raise Http404 from None
     try:
         services.dismiss(actor=request.user, issue=issue, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"已说明并关闭：{issue.child.name} · {Q_.CATALOGUE[issue.code].title}")
     return redirect(_next_url(request, reverse("quality:issues")))  # only back to this site
 
 
-@login_required
+@requires("reads_records")
 def job(request):
     """The running check's progress (polled by the overview while a check runs)."""
-    _allowed(request)
     node = _node(request)
     state = job_progress.read(PROGRESS_KEY)
     return render(request, "quality/_job.html", {"job": state or {"phase": "完成", "total": 0}, "pct": job_progress.percent(state),
                                                  "node_query": "&".join(f"{k}={v}" for k, v in node.items())})
 
 
-@login_required
+@requires("manages_county")
 @require_POST
 def recheck_now(request):
-    if not scope_of(request.user).is_county_admin:
-        raise Http404
     job_progress.report(PROGRESS_KEY, done=0, total=0, phase="排队中")
     recheck.enqueue(None)
     messages.success(request, "已开始全县数据质量检查，完成后数字会自动更新。")
@@ -172,14 +188,12 @@ def recheck_now(request):
 # -- duplicates: the pairs, side by side, merge or "not the same" ----------------------------------
 
 
-def _shown(child: Child, field, full_id: bool) -> str:
-    from shouhu.rules.idcard import mask_id
-
+def _shown(child: Child, field, scope) -> str:
     v = getattr(child, field.attname)
     if v in (None, "", [], {}):
         return ""
-    if field.name in Q_.ID_FIELDS and not full_id:
-        return mask_id(v)
+    if field.name in Q_.ID_FIELDS:
+        return scope.show_id(v)
     if field.choices:
         return str(getattr(child, f"get_{field.name}_display")())
     if field.is_relation:
@@ -204,13 +218,12 @@ def _pairs_filtered(request):
     return qs.select_related("a__village", "b__village", "decided_by").order_by("-score", "pk"), status
 
 
-@login_required
+@requires("reads_records")
 def duplicate_list(request):
-    _allowed(request)
     qs, status = _pairs_filtered(request)
     if request.GET.get("export") == "xlsx":
         return _duplicates_export(request, qs)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(qs, 30).get_page(page_param(request.GET))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "quality/duplicates.html", {"page": page, "status": status, "statuses": DuplicatePair.Status.choices,
@@ -218,11 +231,6 @@ def duplicate_list(request):
 
 
 def _duplicates_export(request, qs):
-    from django.utils import timezone
-
-    from shouhu.audit.services import log_access
-    from shouhu.core.xlsx import marked_workbook, xlsx_response
-
     when = timezone.localtime()
     label = "疑似重复档案（按当前筛选条件）"
 
@@ -238,12 +246,9 @@ def _duplicates_export(request, qs):
     return xlsx_response(data, f"duplicates-{when:%Y%m%d-%H%M}.xlsx")
 
 
-@login_required
+@requires("reads_records")
 def duplicate_detail(request, pk):
-    from shouhu.audit.services import log_access
-    from shouhu.registry.services import merge_fields, merge_plan
-
-    scope = _allowed(request)
+    scope = scope_of(request.user)
     pair = selectors.pair_for(request.user, pk)
     a, b = pair.a, pair.b
     for child in (a, b):
@@ -251,7 +256,7 @@ def duplicate_detail(request, pk):
     plan_a, plan_b = merge_plan(a, b), merge_plan(b, a)
     rows = []
     for f in merge_fields():
-        va, vb = _shown(a, f, scope.full_id), _shown(b, f, scope.full_id)
+        va, vb = _shown(a, f, scope), _shown(b, f, scope)
         if not va and not vb:
             continue
         differ = getattr(a, f.attname) != getattr(b, f.attname)
@@ -264,11 +269,10 @@ def duplicate_detail(request, pk):
                                                              "can_decide": can_decide, "errors": {}})
 
 
-@login_required
+@requires("reads_records")
 @require_POST
 def duplicate_decide(request, pk):
     """One form with two buttons: merge (keep one record, choose the values) or "not the same"."""
-    _allowed(request)
     pair = selectors.pair_for(request.user, pk)
     p = request.POST
     try:
@@ -280,10 +284,10 @@ def duplicate_decide(request, pk):
         other = "b" if keep == pair.a_id else "a"
         take = [k[2:] for k, v in p.items() if k.startswith("f_") and v == other]
         child = services.pair_merge(actor=request.user, pair=pair, keep=keep, take=take, reason=p.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
         return redirect("quality:duplicate", pk=pair.pk)
-    except PermissionDenied:
-        raise Http404 from None
     messages.success(request, f"已合并：保留的档案为 {child.name}，另一份已并入并保留历史。")
     return redirect("registry:detail", child.uid)

@@ -18,6 +18,12 @@ def stamp_effective_date(sender, instance, history_instance, **kwargs):
 # marks in step through it.
 children_changed = Signal()
 
+# Sent after a source outside the registry — the school roster — changed what it says about these
+# children (`child_ids`), committed. The registry itself did not change, so `children_changed` is
+# not sent; the checks that compare the registry with that source (the quality app's cross-line
+# check) run again through this one, without the sender knowing who listens.
+cross_line_changed = Signal()
+
 
 def announce(*, child_ids=None, village_codes=None) -> None:
     transaction.on_commit(lambda: children_changed.send(sender=Child, child_ids=child_ids, village_codes=village_codes))

@@ -16,10 +16,10 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, Substr
-from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core.errors import NotFound
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
 from shouhu.registry.models import CategoryEvent, Child
 from shouhu.registry.selectors import CATEGORY_FILTERS, birth_range_for_age
@@ -47,10 +47,6 @@ def _answering_nodes(actor) -> list[Region]:
     return scope_of(actor).region_nodes()
 
 
-def may_use_reports(actor) -> bool:
-    return bool(_answering_nodes(actor))
-
-
 def report_nodes(actor) -> list[Region]:
     """The nodes the actor may choose: their regions and everything below, ordered by code."""
     roots = _answering_nodes(actor)
@@ -67,15 +63,15 @@ def node_for(actor, code: str | None) -> Region:
     out of scope. Without a code: the actor's first (highest) region."""
     roots = _answering_nodes(actor)
     if not roots:
-        raise Http404("无可查看的月报范围")
+        raise NotFound("无可查看的月报范围")
     if not code:
         return sorted(roots, key=lambda r: (len(r.code), r.code))[0]
     if not code.isdigit() or not any(code.startswith(r.code) for r in roots):
-        raise Http404("未找到该区域")
+        raise NotFound("未找到该区域")
     try:
         return Region.objects.get(code=code)
     except Region.DoesNotExist:
-        raise Http404("未找到该区域") from None
+        raise NotFound("未找到该区域") from None
 
 
 def shows_names(actor, node: Region) -> bool:
@@ -333,7 +329,7 @@ def submission_status(actor, *, month: date, today: date | None = None) -> list[
     late. Users without a county-level region get 404."""
     roots = county_nodes(actor)
     if not roots:
-        raise Http404("仅县级用户可查看上报情况")
+        raise NotFound("仅县级用户可查看上报情况")
     today = today or timezone.localdate()
     month = rules.month_start(month)
     q = Q(pk__in=[])

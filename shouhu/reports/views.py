@@ -4,23 +4,18 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
+from shouhu.core.errors import NotFound, ServiceError
 
 from . import export, rules, selectors, services
 from .forms import ReopenForm
-
-
-def _guard(request) -> None:
-    if not selectors.may_use_reports(request.user):
-        raise Http404("无可查看的月报范围")
 
 
 def _month(request, data=None) -> date:
@@ -38,22 +33,14 @@ def _month(request, data=None) -> date:
     return month
 
 
-
 def _report_url(node_code: str, month, **extra) -> str:
     params = {"node": node_code, "month": rules.format_month(month), **extra}
     return reverse("reports:monthly") + "?" + urlencode(params)
 
 
-def _error_text(e: Exception) -> str:
-    if isinstance(e, ValidationError):
-        return "；".join(e.messages)
-    return str(e) or "无权操作"
-
-
-@login_required
+@requires("answers_for_region")
 @require_GET
 def monthly(request):
-    _guard(request)
     month = _month(request)
     live = request.GET.get("live") == "1"
     view = selectors.monthly_report(request.user, node_code=request.GET.get("node"), month=month, live=live)
@@ -84,33 +71,35 @@ def monthly(request):
     })
 
 
-@login_required
+@requires("answers_for_region")
 @require_POST
 def submit(request):
-    _guard(request)
     month = _month(request, request.POST)
     node = selectors.node_for(request.user, request.POST.get("node") or "-")
     try:
         services.report_submit(actor=request.user, township=node, month=month)
-    except (PermissionDenied, ValidationError) as e:
-        messages.error(request, _error_text(e))
+    except NotFound:
+        raise
+    except ServiceError as e:
+        messages.error(request, e.message)
     else:
         messages.success(request, f"{node.display_name} {rules.month_label(month)}月报已上报")
     return redirect(_report_url(node.code, month))
 
 
-@login_required
+@requires("answers_for_region")
 @require_POST
 def reopen(request):
-    _guard(request)
     month = _month(request, request.POST)
     node = selectors.node_for(request.user, request.POST.get("node") or "-")
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         services.report_reopen(actor=request.user, township=node, month=month, reason=reason)
-    except (PermissionDenied, ValidationError) as e:
-        messages.error(request, _error_text(e))
+    except NotFound:
+        raise
+    except ServiceError as e:
+        messages.error(request, e.message)
     else:
         messages.success(request, f"已退回 {node.display_name} {rules.month_label(month)}月报，可重新上报")
     nxt = request.POST.get("next", "")
@@ -119,10 +108,9 @@ def reopen(request):
     return redirect(_report_url(node.code, month))
 
 
-@login_required
+@requires("answers_for_region")
 @require_GET
 def status(request):
-    _guard(request)
     month = _month(request)
     today = timezone.localdate()
     rows = selectors.submission_status(request.user, month=month, today=today)
@@ -136,10 +124,9 @@ def status(request):
     })
 
 
-@login_required
+@requires("answers_for_region")
 @require_GET
 def download(request):
-    _guard(request)
     month = _month(request)
     view = selectors.monthly_report(request.user, node_code=request.GET.get("node"), month=month,
                                     live=request.GET.get("live") == "1")

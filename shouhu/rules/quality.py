@@ -300,7 +300,6 @@ _ORDER = {code: i for i, code in enumerate(CATALOGUE)}
 # ── one record ───────────────────────────────────────────────────────────────────────────────
 _LABEL = {"father": "父亲", "mother": "母亲"}
 AT_HOME, AWAY = "在家", "外出务工"
-DETAINED = frozenset({"服刑在押", "强制隔离戒毒", "其他限制人身自由"})
 SCHOOL_AGE_STAGES = ("小学", "初中", "高中", "中职")   # a school is expected (missing_school)
 CLASS_STAGES = ("小学", "初中")                       # a class is expected (missing_class)
 NOT_IN_SCHOOL_YET = ("未入园", "不在学")                # out_of_school when 7–14

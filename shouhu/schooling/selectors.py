@@ -13,9 +13,11 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
+from shouhu.core.errors import NotFound
 from shouhu.regions.models import School
-from shouhu.registry import selectors as registry_selectors
+from shouhu.regions.selectors import schools_visible_to
 from shouhu.registry.models import Child
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import choices as C
 
 from .models import Roster, RosterEntry
@@ -41,7 +43,7 @@ def roster_schools_visible_to(actor) -> QuerySet[School]:
             q |= _region_schools_q(a.region.code)
         elif a.school_id and a.role in WHOLE_SCHOOL_ROLES:
             q |= Q(pk=a.school_id)
-    return registry_selectors.schools_visible_to(actor).filter(q)
+    return schools_visible_to(actor).filter(q)
 
 
 def upload_schools_q(actor) -> Q:
@@ -64,12 +66,10 @@ def may_upload_somewhere(actor) -> bool:
 
 def school_for(actor, pk) -> School:
     """The school if the actor may read its roster; the same 404 for missing and not yours."""
-    from django.http import Http404
-
     try:
         return roster_schools_visible_to(actor).get(pk=int(pk))
     except (ValueError, TypeError, School.DoesNotExist):
-        raise Http404("未找到该学校") from None
+        raise NotFound("未找到该学校") from None
 
 
 def school_rows(actor) -> list[School]:
@@ -113,7 +113,7 @@ def missing_children(actor, school: School) -> QuerySet[Child] | list[Child]:
     roster = RosterEntry.objects.filter(school=school)
     ids = set(roster.exclude(id_number="").values_list("id_number", flat=True))
     nb = set(roster.values_list("name", "birth_date"))
-    kids = (registry_selectors.children_visible_to(actor).filter(school=school, status=Child.Status.ACTIVE, merged_into__isnull=True)
+    kids = (children_visible_to(actor).filter(school=school, status=Child.Status.ACTIVE, merged_into__isnull=True)
             .select_related("village__parent", "school_class").order_by("school_class__grade", "school_class__name", "name_pinyin", "id"))
     return [c for c in kids if (c.id_number or "") not in ids and _name_birth(c.name, c.birth_date) not in nb]
 

@@ -1,36 +1,35 @@
 """Writes of the school roster: an upload replaces the school's entries in one transaction, and
-the cross-line check of the children concerned runs after the commit."""
+after the commit says which children's roster entries changed (`registry.signals.cross_line_changed`),
+so that the checks comparing the registry with the roster run again."""
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from shouhu.core.cells import format_grade
+from shouhu.core.errors import ErrorCode, NotFound, ServiceError
 from shouhu.core.sheets import SheetError
 from shouhu.regions.models import School, SchoolClass
+from shouhu.registry.models import Child
+from shouhu.registry.signals import cross_line_changed
 
 from . import selectors
 from .models import Roster, RosterEntry
 from .sheet import HEADER, parse_row, read_roster
 
-RECHECK_INLINE = 2000  # more children than this are rechecked by the background job, by village
-
 
 def roster_upload(*, actor, school: School, file: str | Path | UploadedFile, file_name: str | None = None) -> Roster:
     """Read a roster (.xlsx/.xls; `file` a path or an uploaded file) for `school` and make it the
     school's roster: valid rows replace the previous entries, every other row is reported in
-    `Roster.problems` with its row number and reason. An unusable file raises
-    ValidationError({"file": …}) and changes nothing. 404 unless the actor may upload for the school."""
+    `Roster.problems` with its row number and reason. An unusable file raises a ServiceError on
+    `file` and changes nothing. NotFound unless the actor may upload for the school."""
     if not selectors.can_upload(actor, school):
-        raise Http404("未找到该学校")
+        raise NotFound("未找到该学校")
     name = file_name or getattr(file, "name", None) or Path(str(file)).name
     if hasattr(file, "chunks"):  # an UploadedFile: calamine reads from a path
-        import tempfile
-
         with tempfile.NamedTemporaryFile(suffix=Path(name).suffix or ".xlsx") as tmp:
             for chunk in file.chunks():
                 tmp.write(chunk)
@@ -45,9 +44,9 @@ def _upload(actor, school: School, path, name: str) -> Roster:
         sheet = read_roster(path, max_bytes=settings.SHOUHU["IMPORT_MAX_BYTES"])
         parsed = [parse_row(row_no, cells, today=today) for row_no, cells in sheet.rows]
     except SheetError as e:
-        raise ValidationError({"file": e.message}) from None
+        raise ServiceError(e.message, field="file") from None
     if not parsed:
-        raise ValidationError({"file": "表格中只有表头，没有学生"})
+        raise ServiceError("表格中只有表头，没有学生", code=ErrorCode.REQUIRED, field="file")
     classes = {(c.grade, c.name): c.pk for c in SchoolClass.objects.filter(school=school)}
     problems: list[dict] = []
     if sheet.unknown:
@@ -81,25 +80,6 @@ def _upload(actor, school: School, path, name: str) -> Roster:
         for e in entries:
             e.roster = roster
         RosterEntry.objects.bulk_create(entries, batch_size=1000)
-        from shouhu.registry.models import Child
-
         ids = before | selectors.children_matched(entries) | set(Child.objects.filter(school=school).values_list("id", flat=True))
-        transaction.on_commit(lambda: recheck(sorted(ids)))
+        transaction.on_commit(lambda: cross_line_changed.send(sender=Roster, child_ids=sorted(ids)))
     return roster
-
-
-def recheck(child_ids: list[int]) -> None:
-    """The quality checks (cross-line included) of these children: inline up to RECHECK_INLINE,
-    else their villages on the background worker."""
-    from shouhu.quality.services import recheck_children
-    from shouhu.quality.tasks import recheck as recheck_task
-
-    if len(child_ids) <= RECHECK_INLINE:
-        recheck_children(child_ids)
-        return
-    from shouhu.registry.models import Child
-
-    villages = set()
-    for i in range(0, len(child_ids), 2000):
-        villages |= set(Child.objects.filter(id__in=child_ids[i:i + 2000]).values_list("village_code", flat=True))
-    recheck_task.enqueue(sorted(villages))

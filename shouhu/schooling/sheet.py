@@ -38,10 +38,6 @@ MAX_ROWS = 20_000  # one school
 EXAMPLE = ["陆金兰", "女", "2017-08-05", "G" + make_id("421088", date(2017, 8, 5), 124), "三年级", "1班", "陆大军", "王小芳", "陆国华", "在读"]
 
 
-class SheetProblem(Exception):
-    pass
-
-
 @dataclass
 class ParsedRow:
     row_no: int

@@ -2,18 +2,19 @@
 Thin: the work is in services/selectors; every school URL answers 404 for a school the user may
 not read (another school's staff, a village director, a head teacher) exactly as for a missing one."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from shouhu.accounts.scope import records_scope
+from shouhu.accounts.permissions import requires
+from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.core.cells import format_grade
+from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.forms import apply_errors
+from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook
-from shouhu.rules.idcard import mask_id
 
 from . import selectors, services
 from .forms import ListFilterForm, RosterUploadForm
@@ -24,22 +25,16 @@ LISTS = {"unregistered": "学籍在册但未建档", "missing": "建档在该校
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _allowed(request):
-    return records_scope(request.user)
-
-
-@login_required
+@requires("reads_records")
 def index(request):
-    _allowed(request)
     schools = selectors.school_rows(request.user)
     if len(schools) == 1:
         return redirect("schooling:school", pk=schools[0].pk)
     return render(request, "schooling/index.html", {"schools": schools, "can_upload_any": selectors.may_upload_somewhere(request.user)})
 
 
-@login_required
+@requires("reads_records")
 def template(request):
-    _allowed(request)
     if not selectors.may_upload_somewhere(request.user):
         raise Http404
     response = HttpResponse(template_workbook(), content_type=XLSX)
@@ -67,9 +62,9 @@ def _which(request) -> str:
     return which if which in LISTS else "unregistered"
 
 
-@login_required
+@requires("reads_records")
 def school(request, pk):
-    scope = _allowed(request)
+    scope = scope_of(request.user)
     school = selectors.school_for(request.user, pk)
     can_upload = selectors.can_upload(request.user, school)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -79,9 +74,10 @@ def school(request, pk):
         if form.is_valid():
             try:
                 roster = services.roster_upload(actor=request.user, school=school, file=form.cleaned_data["file"])
-            except ValidationError as exc:
-                for msg in exc.message_dict.get("file", exc.messages):
-                    form.add_error("file", msg)
+            except NotFound:
+                raise
+            except ServiceError as exc:
+                apply_errors(form, exc, default="file")
             else:
                 text = f"已导入 {roster.rows_stored} 名学生，替换了本校原有名册。"
                 if roster.rows_rejected:
@@ -92,9 +88,9 @@ def school(request, pk):
     roster = selectors.latest_roster(school)
     which = _which(request)
     filters, rows = _filtered(request, school, which) if roster else (None, [])
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(page_param(request.GET))
     for x in page:
-        x.id_shown = x.id_number if scope.full_id else mask_id(x.id_number)
+        x.id_shown = scope.show_id(x.id_number)
     if roster:  # names, villages and a name search: logged like the export and the API
         log_access(actor=request.user, action="search" if request.GET.get("q") else "view", scope=f"{school.name} {LISTS[which]}",
                    detail=f"查看人籍一致名单 {page.paginator.count} 条", request=request)
@@ -106,21 +102,20 @@ def school(request, pk):
     })
 
 
-@login_required
+@requires("reads_records")
 def roster_detail(request, pk, roster):
-    _allowed(request)
     school = selectors.school_for(request.user, pk)
     roster = get_object_or_404(Roster.objects.select_related("uploaded_by"), pk=roster, school=school)
     return render(request, "schooling/roster.html", {"school": school, "roster": roster})
 
 
-@login_required
+@requires("reads_records")
 def export(request, pk):
-    scope = _allowed(request)
+    scope = scope_of(request.user)
     school = selectors.school_for(request.user, pk)
     which = _which(request)
     _, rows = _filtered(request, school, which)
-    show = (lambda s: s or "") if scope.full_id else mask_id
+    show = scope.show_id
     if which == "unregistered":
         headers = ["姓名", "性别", "出生日期", "身份证号", "年级", "班级", "就学状态", "父亲姓名", "母亲姓名", "监护人", "名册行号"]
         data = ([e.name, e.sex, e.birth_date, show(e.id_number), format_grade(e.grade), e.class_name, e.status, e.father_name,

@@ -4,10 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
+from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
-from shouhu.intake.export import write_register
+from shouhu.intake.export import resolve_node, write_register
 from shouhu.regions.models import code_range
 from shouhu.registry.models import Child
+from shouhu.registry.selectors import children_visible_to
 
 
 class Command(BaseCommand):
@@ -21,9 +23,6 @@ class Command(BaseCommand):
     def handle(self, *args, out, node, user, **opts):
         fmt = "csv" if out.lower().endswith(".csv") else "xlsx"
         if user:
-            from shouhu.intake.export import resolve_node
-            from shouhu.registry.selectors import children_visible_to
-
             try:
                 actor = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
@@ -31,18 +30,14 @@ class Command(BaseCommand):
             qs = children_visible_to(actor)
             if node:
                 qs = qs.filter(resolve_node(actor, node)[1])
-            who, full_id = f"{actor.username}（命令行）", None
+            who, show_id = f"{actor.username}（命令行）", scope_of(actor).show_id
         else:
-            actor, qs, who, full_id = None, Child.objects.all(), "系统（命令行）", True
+            actor, qs, who, show_id = None, Child.objects.all(), "系统（命令行）", None
             kind, _, key = (node or "").partition(":")
             if kind == "r":
                 qs = qs.filter(village_code__range=code_range(key))
             elif kind in ("s", "c"):
                 qs = qs.filter(Q(school_id=int(key)) if kind == "s" else Q(school_class_id=int(key)))
-        if full_id is None:
-            from shouhu.accounts.scope import scope_of
-
-            full_id = scope_of(actor).full_id
-        n = write_register(qs, out, fmt=fmt, who=who, when=timezone.localtime(), label=node or "全县", full_id=full_id)
+        n = write_register(qs, out, fmt=fmt, who=who, when=timezone.localtime(), label=node or "全县", show_id=show_id)
         log_access(actor=actor, action="export", scope=node or "全县", detail=f"命令行导出登记表 {n} 人")
         self.stdout.write(f"已导出 {n} 名儿童到 {out}")

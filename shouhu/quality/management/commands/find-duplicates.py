@@ -10,6 +10,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 
 from shouhu.audit.services import log_access
+from shouhu.quality.selectors import not_same_pairs
 from shouhu.registry.selectors import dedupe_records
 from shouhu.rules import dedupe
 
@@ -33,8 +34,6 @@ class Command(BaseCommand):
             label[row["id"]] = row["archive_no"] or str(row["uid"])
             records.append(row)
         stats: dict = {}
-        from shouhu.quality.selectors import not_same_pairs  # pairs users marked "not the same child"
-
         found = dedupe.find_duplicates(records, threshold=threshold, not_same=not_same_pairs(), stats=stats)
         with open(report, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)

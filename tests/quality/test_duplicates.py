@@ -5,12 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from shouhu.audit.models import AccessLog
 from shouhu.care.models import Activity, CounsellingSession, FamilyContact, Helper, Pairing, Participation, Visit, Wish
-from shouhu.core.errors import Conflict, Forbidden, ServiceError
+from shouhu.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from shouhu.quality import selectors, services
 from shouhu.quality.models import DuplicatePair, Issue
 from shouhu.registry import services as registry_services
@@ -86,8 +84,9 @@ def test_twins_with_their_own_id_numbers_are_not_paired(world, oc):
 def test_not_the_same_is_remembered_and_closes_the_issues(world, twice):
     first, second = twice
     pair = pair_of(first, second)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError) as exc:
         services.pair_not_same(actor=world.zhuren, pair=pair, reason="")
+    assert exc.value.field == "reason"
     services.pair_not_same(actor=world.zhuren, pair=pair, reason="双胞胎姐妹，已核对户口簿")
     assert services.find_duplicate_pairs() == 0
     pair.refresh_from_db()
@@ -95,7 +94,7 @@ def test_not_the_same_is_remembered_and_closes_the_issues(world, twice):
     issue = Issue.objects.get(child=first, code="possible_duplicate")
     assert issue.status == "dismissed" and "双胞胎" in issue.dismiss_reason and issue.dismissed_by == world.zhuren
     assert selectors.not_same_pairs().__contains__((second.pk, first.pk))
-    with pytest.raises(ValidationError):  # decided once
+    with pytest.raises(Conflict):  # decided once
         services.pair_not_same(actor=world.zhuren, pair=pair, reason="再说一次")
 
 
@@ -105,7 +104,7 @@ def test_only_someone_who_edits_both_records_decides(world, oc):
     services.find_duplicate_pairs()
     pair = DuplicatePair.objects.get()
     for outsider in (world.zhuren, world.zhuren_lianfu, world.xiaozhang, world.dudao_zhuhe):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.pair_not_same(actor=outsider, pair=pair, reason="不是同一人")
     services.pair_not_same(actor=world.dudao, pair=pair, reason="不是同一人，核对过")
 
@@ -410,8 +409,9 @@ def test_after_a_merge_the_county_run_still_runs(world, oc):
 
 
 def test_a_duplicate_issue_is_decided_on_its_pair_not_dismissed(world, twice):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError) as exc:
         services.dismiss(actor=world.zhuren, issue=open_dup_issues(twice[0])[0], reason="双胞胎，已核对")
+    assert exc.value.code == services.QualityErrorCode.DECIDE_ON_PAIR
 
 
 def test_an_import_row_without_numbers_matches_the_kept_record_not_the_merged_one(world, oc, tmp_path):

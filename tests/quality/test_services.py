@@ -30,14 +30,13 @@ def test_a_save_opens_issues_and_fixing_the_data_closes_them(world, oc):
 
 
 def test_dismissed_issue_stays_dismissed_and_needs_a_reason(world, oc):
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
+    from shouhu.core.errors import NotFound, ServiceError
 
     girl = reg(oc, world, name="陆金兰", father_phone="", mother_phone="", carer_phone="")
     issue = Issue.objects.get(child=girl, code="no_phone")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.dismiss(actor=world.zhuren, issue=issue, reason="")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.dismiss(actor=world.zhuren_lianfu, issue=issue, reason="另一个村的人不能关闭")
     services.dismiss(actor=world.zhuren, issue=issue, reason="家中无电话，已登记邻居电话")
     services.recheck_children([girl.pk])

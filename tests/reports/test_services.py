@@ -3,12 +3,11 @@ submission freezing (also after backdated edits), reopening, lateness, pages, sc
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.audit.models import AccessLog
+from shouhu.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register, child_update
 from shouhu.reports import rules, selectors, services
@@ -202,12 +201,13 @@ def test_submit_freezes_and_reproduces_after_later_and_backdated_edits(world, da
 
 def test_resubmit_refused_until_reopened(world, data, month):
     services.report_submit(actor=world.dudao, township=world.maoshi, month=month)
-    with pytest.raises(ValidationError, match="已上报"):
+    with pytest.raises(Conflict, match="已上报") as exc:
         services.report_submit(actor=world.dudao, township=world.maoshi, month=month)
-    with pytest.raises(PermissionDenied):
+    assert exc.value.code == services.ReportErrorCode.ALREADY_SUBMITTED
+    with pytest.raises(Forbidden):
         services.report_reopen(actor=world.dudao, township=world.maoshi, month=month)
     services.report_reopen(actor=world.admin, township=world.maoshi, month=month, reason="数据有误")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.report_reopen(actor=world.admin, township=world.maoshi, month=month)
     sub2 = services.report_submit(actor=world.dudao, township=world.maoshi, month=month)
     assert Submission.objects.filter(township=world.maoshi, month=month).count() == 2
@@ -216,15 +216,15 @@ def test_resubmit_refused_until_reopened(world, data, month):
 
 @pytest.mark.parametrize("who", ["dudao_zhuhe", "zhuren", "inspector", "edu", "partner", "banzhuren"])
 def test_only_the_township_supervisor_or_admin_submits(world, month, who):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.report_submit(actor=getattr(world, who), township=world.maoshi, month=month)
 
 
 def test_admin_submits_on_behalf_but_not_a_village_or_an_open_month(world, month):
     assert services.report_submit(actor=world.admin, township=world.zhuhe, month=month).submitted_by == world.admin
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.report_submit(actor=world.admin, township=world.guangrong, month=month)
-    with pytest.raises(ValidationError, match="尚未结束"):
+    with pytest.raises(ServiceError, match="尚未结束"):
         services.report_submit(actor=world.dudao, township=world.maoshi, month=timezone.localdate())
 
 
@@ -243,7 +243,7 @@ def test_status_late_by_deadline(world, month, settings):
     services.report_submit(actor=world.dudao_zhuhe, township=world.zhuhe, month=month)  # today: after the deadline
     rows = {r.township.code: r for r in selectors.submission_status(world.admin, month=month)}
     assert rows["421088101"].status == "submitted_late" and rows["421088101"].label == "已上报（逾期）"
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.submission_status(world.dudao, month=month)
 
 

@@ -4,11 +4,10 @@ import io
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 
 from shouhu.audit.models import AccessLog
+from shouhu.core.errors import NotFound, ServiceError
 from shouhu.quality.models import Issue
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register, child_update
@@ -114,9 +113,9 @@ def test_new_upload_replaces_the_entries_and_keeps_history(world, oc):
 def test_unusable_file_changes_nothing(world, oc):
     oc(upload, world.xiaozhang, world.jinxing, [row(name="甲", birth="2017-01-01")])
     for content in (b"not a sheet at all", xlsx([row()], head=["学号", "成绩"]), xlsx([], head=HEAD)):
-        with pytest.raises(ValidationError) as exc:
+        with pytest.raises(ServiceError) as exc:
             services.roster_upload(actor=world.xiaozhang, school=world.jinxing, file=SimpleUploadedFile("x.xlsx", content))
-        assert "file" in exc.value.message_dict
+        assert exc.value.field == "file"
     assert Roster.objects.filter(school=world.jinxing).count() == 1 and RosterEntry.objects.filter(school=world.jinxing).count() == 1
 
 
@@ -128,7 +127,7 @@ def test_header_below_a_title_and_extra_columns(world, oc):
 
 def test_who_may_upload(world):
     for actor in (world.xiaozhang_zhuhe, world.zhuren, world.dudao, world.banzhuren, world.inspector, world.volunteer, world.partner):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             upload(actor, world.jinxing, [row(birth="2017-01-01")])
     assert not Roster.objects.exists()
     for actor in (world.xiaozhang, world.edu, world.admin):
@@ -207,10 +206,10 @@ def test_school_fixes_its_roster_and_the_issue_closes(world, oc):
 
 def test_large_upload_rechecks_in_the_background(world, oc, monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "RECHECK_INLINE", 0)
+    monkeypatch.setattr("shouhu.quality.receivers.ROSTER_INLINE", 0)
     from types import SimpleNamespace
 
-    monkeypatch.setattr("shouhu.quality.tasks.recheck", SimpleNamespace(enqueue=lambda codes: calls.append(codes)))
+    monkeypatch.setattr("shouhu.quality.receivers.recheck", SimpleNamespace(enqueue=lambda codes: calls.append(codes)))
     kid = oc(reg, world)
     oc(upload, world.xiaozhang, world.jinxing, [row(idn=kid.id_number)])
     assert calls == [[world.guangrong.code]]

@@ -268,13 +268,13 @@ def test_change_after_preview_is_not_overwritten(world, tmp_path):
 
 
 def test_confirm_is_only_for_the_uploader_and_only_once(world, tmp_path):
-    from django.core.exceptions import PermissionDenied
+    from shouhu.core.errors import Conflict, Forbidden
 
     batch = preview(world.zhuren, write_xlsx(tmp_path / "a.xlsx", [sheet_row()]))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         import_confirm(actor=world.dudao, batch=batch, run=False)
     confirm(world.zhuren, batch)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict):
         import_confirm(actor=world.zhuren, batch=batch, run=False)
     assert import_write(batch).status == ImportBatch.Status.DONE  # a second delivery of the job writes nothing
     assert Child.objects.count() == 1 and Child.history.count() == 1

@@ -5,7 +5,7 @@ from shouhu.quality.models import Issue
 from shouhu.schooling import selectors
 from shouhu.schooling.demo import build_schooling_demo
 from shouhu.schooling.models import Roster
-from tests.test_schooling import reg
+from tests.schooling.test_services import reg
 
 
 def test_demo_rosters_show_every_kind_of_disagreement(world, django_capture_on_commit_callbacks):
