@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from shouhu.audit.models import AccessLog
-from shouhu.care import services
+from shouhu.care.dues.services import refresh_all
 from shouhu.care.models import Campaign, FamilyContact, Visit, VisitDue, VisitRule
+from shouhu.care.visits.services import visit_record
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
 from tests.factories import child_values
@@ -134,7 +135,7 @@ def test_campaign_pages(client, world, orphan, oc):
     camp = Campaign.objects.get()
     assert r.status_code == 302
     # tests run tasks inline, but the rebuild is queued on commit: run it
-    services.refresh_all()
+    refresh_all()
     html = client.get(f"/care/campaigns/{camp.pk}/").content.decode()
     assert "2026年关爱保护月" in html and "毛市镇" in html and "建立一套台账" in html
     html = client.get(f"/care/campaigns/{camp.pk}/?region={world.maoshi.code}").content.decode()
@@ -181,8 +182,8 @@ def test_visit_list_filters_and_exports_with_log(client, world, orphan, oc):
 
     from openpyxl import load_workbook
 
-    oc(services.visit_record, actor=world.zhuren, child=orphan, date=world.today, mode="电话", areas={"life": "电话了解近况"})
-    oc(services.visit_record, actor=world.zhuren, child=orphan, date=world.today - timedelta(days=3), mode="入户", areas={"life": "入户看望"},
+    oc(visit_record, actor=world.zhuren, child=orphan, date=world.today, mode="电话", areas={"life": "电话了解近况"})
+    oc(visit_record, actor=world.zhuren, child=orphan, date=world.today - timedelta(days=3), mode="入户", areas={"life": "入户看望"},
        concerns=["住房危险"])
     login(client, world.zhuren)
     html = client.get("/care/visits/?concerns=1").content.decode()
@@ -208,7 +209,7 @@ def test_counselling_notes_stay_out_of_search_and_exports(client, world, orphan,
 
     secret = "机密辅导内容甲乙丙"
     CounsellingSession.objects.create(child=orphan, counsellor=None, date=world.today, topic="情绪", notes=secret)
-    oc(services.visit_record, actor=world.zhuren, child=orphan, date=world.today, mode="入户", areas={"life": "正常"})
+    oc(visit_record, actor=world.zhuren, child=orphan, date=world.today, mode="入户", areas={"life": "正常"})
     for user in (world.admin, world.banzhuren):
         client.force_login(user)
         assert secret not in client.get(f"/children/{orphan.uid}/").content.decode()

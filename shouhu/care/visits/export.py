@@ -2,6 +2,7 @@
 export of children's data (`core.xlsx`)."""
 from datetime import datetime
 
+from shouhu.accounts.roles import ROLES
 from shouhu.core.xlsx import MAX_ROWS, marked_workbook
 from shouhu.rules import care as R
 
@@ -10,8 +11,6 @@ HEADERS = ["走访日期", "儿童", "乡镇（街道）", "村（社区）", "�
 
 
 def visits_workbook(qs, *, who: str, when: datetime, label: str) -> tuple[bytes, int]:
-    from shouhu.accounts.roles import ROLES
-
     def rows():
         for v in qs.select_related("child__village__parent")[:MAX_ROWS].iterator(chunk_size=2000):
             village = v.child.village

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shouhu.care import services
+from shouhu.care.counselling.services import counselling_record
 from shouhu.care.models import Activity, CounsellingSession, Helper, Pairing, Participation, ServiceRecord, Training, Wish
+from shouhu.care.wishes.services import wish_create
 from tests.factories import PASSWORD, make_child, make_user
 
 NOTES = "孩子说晚上常常梦见妈妈，哭醒后不敢告诉奶奶"
@@ -45,12 +46,12 @@ def care(world):
     helper = Helper.objects.create(name="李爱心", kind="志愿者", region=world.guangrong, phone="13800001111", unit="镇卫生院")
     pairing = Pairing.objects.create(helper=helper, child=girl, mode="一对一", start=today - timedelta(days=30))
     ServiceRecord.objects.create(helper=helper, date=today - timedelta(days=3), hours=Decimal("2.5"), content="陪读")
-    wish = services.wish_create(actor=world.zhuren, child=girl, text="一个新书包")
+    wish = wish_create(actor=world.zhuren, child=girl, text="一个新书包")
     activity = Activity.objects.create(title="暑期安全课", kind="安全教育", date=today - timedelta(days=2), place="光荣村村委会",
                                        organiser="毛市镇团委", region=world.guangrong, created_by=world.zhuren)
     Participation.objects.create(activity=activity, child=girl, date=activity.date)
     counsellor = make_user("xinli", "counsellor", school=world.jinxing)
-    session = services.counselling_record(actor=counsellor, child=girl, date=today - timedelta(days=1), topic="想念父母", notes=NOTES, risk="中")
+    session = counselling_record(actor=counsellor, child=girl, date=today - timedelta(days=1), topic="想念父母", notes=NOTES, risk="中")
     return SimpleNamespace(today=today, girl=girl, boy=boy, far=far, helper=helper, pairing=pairing, wish=wish, activity=activity,
                            counsellor=counsellor, session=session, tomorrow=today + timedelta(days=1))
 
@@ -226,7 +227,7 @@ def test_wish_list_claim_fulfil_cancel(client, world, care):
     assert "一个新书包" in page and "已送到" in page
     r = client.post(reverse("care:wish_cancel", args=[care.wish.pk]), follow=True)
     assert "已实现的心愿不能取消" in html(r)
-    other = services.wish_create(actor=world.zhuren, child=care.boy, text="一盒彩笔")
+    other = wish_create(actor=world.zhuren, child=care.boy, text="一盒彩笔")
     assert client.get(reverse("care:wish_cancel", args=[other.pk])).status_code == 405
     assert client.post(reverse("care:wish_cancel", args=[other.pk])).status_code == 302
     other.refresh_from_db()
