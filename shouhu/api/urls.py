@@ -3,22 +3,23 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import care, quality, schooling, views
+from . import quality, schooling, views
+from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("classes", views.SchoolClassViewSet, basename="class")
 router.register("children", views.ChildViewSet, basename="child")
-router.register("helpers", care.HelperViewSet, basename="helper")
-router.register("pairings", care.PairingViewSet, basename="pairing")
-router.register("visits", care.VisitViewSet, basename="visit")
-router.register("contacts", care.ContactViewSet, basename="contact")
-router.register("wishes", care.WishViewSet, basename="wish")
-router.register("counselling", care.CounsellingViewSet, basename="counselling")
-router.register("activities", care.ActivityViewSet, basename="activity")
-router.register("campaigns", care.CampaignViewSet, basename="campaign")
-router.register("tasks", care.TaskViewSet, basename="task")
+router.register("helpers", helpers.HelperViewSet, basename="helper")
+router.register("pairings", pairings.PairingViewSet, basename="pairing")
+router.register("visits", visits.VisitViewSet, basename="visit")
+router.register("contacts", contacts.ContactViewSet, basename="contact")
+router.register("wishes", wishes.WishViewSet, basename="wish")
+router.register("counselling", counselling.CounsellingViewSet, basename="counselling")
+router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register("campaigns", campaigns.CampaignViewSet, basename="campaign")
+router.register("tasks", tasks.TaskViewSet, basename="task")
 router.register("quality-issues", quality.IssueViewSet, basename="quality-issue")
 router.register("duplicates", quality.DuplicatePairViewSet, basename="duplicate")
 router.register("rosters", schooling.RosterViewSet, basename="roster")

@@ -4,7 +4,7 @@ one-to-one, a few still without one), a year of visits by village directors, tow
 supervisors, head teachers and helpers at about the frequencies of the visit rules but with
 gaps (so "my tasks" has overdue visits), a year of family contact for the left-behind children,
 micro-wishes in every status, activities with participants, counselling at 金星小学 and a care
-month (关爱保护月) running today; then the maintained tables (`care.services.refresh_all`).
+month (关爱保护月) running today; then the maintained tables (`care.dues.services.refresh_all`).
 
 Seeded by the caller's `rng`. The big tables (visits, family contact) are written a few
 thousand children at a time through `core.bulk.insert` (COPY on PostgreSQL), so time and
@@ -25,6 +25,8 @@ from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE, PASSWORD, Gen
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
 
+from .common import GROUP_FIELDS, groups_of
+from .dues.services import refresh_all
 from .models import (
     Activity,
     Campaign,
@@ -38,7 +40,6 @@ from .models import (
     Visit,
     Wish,
 )
-from .services import GROUP_FIELDS, groups_of, refresh_all
 
 KID_FIELDS = ("id", "entered_on", "village_code", "township_code", "school_id", "school_class_id", "birth_date", "schooling", "boarding",
               "carer_relation", "father_situation", "mother_situation", "father_since", "mother_since", "living_alone",

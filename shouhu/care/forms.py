@@ -1,161 +1,38 @@
-"""Forms of daily care work. Field checks that need the database (scope, pairing on the date)
-are the services'; their ValidationError lands beside the field via `add_service_errors`."""
+"""Form pieces every care subpackage's forms use. Checks that need the database (scope, pairing on
+the date) are the services'; their errors land beside the field with `core.forms.apply_errors`."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from shouhu.accounts.roles import ROLES
 from shouhu.core.forms import BootstrapMixin
-from shouhu.rules import care as R
-
-from .models import Campaign, Helper
+from shouhu.regions.models import Region
+from shouhu.rules.phones import normalise_phone, phone_error
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2})
+FUTURE = "日期不能晚于今天"
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+def not_future(day, message: str = FUTURE):
+    if day and day > timezone.localdate():
+        raise ValidationError(message)
+    return day
 
 
-class MultipleFileField(forms.FileField):
-    """Several photos in one input (the service checks each one's type and size)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        one = super().clean
-        if isinstance(data, (list, tuple)):
-            return [one(d, initial) for d in data]
-        return [one(data, initial)] if data else []
+def normalised_phone(value: str) -> str:
+    value = (value or "").strip()
+    if msg := phone_error(value):
+        raise ValidationError(msg)
+    return normalise_phone(value) if value else ""
 
 
-def apply_errors(form: forms.Form, exc: Exception, default: str | None = None) -> None:
-    """Put a service's ValidationError (a dict of field → message) or PermissionDenied beside
-    the form field it names; what names no field of the form goes to `default` (or the top)."""
-    names = getattr(form, "service_names", {})  # the service's argument → the form's field
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            field = names.get(field, field)
-            form.add_error(field if field in form.fields else default, msgs)
-    elif isinstance(exc, ValidationError):
-        form.add_error(default, exc.messages)
-    else:
-        form.add_error(default, str(exc) or "您无权进行该操作")
+def region_label(r: Region) -> str:
+    if r.level == 5 and r.parent_id:
+        return f"{r.parent.display_name} · {r.display_name}"
+    return r.display_name
 
 
-class VisitForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="走访日期", widget=DATE)
-    mode = forms.ChoiceField(label="方式", choices=[(m, m) for m in R.VISIT_MODES], widget=forms.RadioSelect, initial=R.HOME_VISIT)
-    role = forms.ChoiceField(label="以何身份走访", required=False)
-    helper = forms.ModelChoiceField(label="走访人（代录帮扶人走访）", required=False, queryset=Helper.objects.none(),
-                                    help_text="帮扶人没有账号时，由您代为录入其走访；留空表示本人走访")
-    life = forms.CharField(label="生活情况", required=False, widget=TEXT)
-    study = forms.CharField(label="学习情况", required=False, widget=TEXT)
-    mind = forms.CharField(label="心理状况", required=False, widget=TEXT)
-    safety = forms.CharField(label="安全情况", required=False, widget=TEXT)
-    carer = forms.CharField(label="监护照料", required=False, widget=TEXT)
-    concerns = forms.MultipleChoiceField(label="发现的异常", required=False, choices=[(c, c) for c in R.CONCERNS],
-                                         widget=forms.CheckboxSelectMultiple)
-    needs = forms.CharField(label="需求", required=False, widget=TEXT)
-    actions = forms.CharField(label="采取的措施", required=False, widget=TEXT)
-    follow_up = forms.CharField(label="后续跟进", required=False, widget=TEXT)
-    follow_up_date = forms.DateField(label="跟进日期", required=False, widget=DATE)
-    photos = MultipleFileField(label="照片（可选，可多张）", required=False)
-
-    def __init__(self, *args, roles=(), helpers=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
-        self.fields["role"].choices = [(r, ROLES[r].label) for r in roles]
-        if len(roles) <= 1:
-            del self.fields["role"]
-        if helpers is not None and helpers.exists() and "helper" not in roles:
-            self.fields["helper"].queryset = helpers
-        else:
-            del self.fields["helper"]
-        self.style_widgets()
-        for name in ("mode",):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
-
-    def clean_date(self):
-        d = self.cleaned_data["date"]
-        if d > timezone.localdate():
-            raise ValidationError("走访日期不能晚于今天")
-        return d
-
-
-class ContactForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="日期", widget=DATE)
-    kind = forms.ChoiceField(label="方式", choices=[(k, k) for k in R.CONTACT_KINDS], widget=forms.RadioSelect, initial="电话")
-    with_whom = forms.ChoiceField(label="联系对象", choices=[(k, k) for k in R.CONTACT_WITH], initial="父母双方")
-    place = forms.CharField(label="地点", required=False, max_length=32, help_text="如：亲情联系室、家中、学校")
-    minutes = forms.IntegerField(label="时长（分钟）", required=False, min_value=1, max_value=600)
-    note = forms.CharField(label="情况", required=False, max_length=255, widget=TEXT)
-
+class CareForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
         self.style_widgets()
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
-
-    def clean_date(self):
-        d = self.cleaned_data["date"]
-        if d > timezone.localdate():
-            raise ValidationError("日期不能晚于今天")
-        return d
-
-
-class CampaignForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = Campaign
-        fields = ["name", "region", "start", "end"]
-        widgets = {"start": DATE, "end": DATE}
-
-    def __init__(self, *args, regions=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if regions is not None:
-            self.fields["region"].queryset = regions
-        self.fields["name"].initial = f"{timezone.localdate().year}年关爱保护月"
-        self.style_widgets()
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "结束日期不能早于开始日期")
-        return data
-
-
-ROLE_ORDER = ("township_supervisor", "village_director", "head_teacher", "school_staff", "helper")
-
-
-class RulesForm(BootstrapMixin, forms.Form):
-    """One number field per (role, group): the visit interval in days (blank = no visit due)."""
-
-    contact_days = forms.IntegerField(label="亲情联系最长间隔（天）", min_value=1, max_value=90,
-                                      help_text="未成年人保护法第23条：父母应每周至少与儿童联系一次")
-    soon_days = forms.IntegerField(label="提前提醒天数", min_value=0, max_value=60)
-
-    def __init__(self, *args, rules=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        current = {(r.role, r.group): r.interval_days for r in rules}
-        self.grid = []
-        for role in ROLE_ORDER:
-            cells = []
-            groups = ["paired"] if role == "helper" else [g for g in R.GROUPS if g != "paired"]
-            for g in groups:
-                name = f"r__{role}__{g}"
-                self.fields[name] = forms.IntegerField(label=f"{ROLES[role].label}·{R.GROUPS[g]}", required=False, min_value=1, max_value=730,
-                                                       initial=current.get((role, g)))
-                cells.append((R.GROUPS[g], name))
-            self.grid.append((ROLES[role].label, cells))
-        self.style_widgets()
-
-    def rows(self) -> list[tuple[str, str, int]]:
-        out = []
-        for name, value in self.cleaned_data.items():
-            if name.startswith("r__") and value:
-                _, role, group = name.split("__")
-                out.append((role, group, value))
-        return out

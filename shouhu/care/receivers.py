@@ -1,24 +1,14 @@
 """How the care app joins the layers below it: it answers the scope's "pairing" reach, and keeps
 its rows in step with the registry (categories, places and status drive due dates)."""
-from django.db.models import Q
-from django.utils import timezone
-
 from shouhu.accounts.scope import register_line
 from shouhu.registry.hooks import ChildPanel, register_child_panel
 from shouhu.registry.signals import children_changed
 
-from .models import Pairing
+from .dues.services import refresh_care, refresh_children
+from .helpers.selectors import paired_children_q
 from .selectors import care_of_child
-from .services import refresh_children
-from .tasks import refresh_care
 
 INLINE_LIMIT = 200
-
-
-def paired_children_q(scope, assignment, child_field: str) -> Q:
-    """A helper reaches the children paired with them today."""
-    paired = Pairing.objects.active_on(timezone.localdate()).filter(helper__user_id=scope.user.pk).values("child_id")
-    return Q(**{f"{child_field}__in": paired})
 
 
 def registry_changed(sender, child_ids=None, village_codes=None, **kwargs):

@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.scope import scope_of
-from shouhu.care.selectors import TASK_KINDS, my_tasks
+from shouhu.care.dues.selectors import TASK_KINDS, my_tasks
 from shouhu.regions.models import School, code_range
 from shouhu.registry import stats
 from shouhu.registry.models import COUNTED

@@ -3,8 +3,8 @@ overdue child from the list and the task disappears; a volunteer helper sees onl
 paired with them."""
 from datetime import timedelta
 
+from shouhu.care.dues.services import refresh_children
 from shouhu.care.models import Helper, Pairing
-from shouhu.care.services import refresh_children
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
 from tests.factories import child_values

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shouhu.care.services import refresh_all
+from shouhu.care.dues.services import refresh_all
 
 
 class Command(BaseCommand):

@@ -1,0 +1,100 @@
+"""My tasks: what is due or overdue in the actor's scope, read from the maintained rows."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shouhu.accounts.scope import NOTHING, scope_of
+from shouhu.registry.models import Child
+from shouhu.rules import care as R
+
+from ..visits.selectors import ROLE_LABELS
+from .models import CareSetting, CareStatus, VisitDue
+
+TASK_KINDS = {"visit": "走访", "contact": "亲情联系", "pairing": "一对一帮扶"}
+
+
+@dataclass
+class Task:
+    kind: str           # "visit" | "pairing" | "contact"
+    child: Child
+    due: date
+    title: str
+    detail: str
+    state: str          # overdue | today | soon
+    days: int           # days overdue (>0) or until due (<=0)
+
+
+@dataclass
+class Tasks:
+    items: list[Task]
+    counts: dict = field(default_factory=dict)  # kind -> {"overdue": n, "soon": n}
+
+    @property
+    def total(self) -> int:
+        return sum(c["overdue"] + c["soon"] for c in self.counts.values())
+
+
+def visit_dues_q(actor) -> Q:
+    """The visit dues that are the actor's to do: per role, in that role's scope; a helper's own."""
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments_with("can_care"):
+        if a.role == "helper":
+            q |= Q(role="helper", helper__user_id=actor.pk)
+        else:
+            q |= Q(role=a.role) & scope.assignment_children_q(a, "child_id")
+    return q
+
+
+def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 30, offset: int = 0) -> Tasks:
+    """What is due or overdue in the actor's scope, most urgent first."""
+    today = today or timezone.localdate()
+    scope = scope_of(actor)
+    soon = today + timedelta(days=CareSetting.current().soon_days)
+    counts, items = {}, []
+    want = lambda k: not kind or kind == k  # noqa: E731
+    if scope.has("can_care"):
+        dues = VisitDue.objects.filter(visit_dues_q(actor), due__lte=soon, child__status=Child.Status.ACTIVE)
+        counts["visit"] = _split(dues, "due", today)
+        if want("visit"):
+            rows = dues.select_related("child__village__parent").only("role", "due", "last_visit", "interval_days", "reason", *TASK_CHILD)
+            for d in rows.order_by("due", "child_id")[offset:offset + limit]:
+                last = f"上次走访 {d.last_visit:%Y-%m-%d}" if d.last_visit else "尚无走访记录"
+                items.append(_task("visit", d.child, d.due, ROLE_LABELS.get(d.role, "走访"), f"{d.reason} · 每{d.interval_days}天 · {last}", today))
+        # Contact is weekly: a "due soon" window would list every left-behind child all the time,
+        # so only today's and overdue ones are tasks.
+        gaps = CareStatus.objects.filter(scope.children_q_with("can_care", "child_id"), active=True, needs_contact=True, contact_due__lte=today)
+        counts["contact"] = _split(gaps, "contact_due", today)
+        if want("contact"):
+            rows = gaps.select_related("child__village__parent").only("contact_due", "last_contact", *TASK_CHILD)
+            for s in rows.order_by("contact_due", "child_id")[offset:offset + limit]:
+                last = f"上次联系 {s.last_contact:%Y-%m-%d}" if s.last_contact else "尚无亲情联系记录"
+                items.append(_task("contact", s.child, s.contact_due, "亲情联系", last, today))
+    if scope.has("can_pair"):
+        missing = CareStatus.objects.filter(scope.children_q_with("can_pair", "child_id"), active=True, needs_one_to_one=True, has_one_to_one=False)
+        counts["pairing"] = {"overdue": missing.count(), "soon": 0}
+        if want("pairing"):
+            rows = missing.select_related("child__village__parent").only(*TASK_CHILD)
+            for s in rows.order_by("child__entered_on", "child_id")[offset:offset + limit]:
+                cats = "、".join(R.GROUPS[g] for g in sorted(R.ONE_TO_ONE_GROUPS) if getattr(s.child, _FIELD[g]))
+                items.append(_task("pairing", s.child, s.child.entered_on or today, "落实一对一帮扶", f"{cats}，尚无一对一帮扶人", today))
+    items.sort(key=lambda t: (t.due, t.kind, t.child.pk))
+    return Tasks(items=items[:limit] if not kind else items, counts=counts)
+
+
+_FIELD = {"orphan": "is_orphan", "de_facto": "is_de_facto", "unguarded": "flag_unguarded"}
+# What a task card shows of the child: a child row is wide (JSON, history keys); fetch only these.
+TASK_CHILD = ("child__uid", "child__name", "child__entered_on", *(f"child__{f}" for f in _FIELD.values()),
+              "child__village__short_name", "child__village__name", "child__village__parent__short_name", "child__village__parent__name")
+
+
+def _split(qs: QuerySet, due_field: str, today: date) -> dict:
+    c = qs.aggregate(overdue=Count("pk", filter=Q(**{f"{due_field}__lt": today})), soon=Count("pk", filter=Q(**{f"{due_field}__gte": today})))
+    return {"overdue": c["overdue"], "soon": c["soon"]}
+
+
+def _task(kind: str, child: Child, due: date, title: str, detail: str, today: date) -> Task:
+    state = R.due_state(due, today, 10**6)
+    return Task(kind, child, due, title, detail, state, (today - due).days)

@@ -1,0 +1,37 @@
+"""Pages of what is due: my tasks, and the county's visit rules."""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from shouhu.accounts.permissions import requires
+from shouhu.accounts.scope import scope_of
+
+from . import selectors, services
+from .forms import RulesForm
+from .models import CareSetting, VisitRule
+
+
+@requires("care_work")
+def tasks(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in selectors.TASK_KINDS else ""
+    page_no = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    per = 30
+    t = selectors.my_tasks(request.user, kind=kind, limit=per, offset=(page_no - 1) * per if kind else 0)
+    total_of_kind = sum(t.counts.get(kind, {}).values()) if kind else 0
+    return render(request, "care/tasks.html", {
+        "tasks": t, "kind": kind, "kinds": selectors.TASK_KINDS, "page_no": page_no,
+        "has_next": bool(kind) and page_no * per < total_of_kind, "scope": scope_of(request.user),
+    })
+
+
+@requires("manages_county")
+def care_settings(request):
+    setting = CareSetting.current()
+    form = RulesForm(request.POST or None, rules=VisitRule.current(),
+                     initial={"contact_days": setting.contact_days, "soon_days": setting.soon_days})
+    if request.method == "POST" and form.is_valid():
+        services.rules_save(actor=request.user, rows=form.rows(), contact_days=form.cleaned_data["contact_days"],
+                            soon_days=form.cleaned_data["soon_days"])
+        messages.success(request, "走访规则已保存，全县儿童的走访到期日正在后台重新计算。")
+        return redirect("care:settings")
+    return render(request, "care/settings.html", {"form": form})
