@@ -27,9 +27,11 @@ demo: setup
 	$(BIN)/shouhu demo --children $(CHILDREN) --port $(PORT)
 
 test: setup browser
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n 2
 
 test-fast: setup
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n 2 -m "not browser"
 
 bench: setup
