@@ -29,8 +29,6 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "manages_county": lambda s: s.is_county_admin,
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),
-    # the monthly report: a region's figures, for everyone answering for a region but helpers
-    "reads_reports": lambda s: bool(s.region_nodes()) and not s.limited_fields,
 }
 
 

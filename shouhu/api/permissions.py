@@ -23,9 +23,10 @@ class Declared(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False  # DRF answers 401/403: not signed in is not a secret
-        action = getattr(view, "action", None)
+        # a viewset's action; a plain API view (the API root) declares per HTTP method
+        action = getattr(view, "action", None) or request.method.lower()
         declared = getattr(view, "needs", None)
-        if action == "metadata":  # OPTIONS: the schema of an endpoint, no data
+        if action in ("metadata", "options"):  # OPTIONS: the schema of an endpoint, no data
             return True
         if declared is None or action not in declared:
             raise exceptions.NotFound()  # fail closed: an undeclared action does not exist

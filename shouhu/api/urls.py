@@ -3,10 +3,20 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from shouhu.accounts.permissions import public
+
 from . import quality, schooling, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
+from .permissions import declare
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    class APIRootView(DefaultRouter.APIRootView):
+        """The list of resources."""
+        needs = declare(("get",), "signed_in")
+
+
+router = Router()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("classes", views.SchoolClassViewSet, basename="class")
@@ -27,7 +37,7 @@ router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster
 router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
 
 urlpatterns = [
-    path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/auth/token/", public(obtain_auth_token), name="api-token"),  # signing in
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", public(SpectacularAPIView.as_view()), name="schema"),  # the API description, no data
 ]

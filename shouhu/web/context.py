@@ -9,7 +9,7 @@ MENU = {
     "schools": "reads_records",
     "county_admin": "manages_county",
     "intake": "reads_records",
-    "reports": "reads_reports",
+    "reports": "answers_for_region",
     "tasks": "care_work",
     "care": "reads_records",
     "counsellor": "counsellor",

@@ -310,7 +310,7 @@ def test_the_command_leaves_out_pairs_marked_not_the_same(world, twice, tmp_path
 
 # -- at registration -------------------------------------------------------------------------------
 def test_registering_the_same_girl_again_warns_first(world, oc, client):
-    from tests.test_views import form_data
+    from tests.registry.test_views import form_data
 
     first = reg(oc, world, name="陆金兰", archive_no="GR-001")
     client.force_login(world.zhuren)
@@ -329,7 +329,7 @@ def test_registering_the_same_girl_again_warns_first(world, oc, client):
 
 
 def test_a_candidate_in_another_village_is_named_by_village_and_number_only(world, oc, client):
-    from tests.test_views import form_data
+    from tests.registry.test_views import form_data
 
     other = reg(oc, world, world.lianfu, name="陆金兰", archive_no="LF-009")
     client.force_login(world.zhuren)
@@ -340,7 +340,7 @@ def test_a_candidate_in_another_village_is_named_by_village_and_number_only(worl
 
 
 def test_a_different_child_registers_without_a_question(world, oc, client):
-    from tests.test_views import form_data
+    from tests.registry.test_views import form_data
 
     reg(oc, world, name="陆金兰")
     client.force_login(world.zhuren)
