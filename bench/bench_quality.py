@@ -11,7 +11,7 @@ demo county at 100,000 children and ~1M visits). Measures, in one process:
   - a form save's inline recheck of one child (the baseline the others are compared to);
   - then the quality pages (median of 5, server time through Django's test client) for the county
     admin and the township supervisor, against the children list of the same user (a page
-    measured since issue 2) as the baseline.
+    measured since the registry was built) as the baseline.
 Issues and pairs are deleted first: the first run opens every issue.
 """
 import os

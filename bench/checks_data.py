@@ -1,4 +1,4 @@
-"""Labelled synthetic children and visits for the data-quality checks (issue 5), at any size.
+"""Labelled synthetic children and visits for the data-quality checks, at any size.
 
     from bench.checks_data import generate, ERRORS
     data = generate(10_000, seed=5)
@@ -27,7 +27,7 @@ a trap), a 16–17-year-old in 高中 or 中职. Clean by construction: a clean 
 finding at all (tests/rules/test_checks_data.py checks it).
 
 Visits: about `visits_per_child` per child over the window (default 10 up to 100,000 children; 3.3
-above, the DOMAIN §11 rate of ~1 million a year per 100,000 children), by the village's cadre
+above, the docs/domain.md, "Scale" rate of ~1 million a year per 100,000 children), by the village's cadre
 (80%) or the school's teacher user, entered the same day (60%) or 1–3 days later, at random day
 times; notes composed from phrase banks with the child's name, scores, ages (2–5 of the five
 areas filled).
@@ -36,7 +36,7 @@ Errors, injected at realistic rates (our assumptions; no survey gives them) and 
 - a sloppy registrar (5% of villages): half of the village's records get 2–3 blanks at once from
   ID number, parents' names, every phone, the carer's phone/ID, the carer where one is required;
   elsewhere each blank at 0.2–0.4% of records;
-- a copied record copies the whole block it copies: `copied_mother` (DOMAIN §1: one woman's name,
+- a copied record copies the whole block it copies: `copied_mother` (docs/domain.md, "Data quality": one woman's name,
   ID, birth date and phone put on 3–6 children of other households of the township, 0.4% of
   children) and `copied_family` (father, mother AND carer with their IDs, phones and work
   places copied onto 3–5 children of other villages of the township, 0.3%); every member of a

@@ -1,4 +1,4 @@
-"""Labelled synthetic children for the duplicate finder (issue 5), at any size.
+"""Labelled synthetic children for the duplicate finder , at any size.
 
     from bench.dedupe_data import generate
     data = generate(10_000, seed=5)
@@ -42,7 +42,7 @@ parent's name 30% of the time.
 
 Traps (not duplicates): twins and siblings; namesakes; and copied-parent fabrications (0.5% of
 children in groups of 3–8 in one township whose mother's name, ID and birth data are copied from
-one woman, only the phone differing: DOMAIN §1). They are labelled so the benchmark can count
+one woman, only the phone differing: docs/domain.md, "Data quality"). They are labelled so the benchmark can count
 false positives per kind.
 """
 from __future__ import annotations

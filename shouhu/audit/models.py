@@ -1,4 +1,4 @@
-"""Access log (DOMAIN §12): every view and export of a child's record, who and when."""
+"""Access log (docs/domain.md, "Privacy"): every view and export of a child's record, who and when."""
 from django.conf import settings
 from django.db import models
 

@@ -1,4 +1,4 @@
-"""Care work (关爱帮扶, DOMAIN §5). The models live in the subpackages (helpers, visits, wishes,
+"""Care work (关爱帮扶, docs/domain.md, "Care work"). The models live in the subpackages (helpers, visits, wishes,
 counselling, activities, campaigns, dues); Django loads this module, and other apps import care's
 models from here."""
 from .activities.models import Activity, Participation

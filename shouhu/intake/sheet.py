@@ -1,4 +1,4 @@
-"""The standard register sheet (摸底排查登记表, DOMAIN §4): columns, reading one cell, one row,
+"""The standard register sheet (摸底排查登记表, docs/domain.md, "The register sheet"): columns, reading one cell, one row,
 and writing one child back. Pure: no Django; places (townships, villages, schools, classes)
 come in as plain dicts (`Places`), so every rule here is tested without a database.
 

@@ -1,4 +1,4 @@
-"""Data-quality findings (DOMAIN §10) as issues that open, close when the data is fixed
+"""Data-quality findings (docs/domain.md, "Data quality") as issues that open, close when the data is fixed
 (rechecked automatically) or are dismissed with a reason; and monthly counts per village for
 the trend. The checks themselves are the pure `shouhu.rules.quality`."""
 from django.conf import settings

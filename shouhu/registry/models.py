@@ -1,5 +1,5 @@
 """一人一档: one record per child, shared by the village register, school roster, township
-archive and county database (DOMAIN §4).
+archive and county database (docs/domain.md, "The record").
 
 Parents and carer are columns of the child rather than rows of their own: the register sheet,
 the form and the history all treat them as part of the one record, and one history table makes

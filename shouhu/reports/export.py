@@ -21,7 +21,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def workbook_bytes(figures: dict, *, heading: str, marking: str, with_names: bool) -> bytes:
-    """`heading`: node and month; `marking`: who exported it and when (DOMAIN §12)."""
+    """`heading`: node and month; `marking`: who exported it and when (docs/domain.md, "Privacy")."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = wb.add_format({"bold": True})

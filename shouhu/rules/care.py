@@ -1,4 +1,4 @@
-"""Care-work rules (DOMAIN §5), pure: who must be visited by whom and when, one-to-one pairing,
+"""Care-work rules (docs/domain.md, "Care work"), pure: who must be visited by whom and when, one-to-one pairing,
 family contact, and the care month's six measures. Plain data in, plain data out; the care app
 stores what these return and the tests drive them with tables and hypothesis.
 
@@ -41,7 +41,7 @@ VISIT_AREAS: tuple[tuple[str, str], ...] = (
 # Signs a visitor may tick; the early-warning rules (protection) read them.
 CONCERNS: tuple[str, ...] = ("疑似受伤", "自伤或轻生言语", "营养不良", "独自居住", "住房危险", "疑似受虐待或欺凌", "辍学迹象")
 
-# DOMAIN §5: township leaders visit orphans, children in difficulty and children of imprisoned
+# docs/domain.md, "Visits": township leaders visit orphans, children in difficulty and children of imprisoned
 # parents; village cadres visit 监护差 children and children in difficulty; helpers visit every
 # child they are paired with. Monthly for key groups, quarterly otherwise; head teachers once a
 # semester for the left-behind pupils of their class.
@@ -178,7 +178,7 @@ def contact_due(*, last_contact: date | None, since: date, contact_days: int = D
     return (last_contact or since) + timedelta(days=contact_days)
 
 
-# -- care month (关爱保护月), DOMAIN §5 / 003 ------------------------------------------------------
+# -- care month (关爱保护月), docs/domain.md, "Care month" / 003 ------------------------------------------------------
 MEASURES: Mapping[str, str] = MappingProxyType({
     "ledger": "建立一套台账",
     "pairing": "落实一对一结对帮扶",

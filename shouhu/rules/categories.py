@@ -1,4 +1,4 @@
-"""Derived categories (DOMAIN §3): computed from facts, never typed in, each with its reason.
+"""Derived categories (docs/domain.md, "Categories"): computed from facts, never typed in, each with its reason.
 
 Pure: `ChildFacts` in, `Derivation` out; no Django, no clock (the caller passes `as_of`). The
 registry stores the result on the child and recomputes it on every change and nightly, because
@@ -154,7 +154,7 @@ def derive(facts: ChildFacts, *, as_of: date, settings: CategorySettings = Categ
     # 父母双方外出务工或一方外出务工另一方无监护能力、不满十六周岁的未成年人. Away continuously
     # for at least the county threshold (default 6 months; 002 uses 3). A parent away with no
     # 外出时间 still counts: an unknown duration is no reason to drop a child, but the reason says
-    # so. One parent dead and the other away is NOT 留守 (DOMAIN §3 names only serious illness or
+    # so. One parent dead and the other away is NOT 留守 (docs/domain.md, "Categories" names only serious illness or
     # disability as the other parent's incapacity); such a child is caught by 困境 and the flags.
     threshold = settings.left_behind_min_months
 
@@ -186,7 +186,7 @@ def derive(facts: ChildFacts, *, as_of: date, settings: CategorySettings = Categ
     if f.situation in DEAD and m.situation in DEAD:
         categories["orphan"] = f"父亲{f.situation}、母亲{m.situation}；未满18周岁"
     else:
-        # ── 事实无人抚养儿童 (民发〔2019〕62号, 民发〔2020〕125号; set S as in DOMAIN §3) ──
+        # ── 事实无人抚养儿童 (民发〔2019〕62号, 民发〔2020〕125号; set S as in docs/domain.md, "Categories") ──
         # 父母双方均符合 S, 或一方死亡/失踪且另一方符合 S; S = 重残、重病、服刑在押/强制隔离戒毒/
         # 其他限制人身自由/失联 满6个月、被撤销监护资格、被遣送(驱逐)出境. The 6 months are the
         # policy's, not the county threshold, and need a start date: without one the situation

@@ -1,4 +1,4 @@
-"""Duplicate child records: the same child registered twice (DOMAIN §10, issue 5).
+"""Duplicate child records: the same child registered twice (docs/domain.md, "Data quality").
 
 Pure: plain dicts in, `Candidate` pairs out; no Django. The command `shouhu find-duplicates`
 and the benchmark (`bench/bench_dedupe.py`) feed it `.values()` rows or generated rows.

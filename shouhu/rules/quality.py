@@ -1,4 +1,4 @@
-"""Data-quality checks (DOMAIN §10, issue 5): the catalogue and the pure functions behind it.
+"""Data-quality checks (docs/domain.md, "Data quality"): the catalogue and the pure functions behind it.
 
 Pure: plain dicts and lists in, `Finding`s out; no Django, no clock (callers pass `today`), no
 database. A service feeds these from querysets (`.values()`), stores the findings and shows them
@@ -27,7 +27,7 @@ Findings of those checks point at the Child field that holds the link (`school_c
 
 Thresholds (documented in docs/decisions.md, entry "Data-quality checks"):
 - grade against age: a pupil of grade g is g + 5 years old on 1 September of the school year
-  (grade 1 at 6; DOMAIN: ~6–7 during the year); tolerated ±2 years (`QualitySettings`).
+  (grade 1 at 6, in practice 6–7 during the year); tolerated ±2 years (`QualitySettings`).
 - school stage against age (when no grade is known): 幼儿园 3–5, 小学 6–11, 初中 12–14,
   高中/中职 15–17 on 1 September, ±2 years; 未入园/不在学 at 7–14 is "out of school".
 - a parent 15–60 years old at the child's birth; outside is a warning.
@@ -656,7 +656,7 @@ def household_keys(r: Mapping) -> list[tuple]:
 
 
 def shared_parent_findings(records: Sequence[Mapping]) -> list[Finding]:
-    """Identical parent or carer details on children of different households (DOMAIN §1: "the same
+    """Identical parent or carer details on children of different households (docs/domain.md, "Data quality": "the same
     mother's name and details are copied onto children with different surnames and addresses").
 
     A person is identified by name together with ID number, or name together with phone

@@ -1,4 +1,4 @@
-"""Field and logic checks of one child record (DOMAIN §4, §10; 未保法 Art. 22).
+"""Field and logic checks of one child record (docs/domain.md, "The record" and "Data quality"; 未保法 Art. 22).
 
 Pure: takes a plain dict keyed by the Child model's field names (dates as `date`, booleans,
 lists) and returns {field: Chinese message}. The form, the import and the API all call it,

@@ -1,6 +1,6 @@
 """School rosters (学籍名册) for the demo county, built by `shouhu.demo.build_demo`: the schools of
 毛市镇 (金星小学 first) upload rosters made from their registered pupils, through the same
-`roster_upload` as the page, with the disagreements the inspectors find (DOMAIN §10):
+`roster_upload` as the page, with the disagreements the inspectors find (docs/domain.md, "Data quality"):
 - a pupil under a homophone name (陆金兰 / 陆晶兰) — 村校档案不一致: 姓名;
 - a birth date typed apart from the ID number and wrong — 村校档案不一致: 出生日期;
 - pupils on the roster with no record — 学籍在册但未建档 (left-behind children not yet registered?);

@@ -1,5 +1,5 @@
 """学籍名册: each school's roster as uploaded from the student-status system (学籍系统), the
-education line's own record of its pupils, checked against the registry ("人籍一致", DOMAIN §7,
+education line's own record of its pupils, checked against the registry ("人籍一致", docs/domain.md, "Keeping children in school",
 §10 cross-line disagreement).
 
 A school's upload replaces its previous entries in one transaction; the `Roster` rows stay as the

@@ -1,4 +1,4 @@
-"""Every validation rule of the register-sheet import (DOMAIN §4, §10), through the real service.
+"""Every validation rule of the register-sheet import (docs/domain.md, "The register sheet" and "Data quality"), through the real service.
 
 Each case writes a one-row .xlsx (the valid row of `tests.intake_util.sheet_row` with some cells
 changed), runs the preview (`import_check`) and looks at what the user would see: the rejected

@@ -1,4 +1,4 @@
-"""Care-work rules (rules.care, DOMAIN §5): visit dues at their boundaries, the one-to-one rule,
+"""Care-work rules (rules.care, docs/domain.md, "Care work"): visit dues at their boundaries, the one-to-one rule,
 family contact, the care month's measures. Pure: no database."""
 from datetime import date, timedelta
 

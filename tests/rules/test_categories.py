@@ -1,4 +1,4 @@
-"""Derived categories (rules.categories, DOMAIN §3): every rule and every boundary, table-driven,
+"""Derived categories (rules.categories, docs/domain.md, "Categories"): every rule and every boundary, table-driven,
 plus hypothesis properties. Pure: no database."""
 import calendar
 from datetime import date, timedelta
@@ -117,7 +117,7 @@ CASES = [
     case("single-away-since-missing", kid(AWAY(None), P("重残")), ["left_behind"], kind="单亲留守"),
     case("one-away-other-home", kid(AWAY(), HOME)),
     case("one-away-other-other", kid(AWAY(), P("其他"))),
-    # DOMAIN §3: one dead + one away is not 留守 (death is not "无监护能力" in 国发〔2016〕13号)
+    # docs/domain.md, "Categories": one dead + one away is not 留守 (death is not "无监护能力" in 国发〔2016〕13号)
     case("one-dead-one-away-not-left-behind", kid(P("死亡"), AWAY())),
     case("one-declared-missing-one-away", kid(AWAY(), P("宣告失踪"))),
     case("one-away-other-imprisoned", kid(AWAY(), P("服刑在押", LONG_AGO)), flags=["parents_imprisoned"]),

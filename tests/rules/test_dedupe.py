@@ -124,7 +124,7 @@ def test_polyphonic_surnames_are_not_homophones_of_their_everyday_reading(a, b):
 
 
 def test_the_three_spellings_of_one_girl():
-    """DOMAIN §1: 陆金兰, 陈金兰 and 陆晶兰 on three sheets are one girl."""
+    """docs/domain.md, "Data quality": 陆金兰, 陈金兰 and 陆晶兰 on three sheets are one girl."""
     recs = [child(), school_copy(name="陈金兰"), child(id=3, name="陆晶兰", id_number="", school_class_id=None, school_id=None)]
     pairs = {frozenset((c.a, c.b)) for c in find_duplicates(recs)}
     assert pairs == {frozenset((1, 2)), frozenset((1, 3)), frozenset((2, 3))}

@@ -1,4 +1,4 @@
-"""Data-quality checks (rules.quality, DOMAIN §10, issue 5): every check of the catalogue with a
+"""Data-quality checks (rules.quality, docs/domain.md, "Data quality"): every check of the catalogue with a
 row that fires and a row that does not (boundaries of ages, dates and thresholds), the group checks
 (shared parents, copied notes, bursts, backdating, visit dates, cross-line), the score, and
 hypothesis properties. Pure: no database (the Django models are read only to check field names)."""
