@@ -44,7 +44,6 @@ DEAD = frozenset({"死亡", "宣告死亡", "宣告失踪"})
 DE_FACTO_AT_ONCE = frozenset({"重残", "重病", "被撤销监护资格", "被遣送出境"})
 # ... and those that count only after lasting ≥ 6 months, provable only with a start date.
 DE_FACTO_AFTER_6_MONTHS = frozenset({"服刑在押", "强制隔离戒毒", "其他限制人身自由", "失联"})
-DE_FACTO = DE_FACTO_AT_ONCE | DE_FACTO_AFTER_6_MONTHS
 # 单亲留守 (国发〔2016〕13号): the parent at home has no guardianship capacity.
 UNABLE = frozenset({"重病", "重残"})
 POVERTY_BENEFITS = ("低保", "特困供养")  # in BENEFITS order, for stable reason texts

@@ -76,10 +76,10 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
         missing = CareStatus.objects.filter(scope.children_q_with("can_pair", "child_id"), active=True, needs_one_to_one=True, has_one_to_one=False)
         counts["pairing"] = {"overdue": missing.count(), "soon": 0}
         if want("pairing"):
-            rows = missing.select_related("child__village__parent").only(*TASK_CHILD)
-            for s in rows.order_by("child__entered_on", "child_id")[offset:offset + limit]:
+            rows = missing.select_related("child__village__parent").only("since", *TASK_CHILD)
+            for s in rows.order_by("since", "child_id")[offset:offset + limit]:
                 cats = "、".join(R.GROUPS[g] for g in sorted(R.ONE_TO_ONE_GROUPS) if getattr(s.child, _FIELD[g]))
-                items.append(_task("pairing", s.child, s.child.entered_on or today, "落实一对一帮扶", f"{cats}，尚无一对一帮扶人", today))
+                items.append(_task("pairing", s.child, s.since or today, "落实一对一帮扶", f"{cats}，尚无一对一帮扶人", today))
     items.sort(key=lambda t: (t.due, t.kind, t.child.pk))
     return Tasks(items=items[:limit] if not kind else items, counts=counts)
 

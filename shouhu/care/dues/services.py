@@ -94,7 +94,7 @@ def _refresh_chunk(ids: list[int], today: date, rules, setting: CareSetting, cam
         statuses.append(CareStatus(
             child_id=c["id"], active=active, needs_one_to_one=R.needs_one_to_one(groups, active), has_one_to_one=R.has_one_to_one(ps, today),
             needs_contact=nc, last_contact=lc, contact_due=R.contact_due(last_contact=lc, since=since, contact_days=setting.contact_days) if nc else None,
-            last_visit=max(visits.values()) if visits else None, **place,
+            last_visit=max(visits.values()) if visits else None, since=since, **place,
         ))
         for d in R.visit_dues(groups=groups, active=active, since=since, rules=rules, pairings=ps, last_visits=visits, today=today):
             if d.role == "head_teacher" and not c["school_class_id"]:
