@@ -110,16 +110,8 @@ def helper_detail(request, pk):
 def training_add(request, pk):
     qs = selectors.helpers_visible_to(request.user).filter(selectors.helpers_editable_q(request.user))
     helper = record_for(qs, pk)
-    form = TrainingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.training_add(actor=request.user, helper=helper, **form.values())
-        except ServiceError as exc:
-            apply_errors(form, exc, "topic")
-        else:
-            messages.success(request, f"已记录培训：{form.cleaned_data['topic']}")
-            return redirect(reverse("care:helper_detail", args=[helper.pk]) + "#trainings")
-    return _helper_page(request, helper, training_form=form)
+    return _helper_record(request, helper, TrainingForm(request.POST), services.training_add, "training_form", "topic", "trainings",
+                          lambda d: f"已记录培训：{d['topic']}")
 
 
 # Whoever manages the helper, or the helper themself: decided on the record below.
@@ -129,16 +121,21 @@ def service_add(request, pk):
     helper = record_for(selectors.helpers_visible_to(request.user), pk)
     if not (selectors.helper_editable(request.user, helper) or helper.user_id == request.user.pk):
         raise NotFound("未找到该记录")
-    form = ServiceForm(request.POST)
+    return _helper_record(request, helper, ServiceForm(request.POST), services.service_add, "service_form", "content", "services",
+                          lambda d: f"已记录服务时长 {d['service_hours']} 小时")
+
+
+def _helper_record(request, helper, form, write, form_name: str, error_field: str, anchor: str, done):
+    """A training or service-hours line added on the helper's page: saved, or the page again with the form's errors."""
     if form.is_valid():
         try:
-            services.service_add(actor=request.user, helper=helper, **form.values())
+            write(actor=request.user, helper=helper, **form.values())
         except ServiceError as exc:
-            apply_errors(form, exc, "content")
+            apply_errors(form, exc, error_field)
         else:
-            messages.success(request, f"已记录服务时长 {form.cleaned_data['service_hours']} 小时")
-            return redirect(reverse("care:helper_detail", args=[helper.pk]) + "#services")
-    return _helper_page(request, helper, service_form=form)
+            messages.success(request, done(form.cleaned_data))
+            return redirect(reverse("care:helper_detail", args=[helper.pk]) + f"#{anchor}")
+    return _helper_page(request, helper, **{form_name: form})
 
 
 @requires("can_pair")
