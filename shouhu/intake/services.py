@@ -245,7 +245,13 @@ def _check(batch: ImportBatch) -> None:
     max_bytes = settings.SHOUHU["IMPORT_MAX_BYTES"]
     path = batch.file.path
     progress.report(batch.uid, done=0, total=0, phase="正在读取文件")
-    sheet = open_sheet(path, max_bytes=max_bytes, layout=LAYOUT)
+    sheet = open_sheet(path, max_bytes=max_bytes, layout=LAYOUT, memory=settings.SHOUHU["SHEET_MEMORY_MB"] << 20,
+                       seconds=settings.SHOUHU["SHEET_SECONDS"])
+    with sheet:
+        _check_rows(batch, sheet)
+
+
+def _check_rows(batch: ImportBatch, sheet) -> None:
     batch.headers, batch.header_row, batch.unknown_columns = sheet.headers, sheet.header_row, sheet.unknown
     seen = Seen()
     directory = Directory()
