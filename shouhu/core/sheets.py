@@ -242,7 +242,7 @@ def _read_in_place(path: Path, layout: Layout) -> SheetFile:
     """The parse itself; only ever run in the child."""
     kind = sniff(path)
     if kind not in layout.kinds:
-        raise SheetError(f"请上传 {'、'.join('.' + k for k in layout.kinds)} 文件")
+        raise SheetError(f"请上传Excel文件（{'、'.join('.' + k for k in layout.kinds)}）；可先下载{layout.template}")
     if kind == "csv":
         return _open_csv(path, layout)
     return _open_excel(path, kind, layout)
