@@ -14,11 +14,11 @@ from shouhu.quality.models import Issue
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register, child_update
 from shouhu.rules.idcard import make_id, mask_id
-from tests.sheet_util import far_cell_xlsx
 from shouhu.schooling import selectors, services
 from shouhu.schooling.models import Roster, RosterEntry
 from shouhu.schooling.sheet import HEADER, parse_row, split_student_no
 from tests.factories import PASSWORD, child_values
+from tests.sheet_util import far_cell_xlsx
 
 HEAD = list(HEADER.values())  # 姓名 性别 出生日期 身份证号/学籍号 年级 班级 父亲姓名 母亲姓名 监护人 就学状态
 
