@@ -210,18 +210,20 @@ def open_sheet(path: str | Path, *, max_bytes: int, layout: Layout, memory: int 
         raise
     start = spool.tell()
 
-    def read_rows(*, raise_end: bool = False) -> Iterator[tuple[int, list]]:
-        spool.seek(start)
-        reader = _SpoolReader(spool)
-        while isinstance(chunk := reader.load(), list):
-            pos = spool.tell()
-            yield from chunk
-            spool.seek(pos)  # `again` may have read elsewhere in between
-        if raise_end and chunk["error"]:  # e.g. too many rows: raised where the rows run out, as when read in place
-            raise SheetError(chunk["error"])
-
     return SheetFile(meta["kind"], meta["header_row"], meta["headers"], meta["columns"], meta["unknown"], meta["total"],
-                     read_rows(raise_end=True), meta["bad_cells"], again=read_rows, spool=spool)
+                     _spooled_rows(spool, start, raise_end=True), meta["bad_cells"], again=lambda: _spooled_rows(spool, start), spool=spool)
+
+
+def _spooled_rows(spool, start: int, *, raise_end: bool = False) -> Iterator[tuple[int, list]]:
+    spool.seek(start)
+    # one unpickler per chunk: each chunk was pickled on its own, and an unpickler keeps its
+    # memo across load()s, so a second chunk's back-references would point into the first
+    while isinstance(chunk := _SpoolReader(spool).load(), list):
+        pos = spool.tell()
+        yield from chunk
+        spool.seek(pos)  # `again` may have read elsewhere in between
+    if raise_end and chunk["error"]:  # e.g. too many rows: raised where the rows run out, as when read in place
+        raise SheetError(chunk["error"])
 
 
 class _SpoolReader(pickle.Unpickler):

@@ -103,6 +103,32 @@ def test_a_normal_sheet_reads_through_the_child(tmp_path):
     assert sheet.spool.closed
 
 
+def test_many_chunks_come_back_as_written(tmp_path):
+    """The spool holds one pickle per SPOOL_CHUNK rows; rows past the first chunk once came back
+    with cells of earlier rows (an unpickler's memo reused across chunks)."""
+    rows = [sheet_row(**{"姓名": f"童{i}", "详细地址": f"{i}组", "学校": ("", "金星小学")[i % 2], "填报人": ""}) for i in range(2 * sheets.SPOOL_CHUNK + 5)]
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    direct = list(sheets._read_in_place(path, LAYOUT).rows)  # a benign file: safe to parse in place
+    assert len(direct) == len(rows)
+    with open_sheet(path, max_bytes=60 * MB, layout=LAYOUT) as sheet:
+        assert list(sheet.rows) == direct
+        assert list(sheet.again()) == direct
+
+
+def test_chunks_are_unpickled_each_on_its_own():
+    """Reproduces a bug met on the 10,000-row benchmark sheet: one unpickler for all chunks kept its
+    memo, so a repeated cell in a later chunk came back as a cell of an earlier chunk."""
+    import io
+
+    spool = io.BytesIO()
+    a, b = "甲村", "乙村"
+    for item in ([(2, [a, a])], [(3, [b, b])], {"error": "超过"}):
+        pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    assert list(sheets._spooled_rows(spool, 0)) == [(2, ["甲村", "甲村"]), (3, ["乙村", "乙村"])]
+    with pytest.raises(SheetError, match="超过"):
+        list(sheets._spooled_rows(spool, 0, raise_end=True))
+
+
 def test_csv_reads_through_the_child(tmp_path):
     path = write_csv(tmp_path / "a.csv", [sheet_row(), boy()])
     with open_sheet(path, max_bytes=60 * MB, layout=LAYOUT) as sheet:
