@@ -254,7 +254,9 @@ def _child() -> None:
     """`python -m shouhu.core.sheets`: read the job from stdin, limit this process's address
     space, parse, and spool the header facts then the rows (chunks of SPOOL_CHUNK, then None)."""
     job = pickle.loads(sys.stdin.buffer.read())
-    resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    memory = job["memory"] if hard == resource.RLIM_INFINITY else min(job["memory"], hard)  # may only go down
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     out = os.fdopen(job["fd"], "wb")
     try:
         sheet = _read_in_place(Path(job["path"]), job["layout"])
@@ -276,11 +278,17 @@ def _child() -> None:
         pickle.dump(end, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.close()
     except SheetError as e:
-        sys.stdout.write(json.dumps({"error": e.message}))
-        sys.stdout.flush()
-        os._exit(1)
+        _child_error(e.message)
     except MemoryError:
         os._exit(3)
+    except Exception as e:  # a reader's own error while iterating (calamine raises its own types)
+        _child_error(f"无法读取该文件（{type(e).__name__}）：文件可能已损坏或设有密码，请在Excel中另存为新的 .xlsx 后重试")
+
+
+def _child_error(message: str) -> None:
+    sys.stdout.write(json.dumps({"error": message}))
+    sys.stdout.flush()
+    os._exit(1)
 
 
 def _find_header(rows: list[tuple[int, list]], layout: Layout) -> tuple[int, list[str]]:
