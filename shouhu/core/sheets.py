@@ -252,7 +252,8 @@ def _read_in_place(path: Path, layout: Layout) -> SheetFile:
 
 def _child() -> None:
     """`python -m shouhu.core.sheets`: read the job from stdin, limit this process's address
-    space, parse, and spool the header facts then the rows (chunks of SPOOL_CHUNK, then None)."""
+    space, parse, and spool the header facts, the rows (lists of SPOOL_CHUNK), then {"error": …}
+    ("" or why the rows stopped, e.g. too many). Exit 1 with {"error": …} on stdout: refused."""
     job = pickle.loads(sys.stdin.buffer.read())
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     memory = job["memory"] if hard == resource.RLIM_INFINITY else min(job["memory"], hard)  # may only go down
