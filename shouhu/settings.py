@@ -164,4 +164,8 @@ SHOUHU = {
     "ROOT_REGION": os.environ.get("SHOUHU_ROOT_REGION", "421088"),
     # register-sheet uploads: larger files are refused with a message (split by township)
     "IMPORT_MAX_BYTES": int(os.environ.get("SHOUHU_IMPORT_MAX_MB", "60")) * 1024 * 1024,
+    # an uploaded sheet is parsed in a child process with these limits (shouhu.core.sheets): a hostile
+    # file ends as a failed import, never as a dead worker
+    "SHEET_MEMORY_MB": int(os.environ.get("SHOUHU_SHEET_MEMORY_MB", "3072")),
+    "SHEET_SECONDS": int(os.environ.get("SHOUHU_SHEET_SECONDS", "100")),
 }

@@ -2,24 +2,55 @@
 
 Whatever the file is, the result is either a `SheetFile` (header found, rows to iterate with
 the row numbers the user sees in Excel) or a `SheetError` with a Chinese sentence; nothing here
-touches the database. Rows are yielded lazily so a 100,000-row sheet is never held as Python
-objects all at once, and blank rows (a sheet "formatted" 50,000 rows down) cost nothing.
+touches the database. Blank rows (a sheet "formatted" 50,000 rows down) cost nothing.
+
+An uploaded file is hostile until read. calamine builds a sheet as one rectangle from A1 to its
+furthest cell, and aborts the whole process (SIGABRT: no exception to catch) when that
+rectangle does not fit in memory: one cell at XFD1048576 asks for 549 GB. So `open_sheet` never
+parses in the calling process (the task worker, a web worker, the CLI): a child process
+(`python -m shouhu.core.sheets`) checks the zip (members, unpacked size) and the worksheet's
+declared <dimension> first, then parses under an address-space limit and a time limit, and
+spools the rows to an unnamed temporary file the caller reads back lazily. A child that dies or
+overruns becomes a `SheetError`, like any other unreadable file.
 """
 import codecs
 import csv
 import io
+import json
+import logging
+import os
+import pickle
 import re
+import resource
+import subprocess
+import sys
+import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import python_calamine
 
+log = logging.getLogger(__name__)
+
 HEADER_SCAN_ROWS = 20
 MAX_ROWS = 200_000
 MAX_UNZIPPED = 1 << 30  # a zip bomb stops here
+MAX_MEMBERS = 1000  # an .xlsx from Excel or WPS has a few dozen parts, a few hundred with pictures
+# The rectangle calamine allocates (about 32 bytes a cell, held twice while converted). The
+# register sheet is 60 columns wide with our own columns; 200,000 children with a title above
+# the header fit in these with room to spare.
+MAX_COLUMNS = 200
+MAX_SHEET_ROWS = MAX_ROWS + 50_000
+MAX_CELLS = 16_000_000
+# The child's limits (settings.SHOUHU SHEET_MEMORY_MB / SHEET_SECONDS override them per call):
+# a 200,000-row register sheet peaks well under this; a progress bar is stale after 120 s.
+CHILD_MEMORY = 3 << 30
+CHILD_SECONDS = 100
+SPOOL_CHUNK = 1000
 BLANK = ("", None)
 
 
@@ -32,6 +63,8 @@ class Layout:
     ignored: frozenset[str] = frozenset()  # headers read past without a word (序号, 备注 …)
     example: str = "“姓名”"  # headers named when none is found
     template: str = "标准模板"  # named in the messages: which template to use
+    what: str = "登记表"  # what the sheet is called in the messages
+    kinds: tuple[str, ...] = ("xlsx", "xls", "csv")  # kinds of file accepted
 
 
 class SheetError(Exception):
@@ -51,6 +84,17 @@ class SheetFile:
     rows: Iterator[tuple[int, list]] = field(repr=False, default=iter(()))
     bad_cells: dict[int, dict[str, str]] = field(default_factory=dict)  # row number -> {header: message}
     again: Callable[[], Iterator[tuple[int, list]]] | None = field(repr=False, default=None)  # the rows once more, unparsed again
+    spool: object = field(repr=False, default=None)  # the child's output the rows are read from (closed with the SheetFile)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+    def __enter__(self) -> "SheetFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def normalise_header(h) -> str:
@@ -69,17 +113,21 @@ def col_letter(i: int) -> str:
 
 
 def sniff(path: Path) -> str:
+    """The kind of file; for an .xlsx also the checks that need no parsing (zip bomb, extent)."""
     with open(path, "rb") as f:
         head = f.read(4096)
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-                if "xl/workbook.xml" not in names:
+                infos = z.infolist()
+                if len(infos) > MAX_MEMBERS:
+                    raise SheetError(f"文件过大：压缩包内有 {len(infos):,} 个部件（上限 {MAX_MEMBERS:,}），不像是登记表；请在Excel中另存为新的 .xlsx 后再上传")
+                if "xl/workbook.xml" not in {i.filename for i in infos}:
                     raise SheetError("这不是Excel表格（可能是Word文档或压缩包），请上传 .xlsx、.xls 或 .csv 文件")
-                if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
-                    raise SheetError("表格解压后过大，无法导入；请按乡镇拆分后分别导入")
-        except zipfile.BadZipFile:
+                if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+                    raise SheetError("文件过大：表格解压后超过 1 GB，无法导入；请按乡镇拆分后分别导入")
+                _check_dimension(z)
+        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
             raise SheetError("文件已损坏，无法打开；请在Excel中重新保存后再上传") from None
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -91,15 +139,157 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
-def open_sheet(path: str | Path, *, max_bytes: int, layout: Layout) -> SheetFile:
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+def _check_dimension(z: zipfile.ZipFile) -> None:
+    """Refuse a first worksheet whose declared range (<dimension ref="A1:XFD1048576"/>, written
+    by Excel, WPS and most tools near the top of the sheet's XML) is beyond any register sheet,
+    before calamine allocates it. Only the first 64 KB are unpacked. A file that lies about its
+    range or has none is stopped by the child's memory limit instead."""
+    target = _first_sheet_path(z)
+    if target is None:
+        return
+    with z.open(target) as f:
+        head = f.read(1 << 16)
+    m = _DIMENSION.search(head)
+    if not m:
+        return
+    ref = m.group(1).decode("ascii", "replace")
+    ends = [_REF.match(part) for part in ref.split(":")]
+    if not all(ends):
+        return  # unreadable: calamine ignores it too, the memory limit still holds
+    rows = max(int(e.group(2)) for e in ends)
+    cols = max(_col_index(e.group(1)) + 1 for e in ends)
+    if rows > MAX_SHEET_ROWS or cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
+        raise SheetError(extent_message(ref, rows, cols))
+
+
+def extent_message(ref: str, rows: int, cols: int) -> str:
+    return (f"表格范围异常：第一个工作表的范围是 {ref}（{rows:,} 行 × {cols:,} 列），超过上限（{MAX_SHEET_ROWS:,} 行、{MAX_COLUMNS} 列）。"
+            "可能是远处某个单元格被误填或设置了格式；请把数据复制到新的工作表，另存为新的 .xlsx 后再上传")
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def open_sheet(path: str | Path, *, max_bytes: int, layout: Layout, memory: int | None = None, seconds: float | None = None) -> SheetFile:
+    """Read an uploaded sheet in a child process (see the module's docstring). `memory` (bytes)
+    and `seconds` bound the child; the rows come back through an unnamed temporary file, which
+    disappears with the returned SheetFile (and with this process, whatever happens)."""
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
         raise SheetError(f"文件大小 {size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB；请按乡镇拆分后分别导入")
+    memory = memory or CHILD_MEMORY
+    seconds = seconds or CHILD_SECONDS
+    spool = tempfile.TemporaryFile()
+    try:
+        job = pickle.dumps({"path": str(path.resolve()), "layout": layout, "memory": memory, "fd": spool.fileno()})
+        env = {**os.environ, "RUST_BACKTRACE": "0"}  # a refused allocation: one line in the log, not a backtrace
+        try:
+            done = subprocess.run([sys.executable, "-m", __name__], input=job, capture_output=True, timeout=seconds,
+                                  pass_fds=(spool.fileno(),), env=env, close_fds=True)
+        except subprocess.TimeoutExpired:
+            raise SheetError(f"读取表格超过 {seconds:.0f} 秒仍未完成，已停止；文件可能异常（范围过大或内容损坏），请另存为新的 .xlsx 或按乡镇拆分后再上传") from None
+        if done.returncode == 1 and done.stdout:
+            raise SheetError(json.loads(done.stdout)["error"])
+        if done.returncode != 0:
+            log.warning("sheet reader child ended with %s reading %s: %s", done.returncode, path.name, done.stderr[-2000:].decode("utf-8", "replace"))
+            raise SheetError(f"文件过大或表格范围异常：读取时所需内存超过上限（{memory >> 20} MB），已停止。"
+                             "可能是远处某个单元格被误填或设置了格式；请把数据复制到新的工作表，另存为新的 .xlsx 后再上传")
+        spool.seek(0)
+        meta = _SpoolReader(spool).load()
+    except BaseException:
+        spool.close()
+        raise
+    start = spool.tell()
+
+    return SheetFile(meta["kind"], meta["header_row"], meta["headers"], meta["columns"], meta["unknown"], meta["total"],
+                     _spooled_rows(spool, start, raise_end=True), meta["bad_cells"], again=lambda: _spooled_rows(spool, start), spool=spool)
+
+
+def _spooled_rows(spool, start: int, *, raise_end: bool = False) -> Iterator[tuple[int, list]]:
+    spool.seek(start)
+    # one unpickler per chunk: each chunk was pickled on its own, and an unpickler keeps its
+    # memo across load()s, so a second chunk's back-references would point into the first
+    while isinstance(chunk := _SpoolReader(spool).load(), list):
+        pos = spool.tell()
+        yield from chunk
+        spool.seek(pos)  # `again` may have read elsewhere in between
+    if raise_end and chunk["error"]:  # e.g. too many rows: raised where the rows run out, as when read in place
+        raise SheetError(chunk["error"])
+
+
+class _SpoolReader(pickle.Unpickler):
+    """The child writes plain values (text, numbers, dates) and nothing else: refuse any other
+    class, so even a child subverted by a hostile file cannot hand this process an object."""
+
+    ALLOWED = {("datetime", "date"): date, ("datetime", "datetime"): datetime, ("datetime", "time"): time,
+               ("datetime", "timedelta"): timedelta}
+
+    def find_class(self, module, name):
+        try:
+            return self.ALLOWED[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a sheet value") from None
+
+
+def _read_in_place(path: Path, layout: Layout) -> SheetFile:
+    """The parse itself; only ever run in the child."""
     kind = sniff(path)
+    if kind not in layout.kinds:
+        raise SheetError(f"请上传Excel文件（{'、'.join('.' + k for k in layout.kinds)}）；可先下载{layout.template}")
     if kind == "csv":
         return _open_csv(path, layout)
     return _open_excel(path, kind, layout)
+
+
+def _child() -> None:
+    """`python -m shouhu.core.sheets`: read the job from stdin, limit this process's address
+    space, parse, and spool the header facts, the rows (lists of SPOOL_CHUNK), then {"error": …}
+    ("" or why the rows stopped, e.g. too many). Exit 1 with {"error": …} on stdout: refused."""
+    job = pickle.loads(sys.stdin.buffer.read())
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    memory = job["memory"] if hard == resource.RLIM_INFINITY else min(job["memory"], hard)  # may only go down
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    out = os.fdopen(job["fd"], "wb")
+    try:
+        sheet = _read_in_place(Path(job["path"]), job["layout"])
+        meta = {"kind": sheet.kind, "header_row": sheet.header_row, "headers": sheet.headers, "columns": sheet.columns,
+                "unknown": sheet.unknown, "total": sheet.total, "bad_cells": sheet.bad_cells}
+        pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
+        chunk: list = []
+        end = {"error": ""}
+        try:
+            for row in sheet.rows:
+                chunk.append(row)
+                if len(chunk) >= SPOOL_CHUNK:
+                    pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+        except SheetError as e:
+            end["error"] = e.message
+        if chunk:
+            pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(end, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.close()
+    except SheetError as e:
+        _child_error(e.message)
+    except MemoryError:
+        os._exit(3)
+    except Exception as e:  # a reader's own error while iterating (calamine raises its own types)
+        _child_error(f"无法读取该文件（{type(e).__name__}）：文件可能已损坏或设有密码，请在Excel中另存为新的 .xlsx 后重试")
+
+
+def _child_error(message: str) -> None:
+    sys.stdout.write(json.dumps({"error": message}))
+    sys.stdout.flush()
+    os._exit(1)
 
 
 def _find_header(rows: list[tuple[int, list]], layout: Layout) -> tuple[int, list[str]]:
@@ -167,8 +357,11 @@ def _read_excel(path: Path, kind: str, formulas: _Background | None, layout: Lay
     except Exception as e:  # calamine raises its own error types for every kind of broken file
         raise SheetError(f"无法读取该Excel文件（{type(e).__name__}）：文件可能已损坏或设有密码，请另存为 .xlsx 后重试") from None
     if sheet.height == 0:
-        raise SheetError("第一个工作表是空的；请把登记表放在第一个工作表")
+        raise SheetError(f"第一个工作表是空的；请把{layout.what}放在第一个工作表")
     r0, c0 = sheet.start
+    rows_, cols_ = r0 + sheet.height, c0 + sheet.width
+    if rows_ > MAX_SHEET_ROWS or cols_ > MAX_COLUMNS or rows_ * cols_ > MAX_CELLS:  # no <dimension>, but it fitted in memory
+        raise SheetError(extent_message(f"A1:{col_letter(cols_ - 1)}{rows_}", rows_, cols_))
     pad = [""] * c0
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -322,3 +515,7 @@ def _open_csv(path: Path, layout: Layout) -> SheetFile:
         return enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
 
     return SheetFile("csv", header_row, names, columns, unknown, max(total, 0), _limit(data()), again=again)
+
+
+if __name__ == "__main__":
+    _child()

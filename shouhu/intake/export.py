@@ -126,6 +126,21 @@ def export_run(job: ExportJob) -> ExportJob:
     return job
 
 
+def notice_export_interrupted(job: ExportJob) -> ExportJob:
+    """An export whose worker died says so instead of spinning forever."""
+    if job.status == ExportJob.Status.RUNNING and progress.is_stale(job.uid, job.updated_at.timestamp()):
+        job.status, job.message = ExportJob.Status.FAILED, "导出被中断（服务进程停止），请重新导出"
+        job.save(update_fields=["status", "message", "updated_at"])
+    return job
+
+
+def fail_stuck_exports(*, created_by=None) -> int:
+    qs = ExportJob.objects.filter(status=ExportJob.Status.RUNNING)
+    if created_by is not None:
+        qs = qs.filter(created_by=created_by)
+    return sum(notice_export_interrupted(j).status == ExportJob.Status.FAILED for j in qs)
+
+
 def footer_line(*, who: str, when: datetime, label: str, n: int) -> str:
     return f"{FOOTER_PREFIX}{who}，{when:%Y-%m-%d %H:%M}，{label}，共{n}人。含儿童个人信息，仅限工作使用，不得外传。"
 

@@ -245,7 +245,13 @@ def _check(batch: ImportBatch) -> None:
     max_bytes = settings.SHOUHU["IMPORT_MAX_BYTES"]
     path = batch.file.path
     progress.report(batch.uid, done=0, total=0, phase="正在读取文件")
-    sheet = open_sheet(path, max_bytes=max_bytes, layout=LAYOUT)
+    sheet = open_sheet(path, max_bytes=max_bytes, layout=LAYOUT, memory=settings.SHOUHU["SHEET_MEMORY_MB"] << 20,
+                       seconds=settings.SHOUHU["SHEET_SECONDS"])
+    with sheet:
+        _check_rows(batch, sheet)
+
+
+def _check_rows(batch: ImportBatch, sheet) -> None:
     batch.headers, batch.header_row, batch.unknown_columns = sheet.headers, sheet.header_row, sheet.unknown
     seen = Seen()
     directory = Directory()
@@ -600,13 +606,25 @@ def _drop_file(batch: ImportBatch) -> None:
 
 def notice_interrupted(batch: ImportBatch) -> ImportBatch:
     """A job whose worker died (killed, machine restarted) says so instead of spinning forever.
-    The write is one transaction, so an interrupted write left the database as it was."""
+    The write is one transaction, so an interrupted write left the database as it was. Reading
+    the file reports no progress while the child parses it, which is why the child's time limit
+    (SHEET_SECONDS) stays under progress.STALE_SECONDS."""
     if batch.status in (ImportBatch.Status.READING, ImportBatch.Status.WRITING) and progress.is_stale(batch.uid, batch.updated_at.timestamp()):
         if batch.status == ImportBatch.Status.WRITING:
             _back_to_preview(batch, "上次写入被中断（服务进程停止），数据库没有任何改变。可以再次确认导入。")
         else:
             _fail(batch, "检查被中断（服务进程停止），请重新上传。")
     return batch
+
+
+def fail_stuck_imports(*, created_by=None) -> int:
+    """`notice_interrupted` for every check or write in progress (of one user, or all: the nightly
+    `shouhu fail-stuck-jobs`): a batch whose worker died stops showing 正在检查 and its file,
+    which holds children's data, is deleted. Returns how many were stuck."""
+    qs = ImportBatch.objects.filter(status__in=(ImportBatch.Status.READING, ImportBatch.Status.WRITING))
+    if created_by is not None:
+        qs = qs.filter(created_by=created_by)
+    return sum(notice_interrupted(b).status not in (ImportBatch.Status.READING, ImportBatch.Status.WRITING) for b in qs)
 
 
 # -- command line ---------------------------------------------------------------------------------

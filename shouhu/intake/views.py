@@ -18,9 +18,9 @@ from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.params import page_param
 
 from . import reports
-from .export import export_create, export_options
+from .export import export_create, export_options, fail_stuck_exports, notice_export_interrupted
 from .models import ExportJob, ImportBatch, ImportRow
-from .services import import_cancel, import_confirm, import_create, notice_interrupted
+from .services import fail_stuck_imports, import_cancel, import_confirm, import_create, notice_interrupted
 
 PREVIEW_PAGE = 50
 
@@ -57,6 +57,8 @@ def import_start(request):
                 tmp.flush()
                 batch = import_create(actor=request.user, path=tmp.name, filename=upload.name)
             return redirect("intake:batch", uid=batch.uid)
+    fail_stuck_imports(created_by=request.user)  # the list must not show a dead job as running
+    fail_stuck_exports(created_by=request.user)
     batches = ImportBatch.objects.filter(created_by=request.user)[:10]
     jobs = ExportJob.objects.filter(created_by=request.user)[:10]
     return render(request, "intake/start.html", {
@@ -155,9 +157,7 @@ def export_start(request):
 @requires("reads_records")
 def export_detail(request, uid):
     job = _job(request, uid)
-    if job.status == ExportJob.Status.RUNNING and progress.is_stale(job.uid, job.updated_at.timestamp()):
-        job.status, job.message = ExportJob.Status.FAILED, "导出被中断（服务进程停止），请重新导出"
-        job.save(update_fields=["status", "message", "updated_at"])
+    notice_export_interrupted(job)
     ctx = {"job": job, "p": progress.read(job.uid)}
     return _job_page(request, job.running, ctx, "intake/_export_progress.html", "intake/export.html")
 

@@ -41,7 +41,8 @@ def roster_upload(*, actor, school: School, file: str | Path | UploadedFile, fil
 def _upload(actor, school: School, path, name: str) -> Roster:
     today = timezone.localdate()
     try:
-        sheet = read_roster(path, max_bytes=settings.SHOUHU["IMPORT_MAX_BYTES"])
+        sheet = read_roster(path, max_bytes=settings.SHOUHU["IMPORT_MAX_BYTES"], memory=settings.SHOUHU["SHEET_MEMORY_MB"] << 20,
+                            seconds=settings.SHOUHU["SHEET_SECONDS"])
         parsed = [parse_row(row_no, cells, today=today) for row_no, cells in sheet.rows]
     except SheetError as e:
         raise ServiceError(e.message, field="file") from None

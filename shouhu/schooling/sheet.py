@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from shouhu.core.cells import CellError, normalise_class, parse_date, parse_grade, text_of
-from shouhu.core.sheets import HEADER_SCAN_ROWS, SheetError, normalise_header, sniff
+from shouhu.core.sheets import Layout, SheetError, normalise_header, open_sheet
 from shouhu.rules.idcard import IdNumberError, check_id_against, make_id, parse_id
 
 from .models import STATUS_SYNONYMS, STATUSES
@@ -120,62 +120,34 @@ class RosterSheet:
     rows: Iterator[tuple[int, dict[str, object]]]
 
 
-def read_roster(path: str | Path, *, max_bytes: int) -> RosterSheet:
-    """Open an uploaded roster; raise SheetError with a Chinese sentence for an unusable file."""
-    import python_calamine
+# Headers read past without a word; the other header rules are the register sheet's (core.sheets).
+LAYOUT = Layout(frozenset(BY_HEADER), (), frozenset({"序号", "行号", "备注"}), example="“姓名”“身份证号/学籍号”",
+                template="本页的模板", what="学籍名册", kinds=("xlsx", "xls"))
 
-    path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise SheetError(f"文件大小 {size / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB")
-    kind = sniff(path)
-    if kind == "csv":
-        raise SheetError("请上传Excel文件（.xlsx）；可先下载本页的模板")
-    try:
-        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    except Exception as e:  # calamine raises its own error types for every kind of broken file
-        raise SheetError(f"无法读取该Excel文件（{type(e).__name__}）：文件可能已损坏或设有密码，请另存为 .xlsx 后重试") from None
-    if sheet.height == 0:
-        raise SheetError("第一个工作表是空的；请把学籍名册放在第一个工作表")
-    r0, c0 = sheet.start
-    all_rows = ((r0 + i + 1, [""] * c0 + list(cells)) for i, cells in enumerate(sheet.iter_rows()))
-    head = []
-    for row_no, cells in all_rows:
-        head.append((row_no, cells))
-        names = [normalise_header(c) for c in cells]
-        if "姓名" in names and sum(n in BY_HEADER for n in names) >= 3:
-            break
-        if len(head) >= HEADER_SCAN_ROWS:
-            raise SheetError("找不到表头行：前20行中没有包含“姓名”“身份证号/学籍号”等列名的一行。请使用本页的模板")
-    else:
-        raise SheetError("找不到表头行：没有包含“姓名”“身份证号/学籍号”等列名的一行。请使用本页的模板")
-    header_row = row_no
+
+def read_roster(path: str | Path, *, max_bytes: int, memory: int | None = None, seconds: float | None = None) -> RosterSheet:
+    """Open an uploaded roster; raise SheetError with a Chinese sentence for an unusable file.
+    Parsed by core.sheets in a child process: a hostile file is refused, the caller survives."""
+    sheet = open_sheet(path, max_bytes=max_bytes, layout=LAYOUT, memory=memory, seconds=seconds)
     columns: dict[int, str] = {}
-    unknown: list[str] = []
-    for i, n in enumerate(names):
-        if not n or n in ("序号", "行号", "备注"):
-            continue
-        f = BY_HEADER.get(n)
-        if f is None:
-            unknown.append(n)
-        elif f in columns.values():
+    for i, n in sheet.columns.items():
+        f = BY_HEADER[n]
+        if f in columns.values():
+            sheet.close()
             raise SheetError(f"“{HEADER[f]}”列出现了两次（表头“{n}”），请删除其中一列")
-        else:
-            columns[i] = f
+        columns[i] = f
     if "id_number" not in columns.values() and "birth_date" not in columns.values():
+        sheet.close()
         raise SheetError("缺少“身份证号/学籍号”列（或至少“出生日期”列），无法与儿童档案核对")
 
     def data() -> Iterator[tuple[int, dict[str, object]]]:
-        n = 0
-        for row_no, cells in all_rows:
-            if all(c in ("", None) for c in cells):
-                continue
-            n += 1
-            if n > MAX_ROWS:
-                raise SheetError(f"超过 {MAX_ROWS:,} 行；一所学校的名册不应这么大，请检查文件")
-            yield row_no, {f: cells[i] for i, f in columns.items() if i < len(cells)}
+        with sheet:
+            for n, (row_no, cells) in enumerate(sheet.rows, 1):
+                if n > MAX_ROWS:
+                    raise SheetError(f"超过 {MAX_ROWS:,} 行；一所学校的名册不应这么大，请检查文件")
+                yield row_no, {f: cells[i] for i, f in columns.items() if i < len(cells)}
 
-    return RosterSheet(header_row, columns, unknown, data())
+    return RosterSheet(sheet.header_row, columns, sheet.unknown, data())
 
 
 def template_workbook() -> bytes:

@@ -294,3 +294,49 @@ def test_same_id_twice_rejects_both_rows_whatever_they_were(world, tmp_path):
     assert rejected[6].problems == [["公民身份号码", "同一身份证号码在本表中出现多次（另见第2行）"]]
     assert rejected[3].cells[batch.headers.index("姓名")] == "陈小虎" and rejected[3].name == "陈小虎"
     assert (batch.new_count, batch.changed_count, batch.unchanged_count, batch.rejected_count) == (1, 0, 0, 4)
+
+
+def test_hostile_sheet_fails_the_batch_deletes_the_file_and_the_next_job_runs(world, tmp_path):
+    """Reproduces the finding: one cell at XFD1048576 (with and without a declared range) killed the
+    worker, the batch stayed 正在检查 with its file in media/imports/. Now: a failed batch with the
+    reason, the file deleted, and the next upload checked as usual."""
+    from pathlib import Path
+
+    from tests.sheet_util import far_cell_xlsx
+
+    for dimension in (True, False):
+        batch = import_create(actor=world.zhuren, path=far_cell_xlsx(tmp_path / f"h{dimension}.xlsx", dimension=dimension),
+                              filename="光荣村.xlsx", run=False)
+        stored = Path(batch.file.path)
+        assert stored.exists()
+        batch = import_check(batch)
+        assert batch.status == ImportBatch.Status.FAILED
+        assert "表格范围异常" in batch.message
+        assert not stored.exists() and not batch.file
+        batch.refresh_from_db()
+        assert batch.status == ImportBatch.Status.FAILED and batch.finished_at is not None
+    assert preview(world.zhuren, write_xlsx(tmp_path / "ok.xlsx", [sheet_row()])).status == ImportBatch.Status.PREVIEW
+
+
+def test_stuck_checks_are_failed_in_bulk_and_live_ones_left_alone(world, tmp_path):
+    """A check whose worker died stayed 正在检查 until someone opened that very batch; the list page
+    and the nightly command now fail it (and delete its file)."""
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    from shouhu.core import progress
+    from shouhu.intake.services import fail_stuck_imports
+
+    stuck = import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "a.xlsx", [sheet_row()]), filename="a.xlsx", run=False)
+    live = import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "b.xlsx", [sheet_row()]), filename="b.xlsx", run=False)
+    ImportBatch.objects.filter(pk__in=[stuck.pk, live.pk]).update(status=ImportBatch.Status.READING, updated_at=stuck.updated_at.replace(year=2000))
+    progress.report(live.uid, done=0, total=0, phase="正在读取文件")
+    cache.delete(progress.key(stuck.uid))
+    file = Path(stuck.file.path)
+    assert fail_stuck_imports(created_by=world.zhuren_lianfu) == 0  # someone else's list touches nothing
+    assert fail_stuck_imports() == 1
+    stuck.refresh_from_db()
+    live.refresh_from_db()
+    assert stuck.status == ImportBatch.Status.FAILED and "中断" in stuck.message and not file.exists()
+    assert live.status == ImportBatch.Status.READING

@@ -175,3 +175,35 @@ def test_progress_partial_then_refresh(client, world, tmp_path):
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message="x")
     r = client.get(url, headers={"HX-Request": "true"})
     assert r["HX-Refresh"] == "true"
+
+
+def test_hostile_upload_ends_in_a_message_and_the_next_upload_runs(client, world, tmp_path, settings):
+    """Reproduces the finding through the page: the 1.7 KB workbook with one cell at XFD1048576
+    used to kill the worker. Now the batch page says why it failed, its file is gone, and the
+    next upload is checked."""
+    from pathlib import Path
+
+    from tests.sheet_util import far_cell_xlsx
+
+    login(client, world.zhuren)
+    r = upload(client, far_cell_xlsx(tmp_path / "光荣村.xlsx"))
+    batch = ImportBatch.objects.get()
+    assert r.status_code == 302 and r.url == reverse("intake:batch", args=[batch.uid])
+    page = client.get(r.url).content.decode()
+    assert "未能导入" in page and "表格范围异常" in page
+    assert batch.status == ImportBatch.Status.FAILED and not batch.file
+    assert not list((Path(settings.MEDIA_ROOT) / "imports").glob(f"{batch.uid}*"))
+    upload(client, write_xlsx(tmp_path / "b.xlsx", [sheet_row()]))
+    assert ImportBatch.objects.order_by("-pk").first().status == ImportBatch.Status.PREVIEW
+
+
+def test_list_page_fails_a_stuck_check(client, world, tmp_path):
+    from shouhu.intake.services import import_create
+
+    login(client, world.zhuren)
+    batch = import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "a.xlsx", [sheet_row()]), filename="a.xlsx", run=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.READING, updated_at=batch.updated_at.replace(year=2000))
+    page = client.get(reverse("intake:start")).content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and not batch.file
+    assert "未能导入" in page

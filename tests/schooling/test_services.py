@@ -1,7 +1,9 @@
 """学籍名册: upload (replace, bad rows reported, G-prefixed IDs), matching with child records, the
 cross-line check wired into the quality rechecks, the 人籍一致 pages and exports, and 404s."""
 import io
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +18,7 @@ from shouhu.schooling import selectors, services
 from shouhu.schooling.models import Roster, RosterEntry
 from shouhu.schooling.sheet import HEADER, parse_row, split_student_no
 from tests.factories import PASSWORD, child_values
+from tests.sheet_util import far_cell_xlsx
 
 HEAD = list(HEADER.values())  # 姓名 性别 出生日期 身份证号/学籍号 年级 班级 父亲姓名 母亲姓名 监护人 就学状态
 
@@ -326,3 +329,20 @@ def test_the_consistency_page_is_access_logged(world, client):
     assert client.get(f"/schooling/schools/{world.jinxing.pk}/?list=unregistered&q=未建档").status_code == 200
     log = AccessLog.objects.get(user=world.xiaozhang, action="search")
     assert "金星小学" in log.scope and "1 条" in log.detail
+
+
+def test_hostile_roster_is_refused_beside_the_field_and_the_process_lives(world, client, oc):
+    """Reproduces the finding on the roster page, which reads in the web request: one cell at
+    XFD1048576 made calamine abort the web worker. Now the upload is refused with the reason on
+    the file field and the school's roster is unchanged."""
+    oc(upload, world.xiaozhang, world.jinxing, [row(name="甲", birth="2017-01-01")])
+    with tempfile.TemporaryDirectory() as d:
+        for dimension in (True, False):
+            content = far_cell_xlsx(Path(d) / "h.xlsx", header=["姓名", "性别", "出生日期", "身份证号"], dimension=dimension).read_bytes()
+            with pytest.raises(ServiceError) as exc:
+                services.roster_upload(actor=world.xiaozhang, school=world.jinxing, file=SimpleUploadedFile("名册.xlsx", content))
+            assert exc.value.field == "file" and "表格范围异常" in exc.value.message
+        login(client, world.xiaozhang)
+        r = client.post(f"/schooling/schools/{world.jinxing.pk}/", {"file": SimpleUploadedFile("名册.xlsx", content)})
+    assert r.status_code == 200 and 'id="err-file"' in r.content.decode() and "表格范围异常" in r.content.decode()
+    assert RosterEntry.objects.filter(school=world.jinxing).count() == 1
