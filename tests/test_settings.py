@@ -57,7 +57,7 @@ def test_the_documented_production_settings_pass_check_deploy_with_no_warning():
 
 @pytest.mark.parametrize("header, value", [
     ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
-    ("Permissions-Policy", "microphone=()"), ("Content-Security-Policy", "script-src 'self';"),
+    ("Permissions-Policy", "microphone=()"), ("Content-Security-Policy", "script-src 'self';"), ("Content-Security-Policy", "style-src 'self';"),
     ("Content-Security-Policy", "frame-ancestors 'none'"), ("Content-Security-Policy", "object-src 'none'"),
 ])
 def test_every_page_carries_the_security_headers(client, db, header, value):

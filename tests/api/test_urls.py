@@ -33,3 +33,6 @@ def test_swagger_ui_is_served_without_a_cdn_and_without_inline_script(world, cli
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200 and "/api/schema/" in script.content.decode()
     assert api(world.admin).get("/api/schema/").status_code == 200
+    # its template's inline <style> is allowed on this page only
+    assert "style-src 'self' 'unsafe-inline'" in page.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in client.get("/").headers["Content-Security-Policy"]

@@ -16,7 +16,8 @@ def test_pages_run_under_the_csp_and_the_old_inline_actions_still_work(live_serv
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     login(page, base, "zhuren")
-    for url in ("/", "/children/", "/care/tasks/", f"/children/{child.uid}/", f"/children/{child.uid}/print/"):
+    for url in ("/", "/children/", "/care/tasks/", f"/children/{child.uid}/", f"/children/{child.uid}/print/", "/quality/",
+                "/care/campaigns/", "/intake/"):
         page.goto(base + url)
     page.goto(base + "/care/wishes/")
     page.once("dialog", lambda d: d.dismiss())

@@ -59,11 +59,13 @@ def test_the_500_page_needs_no_request_or_context():
 
 
 def test_no_template_carries_inline_script():
-    """The CSP allows scripts only from our files: no <script> body, no on…= handler, no javascript: URL."""
+    """The CSP allows scripts and styles only from our files: no <script> body, no on…= handler, no
+    javascript: URL, no style= attribute or <style> element."""
     root = Path(__file__).resolve().parents[2] / "shouhu"
     bad = []
     for f in root.rglob("templates/**/*.html"):
         text = f.read_text()
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text:
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text \
+                or re.search(r"\sstyle=|<style", text):
             bad.append(str(f.relative_to(root)))
     assert bad == []
