@@ -1,17 +1,79 @@
-"""Settings. Everything a deployment changes comes from the environment:
-DATABASE_URL (default: SQLite under var/), SHOUHU_SECRET_KEY, SHOUHU_DEBUG, SHOUHU_ALLOWED_HOSTS."""
+"""Settings. Everything a deployment changes comes from the environment (README "Configuration"):
+DATABASE_URL (default: SQLite under var/), SHOUHU_SECRET_KEY, SHOUHU_DEBUG, SHOUHU_ALLOWED_HOSTS,
+SHOUHU_HTTPS, SHOUHU_CSRF_TRUSTED_ORIGINS."""
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHOUHU_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("SHOUHU_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("SHOUHU_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("SHOUHU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+# -- fail closed (debug, secret key, hosts, HTTPS) ------------------------------------------------
+# Debug pages list every URL, the settings, SQL and local variables: only when asked for by name.
+DEBUG = os.environ.get("SHOUHU_DEBUG", "0") == "1"
+
+
+def _secret_key() -> str:
+    """The deployment's key; a machine-local one (var/dev-secret-key) only for a DEBUG run and the
+    test suite. A server with DEBUG off and no key refuses to start rather than sign sessions with a
+    key anyone can read."""
+    if key := os.environ.get("SHOUHU_SECRET_KEY", "").strip():
+        return key
+    if not (DEBUG or os.environ.get("SHOUHU_TESTING") == "1"):
+        raise ImproperlyConfigured("SHOUHU_SECRET_KEY 未设置：生产环境必须设置一个随机密钥（或以 SHOUHU_DEBUG=1 运行开发/演示）")
+    path = VAR_DIR / "dev-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SHOUHU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SHOUHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# Behind HTTPS (SHOUHU_HTTPS=1): redirect plain HTTP, cookies only over TLS, HSTS for a year.
+# SECURE_PROXY_SSL_HEADER trusts the proxy's X-Forwarded-Proto: the app must only be reachable through it.
+HTTPS = os.environ.get("SHOUHU_HTTPS", "0") == "1"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Headers on every response (SecurityMiddleware, XFrameOptionsMiddleware, PermissionsPolicyMiddleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Camera stays allowed for this site: visit photos are taken from the phone's file picker.
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+# Content-Security-Policy (django-csp 4): scripts, styles, images and fonts only from this site —
+# Bootstrap, HTMX and ECharts are served from npm through static files, and templates carry no
+# inline script, event handler or style attribute (tests/web/test_error_pages.py reads them all).
+# Swagger UI's page has an inline <style>: it alone allows inline styles (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# -- end fail closed ------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -24,6 +86,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served by us, not a CDN
+    "csp",
     "simple_history",
     "django_htmx",
     "django_tasks",
@@ -43,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shouhu.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +201,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry of rural left-behind children and children in difficulty. Every endpoint applies the caller's scope.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the schema and its docs are for signed-in users (session or token), like the API itself
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # father_situation and mother_situation share one list of values
     "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION"},
 }
@@ -147,7 +218,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
-X_FRAME_OPTIONS = "DENY"
 
 # Request logs must not carry ID numbers: the runserver log shows paths only for POSTs,
 # and searches by ID number are sent as POST (see registry.views).

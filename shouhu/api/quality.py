@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.core.params import int_param
 from shouhu.quality import selectors as Q
 from shouhu.quality import services
 from shouhu.quality.models import DuplicatePair, Issue
@@ -43,12 +44,13 @@ def choice_param(params, name: str, choices, default: str = "") -> str:
 
 def node_param(actor, params) -> dict:
     """The node of ?school= / ?region= (one in the caller's scope, else 404), or {}."""
-    if (v := params.get("school")) is not None:
-        if not (v.isdigit() and schools_visible_to(actor).filter(pk=v).exists()):
+    if params.get("school") is not None:
+        pk = int_param(params, "school")
+        if pk is None or not schools_visible_to(actor).filter(pk=pk).exists():
             raise Http404("未找到该学校")
-        return {"school": int(v)}
+        return {"school": pk}
     if (v := params.get("region")) is not None:
-        if not (v.isdigit() and regions_visible_to(actor).filter(code=v).exists()):
+        if not (v.isdigit() and len(v) <= 12 and regions_visible_to(actor).filter(code=v).exists()):
             raise Http404("未找到该区域")
         return {"region": v}
     return {}

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.core.params import int_param
 from shouhu.regions.models import School
 from shouhu.schooling import selectors, services
 from shouhu.schooling.forms import RosterUploadForm
@@ -247,10 +248,7 @@ class ConsistencyViewSet(viewsets.ReadOnlyModelViewSet):
         school = selectors.school_for(self.request.user, self.kwargs["pk"])
         g = self.request.query_params
         q = g.get("q", "").strip()
-        cls = g.get("class")
-        if cls is not None and not cls.isdigit():
-            raise ValidationError({"class": "应为班级 id"})
-        cls = int(cls) if cls else None
+        cls = int_param(g, "class")
         if which == "unregistered":
             status = choice_param(g, "status", STATUSES)
             rows = [e for e in selectors.unregistered_entries(school)

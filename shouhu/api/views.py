@@ -5,6 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.core.params import code_param, int_param
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.registry import selectors, services
 from shouhu.registry.models import Child
@@ -32,8 +33,8 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         qs = regions_visible_to(self.request.user).select_related("parent")
         if p := self.request.query_params.get("parent"):
             qs = qs.filter(parent__code=p)
-        if lv := self.request.query_params.get("level"):
-            qs = qs.filter(level=lv) if lv.isdigit() else qs.none()
+        if (lv := int_param(self.request.query_params, "level")) is not None:
+            qs = qs.filter(level=lv)
         return qs
 
 
@@ -51,8 +52,8 @@ class SchoolClassViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = classes_visible_to(self.request.user)
-        if s := self.request.query_params.get("school"):
-            qs = qs.filter(school_id=s) if s.isdigit() else qs.none()
+        if (s := int_param(self.request.query_params, "school")) is not None:
+            qs = qs.filter(school_id=s)
         return qs
 
 
@@ -66,9 +67,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def get_queryset(self):
         g = self.request.query_params
         f = selectors.ChildFilter(
-            region=g.get("region", "") if g.get("region", "").isdigit() else "",
-            school=int(g["school"]) if g.get("school", "").isdigit() else None,
-            school_class=int(g["class"]) if g.get("class", "").isdigit() else None,
+            region=code_param(g), school=int_param(g, "school"), school_class=int_param(g, "class"),
             category=g.get("category", ""), guardianship=g.get("guardianship", ""), schooling=g.get("schooling", ""),
             age_band=g.get("age", ""), status=g.get("status", "all") if self.action == "list" else "all", q=g.get("q", ""),
         )

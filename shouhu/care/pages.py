@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core.params import parse_int
 from shouhu.regions.models import Region, code_range
 from shouhu.regions.selectors import regions_visible_to
 
@@ -42,10 +43,12 @@ def code_param(v: str) -> str:
 
 
 def int_param(v):
+    """A filter's number, None when absent or not a number; 400 past 64 bits (core.params)."""
     try:
-        return int(v)
+        int(v)
     except (TypeError, ValueError):
         return None
+    return parse_int(v, "")
 
 
 def region_q(code: str, region_field: str = "region__code", school_field: str | None = "school__region_code") -> Q:

@@ -8,7 +8,7 @@ a record exists outside the actor's scope.
 """
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 
 
@@ -60,3 +60,10 @@ class Conflict(ServiceError):
 
     status = 409
     default_code = ErrorCode.CONFLICT
+
+
+class BadParameter(ServiceError, BadRequest):
+    """A query parameter that is there but unusable (`?school=abc`, a number past 64 bits): a 400
+    with a sentence on the page and `{"code": "invalid", "detail", "field": <parameter>}` over the API."""
+
+    status = 400

@@ -13,7 +13,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.core.errors import ServiceError
 from shouhu.core.forms import apply_errors
-from shouhu.core.params import code_param, int_param
+from shouhu.core.params import INT_MAX, code_param, int_param
 from shouhu.regions.models import SchoolClass
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.rules import choices as C
@@ -204,7 +204,7 @@ def _remember_not_same(request, child: Child) -> None:
     check = duplicate_check()
     if check is None:
         return
-    seen = {int(x) for x in request.POST.getlist("seen") if x.isdigit()}
+    seen = {int(x) for x in request.POST.getlist("seen") if x.isdigit() and int(x) <= INT_MAX}
     still = {r["id"] for r, _ in check.candidates(child)}
     check.note_registered_anyway(actor=request.user, child=child, others=sorted(seen & still))
 

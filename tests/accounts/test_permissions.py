@@ -108,6 +108,9 @@ MATRIX = {
     "/api/v1/campaigns/": RECORDS,
     "/api/v1/quality-issues/": RECORDS,
     "/api/v1/rosters/": RECORDS,
+    # the API's description and its docs: any signed-in user (anonymous: tests/api/test_schema.py)
+    "/api/schema/": EVERYONE,
+    "/api/docs/": EVERYONE,
 }
 
 

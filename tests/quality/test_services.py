@@ -123,7 +123,7 @@ def test_a_bulk_change_runs_the_check_as_a_job_with_progress(world, oc, client):
     assert "检查完成" in client.get("/quality/job/").content.decode()
     progress.report(PROGRESS_KEY, done=500, total=2000, phase="正在检查")
     html = client.get("/quality/job/").content.decode()
-    assert "500 / 2000" in html and 'hx-trigger="every 2s"' in html and "width: 25%" in html
+    assert "500 / 2000" in html and 'hx-trigger="every 2s"' in html and "pct-25" in html
     client.force_login(world.volunteer)
     assert client.get("/quality/job/").status_code == 404
 

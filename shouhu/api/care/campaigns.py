@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from shouhu.care.campaigns import selectors
 from shouhu.care.campaigns.models import Campaign
+from shouhu.core.params import int_param
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.rules import care as R
 
@@ -66,12 +67,13 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         """The node of ?class= / ?school= / ?region= (one in scope, else 404), or the caller's own."""
         g, actor = self.request.query_params, self.request.user
         for key, qs in (("class", classes_visible_to(actor)), ("school", schools_visible_to(actor))):
-            if (v := g.get(key)) is not None:
-                if not (v.isdigit() and qs.filter(pk=v).exists()):
+            if g.get(key) is not None:
+                pk = int_param(g, key)
+                if pk is None or not qs.filter(pk=pk).exists():
                     raise Http404("未找到该学校或班级")
-                return {key: int(v)}
+                return {key: pk}
         if (v := g.get("region")) is not None:
-            if not (v.isdigit() and regions_visible_to(actor).filter(code=v).exists()):
+            if not (v.isdigit() and len(v) <= 12 and regions_visible_to(actor).filter(code=v).exists()):
                 raise Http404("未找到该区域")
             return {"region": v}
         return selectors.default_node(actor)

@@ -10,6 +10,7 @@ from shouhu.care.common import groups_of
 from shouhu.care.helpers import selectors, services
 from shouhu.care.helpers.models import Helper, Pairing
 from shouhu.care.selectors import child_in
+from shouhu.core.params import int_param
 from shouhu.rules import care as R
 
 from ..permissions import READ, declare
@@ -53,8 +54,8 @@ class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_queryset(self):
         g = self.request.query_params
         qs = child_filter(selectors.pairings_visible_to(self.request.user).select_related("helper", "child"), g)
-        if (h := g.get("helper")) is not None:
-            qs = qs.filter(helper_id=h) if h.isdigit() else qs.none()
+        if (h := int_param(g, "helper")) is not None:
+            qs = qs.filter(helper_id=h)
         if (a := g.get("active")) in ("true", "false"):
             active = Pairing.objects.active_on(timezone.localdate()).values("pk")
             qs = qs.filter(pk__in=active) if a == "true" else qs.exclude(pk__in=active)

@@ -6,8 +6,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from shouhu.care.dues.selectors import my_tasks
+from shouhu.core.params import int_param
 
 from ..permissions import declare
+
+# how far into the task list a client may page (keeps offset + limit a 64-bit number)
+MAX_OFFSET = 1_000_000
 
 
 class TaskSerializer(serializers.Serializer):
@@ -50,7 +54,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         kind = g.get("kind", "")
         if kind not in ("", "visit", "contact", "pairing"):
             raise ValidationError({"kind": "应为 visit、contact 或 pairing"})
-        limit = min(int(g["limit"]), 200) if g.get("limit", "").isdigit() else 30
-        offset = int(g["offset"]) if g.get("offset", "").isdigit() else 0
+        limit = min(int_param(g, "limit", default=30, min_value=0), 200)
+        offset = int_param(g, "offset", default=0, min_value=0, max_value=MAX_OFFSET)
         tasks = my_tasks(request.user, kind=kind, limit=limit, offset=offset)
         return Response(TasksSerializer(tasks).data)

@@ -8,6 +8,7 @@ from shouhu.accounts.permissions import allowed, requires
 from shouhu.core import progress as job_progress
 from shouhu.core.errors import ServiceError
 from shouhu.core.forms import apply_errors
+from shouhu.core.params import int_param
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.rules import care as R
 
@@ -25,14 +26,14 @@ def node_from_request(request, *, kinds=("class", "school", "region")) -> dict:
     """The node asked for (region / school / class), checked against the user's scope (404 if not
     theirs); without one, the user's own node. The quality pages use it too."""
     g = request.GET
-    if "class" in kinds and g.get("class", "").isdigit():
-        if not classes_visible_to(request.user).filter(pk=g["class"]).exists():
+    if "class" in kinds and (pk := int_param(g, "class")) is not None:
+        if not classes_visible_to(request.user).filter(pk=pk).exists():
             raise Http404
-        return {"class": int(g["class"])}
-    if g.get("school", "").isdigit():
-        if not schools_visible_to(request.user).filter(pk=g["school"]).exists():
+        return {"class": pk}
+    if (pk := int_param(g, "school")) is not None:
+        if not schools_visible_to(request.user).filter(pk=pk).exists():
             raise Http404
-        return {"school": int(g["school"])}
+        return {"school": pk}
     if g.get("region", "").isdigit():
         if not regions_visible_to(request.user).filter(code=g["region"]).exists():
             raise Http404

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
+from shouhu.core.params import page_param
 
 from . import selectors, services
 from .forms import RulesForm
@@ -14,7 +15,7 @@ from .models import CareSetting, VisitRule
 def tasks(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in selectors.TASK_KINDS else ""
-    page_no = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    page_no = page_param(request.GET)
     per = 30
     t = selectors.my_tasks(request.user, kind=kind, limit=per, offset=(page_no - 1) * per if kind else 0)
     total_of_kind = sum(t.counts.get(kind, {}).values()) if kind else 0

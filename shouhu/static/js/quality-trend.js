@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
     animation: false,
     grid: { left: 36, right: 36, top: 28, bottom: 24 },
     legend: { top: 0, textStyle: { fontSize: 11 } },
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },  // drawn on the canvas: no inline styles (CSP)
     xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
     yAxis: [{ type: "value", min: 0, max: 100, name: "得分" }, { type: "value", name: "问题", splitLine: { show: false } }],
     series: [
