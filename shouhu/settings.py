@@ -1,6 +1,7 @@
 """Settings. Everything a deployment changes comes from the environment:
 DATABASE_URL (default: SQLite under var/), SHOUHU_SECRET_KEY, SHOUHU_DEBUG, SHOUHU_ALLOWED_HOSTS."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "simple_history",
     "django_htmx",
@@ -48,11 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shouhu.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouhu.core.middleware.ServiceErrorMiddleware",
+    # last: turns a lockout flagged by the axes backend into the Chinese lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shouhu.urls"
@@ -93,8 +100,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's four validators: "12345678" or the username as a password are refused.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -122,7 +133,7 @@ DIVISION_DIR = Path(os.environ.get("SHOUHU_DIVISION_DIR", BASE_DIR / "node_modul
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "shouhu.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shouhu.api.permissions.Declared"],
     "EXCEPTION_HANDLER": "shouhu.api.errors.exception_handler",
@@ -145,8 +156,32 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBased
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Sign-in, second factor, sessions and API tokens (accounts) ---
+HTTPS = os.environ.get("SHOUHU_HTTPS") == "1"
+# The axes backend goes first: it refuses a locked-out username before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per username: guessing one account from many addresses is still stopped
+# axes warns that a per-username lock can be dodged by rotating the user agent: ours ignores the agent.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# A second factor (TOTP) for roles that see full ID numbers or counselling notes (`Role.needs_2fa`).
+# `make demo` turns it off with SHOUHU_DEMO_NO_2FA=1 so the demo accounts open with a password alone.
+SHOUHU_SECOND_FACTOR = os.environ.get("SHOUHU_DEMO_NO_2FA") != "1"
+OTP_TOTP_ISSUER = "守护"
+# 30 minutes idle: the session is saved (and its expiry pushed back) on every request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# API tokens: dead after this long unused, and after this long whatever happens (`api.auth`).
+SHOUHU_TOKEN_IDLE = timedelta(hours=8)
+SHOUHU_TOKEN_MAX_AGE = timedelta(days=7)
 X_FRAME_OPTIONS = "DENY"
 
 # Request logs must not carry ID numbers: the runserver log shows paths only for POSTs,
