@@ -132,8 +132,9 @@ DIVISION_DIR = Path(os.environ.get("SHOUHU_DIVISION_DIR", BASE_DIR / "node_modul
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # first, so that a missing or expired token answers 401 with WWW-Authenticate
         "shouhu.api.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shouhu.api.permissions.Declared"],
     "EXCEPTION_HANDLER": "shouhu.api.errors.exception_handler",
@@ -166,8 +167,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]  # per username: guessing one account fro
 # axes warns that a per-username lock can be dodged by rotating the user agent: ours ignores the agent.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "shouhu.accounts.security.lockout_response"  # Chinese page, or the API's error body
 AXES_VERBOSE = False
 # A second factor (TOTP) for roles that see full ID numbers or counselling notes (`Role.needs_2fa`).
 # `make demo` turns it off with SHOUHU_DEMO_NO_2FA=1 so the demo accounts open with a password alone.

@@ -4,6 +4,8 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
+from django.http import JsonResponse
+from django.shortcuts import render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ApiToken, User
@@ -37,3 +39,13 @@ def password_change(*, user: User, password: str, request=None) -> None:
 def _tokens_die_at_logout(sender, request, user, **kwargs):
     if user is not None:
         ApiToken.objects.filter(user=user).delete()
+
+
+LOCKED = "登录失败次数过多，该账号已锁定15分钟，请稍后再试或联系县级管理员解锁"
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out username gets (`AXES_LOCKOUT_CALLABLE`): the API's error body, or a page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked", "detail": LOCKED, "field": "username"}, status=429)
+    return render(request, "accounts/locked.html", {"failure_limit": settings.AXES_FAILURE_LIMIT}, status=429)

@@ -1,6 +1,8 @@
 """Signing in to the API: a token for username + password (+ a TOTP code for the roles that need one),
 and the authentication class that refuses an expired token. Failed attempts count towards the same
 lockout as the login page: `authenticate` gets the request, so django-axes sees them."""
+from enum import StrEnum
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django_otp import match_token
@@ -11,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouhu.accounts.models import ApiToken
-from shouhu.accounts.security import has_device, needs_second_factor
-from shouhu.core.errors import ErrorCode, ServiceError
+from shouhu.accounts.security import LOCKED, has_device, needs_second_factor
+from shouhu.core.errors import ErrorCode, Forbidden, ServiceError
 
 from .permissions import declare
 
@@ -28,8 +30,13 @@ class TokenResponse(serializers.Serializer):
     expires = serializers.DateTimeField(help_text="最迟失效时间；闲置超过8小时也会失效")
 
 
+class SignInCode(StrEnum):
+    LOCKED = "locked"  # too many failed sign-ins for this username: wait or ask the county admin
+
+
 class Locked(ServiceError):
     status = 429
+    default_code = SignInCode.LOCKED
 
 
 class TokenView(APIView):
@@ -46,7 +53,7 @@ class TokenView(APIView):
             raise ServiceError("请填写用户名和密码", code=ErrorCode.REQUIRED, field="username" if not username else "password")
         user = authenticate(request._request, username=username, password=password)
         if getattr(request._request, "axes_locked_out", False):
-            raise Locked("登录失败次数过多，该账号已锁定15分钟，请稍后再试或联系县级管理员解锁", code=ErrorCode.FORBIDDEN)
+            raise Locked(LOCKED, field="username")
         if user is None:
             raise ServiceError("用户名或密码不正确", code=ErrorCode.INVALID, field="password")
         if needs_second_factor(user):
@@ -54,11 +61,11 @@ class TokenView(APIView):
             if not otp:
                 raise ServiceError("该角色需要动态验证码（otp）", code=ErrorCode.REQUIRED, field="otp")
             if not has_device(user):
-                raise ServiceError("请先在网页上绑定动态验证码", code=ErrorCode.FORBIDDEN, field="otp")
+                raise Forbidden("请先在网页上绑定动态验证码", field="otp")
             if match_token(user, otp) is None:
                 raise ServiceError("动态验证码不正确", code=ErrorCode.INVALID, field="otp")
         if user.must_change_password:
-            raise ServiceError("请先在网页上修改初始密码", code=ErrorCode.FORBIDDEN, field="password")
+            raise Forbidden("请先在网页上修改初始密码", field="password")
         token, key = ApiToken.issue(user)
         return Response({"token": key, "expires": token.created + settings.SHOUHU_TOKEN_MAX_AGE})
 
