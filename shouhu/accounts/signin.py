@@ -74,7 +74,7 @@ def otp_verify(request):
         device = match_token(request.user, form.cleaned_data["code"].strip())
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home") if request.GET.get("next", "").startswith("/") else redirect("home")
+            return redirect("home")
         form.add_error("code", "验证码不正确或已过期，请输入手机上当前显示的6位数字")
     return render(request, "accounts/otp_verify.html", {"form": form, "required": needs_second_factor(request.user)})
 

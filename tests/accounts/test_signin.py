@@ -1,5 +1,7 @@
 """Sign-in hardening: lockout per username, the second factor, password rules and the forced change,
 idle sessions; the county admin's unlock page (`accounts.signin`, `accounts.security`, `accounts.middleware`)."""
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -175,3 +177,12 @@ def test_session_expires_after_30_minutes_idle(client, world):
     session.save()
     r = client.get(reverse("registry:list"))
     assert r.status_code == 302 and r["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("https,secure", [("1", "True"), ("0", "False")])
+def test_cookies_are_secure_under_https(https, secure):
+    """Reproduces finding 9: no Secure flag on the session cookie."""
+    code = "import shouhu.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"SHOUHU_HTTPS": https, "PATH": "/usr/bin:/bin"}).stdout.split()
+    assert out == [secure, secure]
