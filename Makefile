@@ -24,10 +24,11 @@ browser:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium missing: browser tests will be skipped"; }
 
 # The demo runs as production does (DEBUG off, Chinese error pages, CSP) with a secret key made
-# once for this machine in var/; `SHOUHU_DEBUG=1 make demo` for Django's debug pages.
+# once for this machine in var/; `SHOUHU_DEBUG=1 make demo` for Django's debug pages. Demo accounts
+# sign in with the printed password alone (SHOUHU_DEMO_NO_2FA=1: no TOTP device; never in production).
 demo: setup
 	@mkdir -p var && test -s var/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/demo-secret-key
-	SHOUHU_SECRET_KEY="$${SHOUHU_SECRET_KEY:-$$(cat var/demo-secret-key)}" $(BIN)/shouhu demo --children $(CHILDREN) --port $(PORT)
+	SHOUHU_SECRET_KEY="$${SHOUHU_SECRET_KEY:-$$(cat var/demo-secret-key)}" SHOUHU_DEMO_NO_2FA=1 $(BIN)/shouhu demo --children $(CHILDREN) --port $(PORT)
 
 test: setup browser
 	$(BIN)/lint-imports --no-cache

@@ -3,6 +3,7 @@ DATABASE_URL (default: SQLite under var/), SHOUHU_SECRET_KEY, SHOUHU_DEBUG, SHOU
 SHOUHU_HTTPS, SHOUHU_CSRF_TRUSTED_ORIGINS."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -84,7 +85,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files served by us, not a CDN
     "csp",
@@ -114,11 +117,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shouhu.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouhu.core.middleware.ServiceErrorMiddleware",
+    # last: turns a lockout flagged by the axes backend into the Chinese lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shouhu.urls"
@@ -159,8 +166,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's four validators: "12345678" or the username as a password are refused.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -187,8 +198,9 @@ DIVISION_DIR = Path(os.environ.get("SHOUHU_DIVISION_DIR", BASE_DIR / "node_modul
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first, so that a missing or expired token answers 401 with WWW-Authenticate
+        "shouhu.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shouhu.api.permissions.Declared"],
     "EXCEPTION_HANDLER": "shouhu.api.errors.exception_handler",
@@ -216,8 +228,29 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBased
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Sign-in, second factor, sessions and API tokens (accounts) ---
+# The axes backend goes first: it refuses a locked-out username before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per username: guessing one account from many addresses is still stopped
+# axes warns that a per-username lock can be dodged by rotating the user agent: ours ignores the agent.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shouhu.accounts.security.lockout_response"  # Chinese page, or the API's error body
+AXES_VERBOSE = False
+# A second factor (TOTP) for roles that see full ID numbers or counselling notes (`Role.needs_2fa`).
+# `make demo` turns it off with SHOUHU_DEMO_NO_2FA=1 so the demo accounts open with a password alone.
+SHOUHU_SECOND_FACTOR = os.environ.get("SHOUHU_DEMO_NO_2FA") != "1"
+OTP_TOTP_ISSUER = "守护"
+# 30 minutes idle: the session is saved (and its expiry pushed back) on every request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+# API tokens: dead after this long unused, and after this long whatever happens (`api.auth`).
+SHOUHU_TOKEN_IDLE = timedelta(hours=8)
+SHOUHU_TOKEN_MAX_AGE = timedelta(days=7)
 
 # Request logs must not carry ID numbers: the runserver log shows paths only for POSTs,
 # and searches by ID number are sent as POST (see registry.views).

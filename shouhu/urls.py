@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shouhu.accounts import signin
 from shouhu.accounts.permissions import public
 from shouhu.web import views as web
 
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("login/", public(auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("account/password/", signin.password_change_view, name="password_change"),
+    path("account/otp/enrol/", signin.otp_enrol, name="otp_enrol"),
+    path("account/otp/verify/", signin.otp_verify, name="otp_verify"),
     path("children/", include("shouhu.registry.urls")),
     path("regions/", include("shouhu.regions.urls")),
     path("audit/", include("shouhu.audit.urls")),

@@ -31,6 +31,14 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_sign_in(settings):
+    """Most tests sign in with `client.login`, which passes no request: the lockout (django-axes)
+    and the second factor are off here and switched on by the tests of sign-in (tests/accounts/test_signin.py)."""
+    settings.AXES_ENABLED = False
+    settings.SHOUHU_SECOND_FACTOR = False
+
+
 @pytest.fixture
 def oc(django_capture_on_commit_callbacks):
     """Run a service and then what it left for after the commit (signals: care and quality refresh)."""

@@ -34,7 +34,7 @@ class AssignmentForm(BootstrapMixin, forms.ModelForm):
 
 
 class UserForm(BootstrapMixin, forms.ModelForm):
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少8位，用户首次登录后自行修改")
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少10位，不能全是数字或常见密码；用户首次登录时须修改")
 
     class Meta:
         model = User
@@ -47,5 +47,5 @@ class UserForm(BootstrapMixin, forms.ModelForm):
 
     def clean_password(self):
         pw = self.cleaned_data["password"]
-        validate_password(pw)
+        validate_password(pw, User(username=self.cleaned_data.get("username", "")))
         return pw

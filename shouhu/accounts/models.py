@@ -1,6 +1,11 @@
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .roles import ROLE_CHOICES, ROLES
 
@@ -8,6 +13,8 @@ from .roles import ROLE_CHOICES, ROLES
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=32, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
+    # set on accounts the county admin creates: the initial password was seen by someone else
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -53,3 +60,29 @@ class Assignment(models.Model):
             raise ValidationError({"school_class": "请选择班级"})
         if self.role == "county_education" and not self.region:
             raise ValidationError({"region": "请选择县"})
+
+
+class ApiToken(models.Model):
+    """An API token. Only its SHA-256 is stored, so a copy of the database signs nobody in. It dies
+    after `SHOUHU_TOKEN_IDLE` unused, `SHOUHU_TOKEN_MAX_AGE` after issue, at logout and at a password change."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user) -> tuple["ApiToken", str]:
+        key = secrets.token_hex(20)
+        return cls.objects.create(user=user, digest=cls.digest_of(key)), key
+
+    def expired(self, now=None) -> bool:
+        now = now or timezone.now()
+        return now - self.last_used > settings.SHOUHU_TOKEN_IDLE or now - self.created > settings.SHOUHU_TOKEN_MAX_AGE

@@ -23,6 +23,12 @@ class Role:
     can_care: bool = False  # records visits, family contact, wishes for the children in scope
     can_pair: bool = False  # registers helpers and pairs them with the children in scope
     counsellor: bool = False  # reads and writes counselling notes (心理辅导), nobody else does
+    second_factor: bool = False  # asks for a TOTP code at sign-in even without full_id/counsellor
+
+    @property
+    def needs_2fa(self) -> bool:
+        """Full ID numbers and confidential notes are behind a second factor; another role joins by `second_factor`."""
+        return self.full_id or self.counsellor or self.second_factor
 
 
 ROLES: dict[str, Role] = {

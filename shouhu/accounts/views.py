@@ -29,6 +29,7 @@ def user_create(request):
         with transaction.atomic():
             user = uform.save(commit=False)
             user.set_password(uform.cleaned_data["password"])
+            user.must_change_password = True  # the admin knows this one
             user.save()
             a = aform.save(commit=False)
             a.user = user

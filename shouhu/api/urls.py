@@ -1,12 +1,11 @@
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import quality, schooling, views
+from . import auth, quality, schooling, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -53,7 +52,8 @@ router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster
 router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
 
 urlpatterns = [
-    path("v1/auth/token/", public(obtain_auth_token), name="api-token"),  # signing in
+    path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in
+    path("v1/auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI's page sets its body margin in an inline <style> (drf-spectacular's template)
