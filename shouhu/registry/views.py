@@ -19,8 +19,8 @@ from shouhu.regions.selectors import classes_visible_to, regions_visible_to, sch
 from shouhu.rules import choices as C
 
 from . import selectors, services
-from .forms import ChildForm
 from .fields import field_set_name
+from .forms import ChildForm
 from .history import child_history
 from .hooks import child_panels, duplicate_check
 from .models import Child
