@@ -30,3 +30,8 @@ def field_set_name(scope) -> str:
 def visible_fields(scope) -> frozenset[str] | None:
     """The field names this reader may see of a child; None = all of them."""
     return FIELD_SETS[field_set_name(scope)]
+
+
+def statistics_only(scope) -> bool:
+    """Reads figures, not people: small counts are shown to it as "<5" (`rules.small_counts`)."""
+    return field_set_name(scope) == "none"

@@ -220,10 +220,16 @@ def test_home_counts_by_level_below(client, world, girl):
 
 
 def test_partner_sees_statistics_but_no_children(client, world, girl):
+    """Counts of 1–4 show as "<5" to the statistics-only partner (it used to read a village's 1);
+    0 stays 0. Reproduces the home-page half of the small-counts finding."""
     login(client, world.partner)
     r = client.get(reverse("home"))
-    assert r.context["tables"][0].total.counts["total"] == 1
+    table = r.context["tables"][0]
+    assert table.total.counts["total"] == "<5" and table.total.counts["orphan"] == 0
+    assert "&lt;5" in r.content.decode()
     assert client.get(reverse("registry:list")).status_code == 404
+    login(client, world.admin)
+    assert client.get(reverse("home")).context["tables"][0].total.counts["total"] == 1
 
 
 def test_search_by_pinyin_initials_and_id_keeps_text_out_of_url(client, world, girl):
