@@ -11,8 +11,8 @@ from shouhu.rules.idcard import (
     IdNumberError,
     check_char,
     check_id_against,
-    make_id,
     id_candidates,
+    make_id,
     mask_id,
     parse_id,
 )
