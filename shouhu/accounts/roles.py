@@ -19,6 +19,9 @@ class Role:
     can_edit: bool
     full_id: bool  # sees ID numbers unmasked
     limited_fields: bool = False  # helpers see a reduced child page
+    # which part of a child's record the role reads: "full", "care" (helpers), "none"
+    # (statistics only); the sets are in `registry.fields`
+    child_fields: str = "full"
     manages_county: bool = False
     can_care: bool = False  # records visits, family contact, wishes for the children in scope
     can_pair: bool = False  # registers helpers and pairs them with the children in scope
@@ -36,13 +39,13 @@ ROLES: dict[str, Role] = {
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
-        Role("county_partner", "县级协作部门", "none", "", "region", False, False, False),
+        Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True),
         Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True),
         Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True),
-        Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True),
+        Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
         Role("inspector", "督查组", "admin", "region", "region", True, False, False),
     ]
 }

@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from shouhu.accounts.scope import scope_of
 from shouhu.regions.models import Region, School, SchoolClass
-from shouhu.registry.models import Child
+from shouhu.registry.fields import visible_fields
+from shouhu.registry.models import PARENT_FIELDS, Child
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules.idcard import mask_id
 from shouhu.rules.record import check_record
 
@@ -38,24 +40,66 @@ class SchoolClassSerializer(serializers.ModelSerializer):
         fields = ["id", "school", "grade", "grade_name", "name", "active"]
 
 
+# The fields a client may write, listed rather than "everything not excluded": a field added to
+# the model stays read-only until someone decides it belongs here. Derived categories, status,
+# merge bookkeeping (`merged_into`), timestamps and search keys are written only by the services.
+WRITABLE = [
+    "archive_no", "name", "sex", "ethnicity", "birth_date", "id_number", "hukou_registered", "hukou_place",
+    "village", "address_detail", "health", "disability", "illness", "serious_illness",
+    "schooling", "school", "school_class", "boarding",
+    *(f"{p}_{f}" for p in ("father", "mother") for f in PARENT_FIELDS), "grandparents",
+    "carer_name", "carer_id_number", "carer_phone", "carer_relation", "carer_address", "carer_health", "carer_barred",
+    "agreement_date", "guardianship", "living_alone", "abused_or_abandoned", "income_sources", "benefits",
+    "poor_household", "emergency_contacts", "reporter", "reported_on",
+]
+WRITE_ONLY = ["effective_date", "change_reason"]
+READ_ONLY = ["id", "age", "merged_into", *DERIVED, "created_at", "updated_at"]
+
+
 class ChildSerializer(serializers.ModelSerializer):
+    """A child as the requesting user may read it: the fields of their role's set
+    (`registry.fields`), ID numbers as their scope shows them."""
+
     id = serializers.UUIDField(source="uid", read_only=True, help_text="Opaque stable identifier")
+    age = serializers.IntegerField(source="age_years", read_only=True, help_text="周岁")
     village = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level=5))
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all(), allow_null=True, required=False)
     school_class = serializers.PrimaryKeyRelatedField(queryset=SchoolClass.objects.all(), allow_null=True, required=False)
+    merged_into = serializers.SerializerMethodField(help_text="并入的保留档案 id；无权查看该档案时为空")
     effective_date = serializers.DateField(write_only=True, required=False, help_text="变更生效日期（默认今天）")
     change_reason = serializers.CharField(write_only=True, required=False, max_length=100)
 
     class Meta:
         model = Child
-        exclude = ["uid", "created_by", "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy", "agreement_file", "photo"]
-        read_only_fields = DERIVED + ["created_at", "updated_at"]
+        fields = READ_ONLY + WRITABLE + WRITE_ONLY
+        read_only_fields = [f for f in READ_ONLY if f not in ("id", "age", "merged_into")]
+
+    def _scope(self):
+        request = self.context.get("request")
+        return scope_of(request.user) if request is not None else None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        scope = self._scope()
+        if scope is None or not scope.user.is_authenticated:  # the schema describes every field
+            return fields
+        allowed = visible_fields(scope)
+        return fields if allowed is None else {k: v for k, v in fields.items() if k in allowed}
+
+    def get_merged_into(self, obj) -> str | None:
+        # Only as the kept record's id, and only when the reader may open it: the field must not
+        # answer "does this record exist" for children outside the reader's scope.
+        if not obj.merged_into_id:
+            return None
+        kept = children_visible_to(self.context["request"].user).filter(pk=obj.merged_into_id).values_list("uid", flat=True).first()
+        return str(kept) if kept else None
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not scope_of(self.context["request"].user).full_id:
-            for f in ID_FIELDS:
-                data[f] = mask_id(data.get(f)) or None if data.get(f) else data.get(f)
+        scope = self._scope()
+        for f in ID_FIELDS:
+            if data.get(f):
+                data[f] = scope.show_id(data[f]) if scope is not None else mask_id(data[f])
         return data
 
     def validate(self, attrs):

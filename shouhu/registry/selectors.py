@@ -64,7 +64,7 @@ class ChildFilter:
     q: str = ""
 
 
-def filter_children(qs: QuerySet[Child], f: ChildFilter, *, today: date | None = None) -> QuerySet[Child]:
+def filter_children(qs: QuerySet[Child], f: ChildFilter, *, today: date | None = None, by_id: bool = True) -> QuerySet[Child]:
     today = today or timezone.localdate()
     if f.region:
         qs = qs.filter(village_code__range=code_range(f.region))
@@ -83,13 +83,17 @@ def filter_children(qs: QuerySet[Child], f: ChildFilter, *, today: date | None =
     if f.status in ("active", "exited"):
         qs = qs.filter(status=f.status)
     if f.q:
-        qs = qs.filter(search_q(f.q))
+        qs = qs.filter(search_q(f.q, by_id=by_id))
     return qs
 
 
-def search_q(text: str) -> Q:
+def search_q(text: str, *, by_id: bool = True) -> Q:
     """Name (汉字 substring), pinyin initials or full pinyin prefix ("ljl", "lujin"), ID number
-    (whole, or its last 4+ digits), or 档案编号."""
+    (whole, or its last 4+ digits), or 档案编号.
+
+    `by_id=False` for readers who see masked numbers: a search that answers "is this the
+    number?" would let them try the 500 numbers the mask leaves, one after another
+    (docs/domain.md, "ID numbers"); they find children by name or 档案编号."""
     text = text.strip()
     if not text:
         return Q()
@@ -98,6 +102,8 @@ def search_q(text: str) -> Q:
         return Q(name_initials__startswith=t) | Q(name_pinyin__startswith=t)
     if text.isascii() and text[:-1].isdigit() and len(text) >= 4:
         t = text.upper()
+        if not by_id:
+            return Q(archive_no=text)
         return Q(id_number=t) if len(t) == 18 else Q(id_number__endswith=t) | Q(archive_no=text)
     q = Q(name__contains=text) | Q(archive_no=text)
     if all("\u4e00" <= ch <= "\u9fff" for ch in text):
@@ -106,7 +112,7 @@ def search_q(text: str) -> Q:
 
 
 def list_children(actor, f: ChildFilter) -> QuerySet[Child]:
-    qs = filter_children(children_visible_to(actor), f)
+    qs = filter_children(children_visible_to(actor), f, by_id=scope_of(actor).full_id)
     return qs.select_related("village", "school", "school_class").order_by("village_code", "name_pinyin", "id")
 
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 
 from shouhu.regions.models import School
 from shouhu.rules.choices import CATEGORY_TABLE
+from shouhu.rules.small_counts import suppress_table
 
 from .models import COUNTED, Child, StatCell
 
@@ -127,3 +128,10 @@ def children_table(title: str, qs) -> StatTable:
     agg = qs.aggregate(**AGGREGATES)
     row = StatRow(title, {f: agg[f] or 0 for f in COUNT_FIELDS})
     return StatTable(title, "", [row], row)
+
+
+def suppressed(table: StatTable) -> StatTable:
+    """The table as a statistics-only reader sees it: counts 1–4 as "<5" (`rules.small_counts`)."""
+    rows, total = suppress_table([r.counts for r in table.rows], table.total.counts, COUNT_FIELDS)
+    return StatTable(table.title, table.unit_label, [StatRow(r.label, c, r.link) for r, c in zip(table.rows, rows, strict=True)],
+                     StatRow(table.total.label, total, table.total.link))

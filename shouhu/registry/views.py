@@ -19,6 +19,7 @@ from shouhu.regions.selectors import classes_visible_to, regions_visible_to, sch
 from shouhu.rules import choices as C
 
 from . import selectors, services
+from .fields import field_set_name
 from .forms import ChildForm
 from .history import child_history
 from .hooks import child_panels, duplicate_check
@@ -97,7 +98,8 @@ def child_detail(request, uid):
         **_ids_shown(scope, child), "can_edit": scope.can_edit(child),
         "panels": child_panels(request, child, scope, helper_page=scope.limited_fields),
     }
-    if scope.limited_fields:
+    # The care set (helpers) gets the page that shows only it (`registry.fields`).
+    if field_set_name(scope) == "care":
         return render(request, "registry/child_detail_helper.html", ctx)
     ctx["history"] = child_history(child, mask=None if scope.full_id else scope.show_id)
     ctx["events"] = child.events.select_related("actor")[:50]

@@ -39,11 +39,11 @@ def workbook_bytes(figures: dict, *, heading: str, marking: str, with_names: boo
         for i, r in enumerate(t["rows"], start=4):
             ws.write(i, 0, r["label"], cell)
             for j, (k, _) in enumerate(t["columns"], start=1):
-                ws.write_number(i, j, r["counts"].get(k, 0), cell)
+                ws.write(i, j, r["counts"].get(k, 0), cell)  # a number, or "<5" for statistics-only readers
         last = 4 + len(t["rows"])
         ws.write(last, 0, t["total"]["label"], total)
         for j, (k, _) in enumerate(t["columns"], start=1):
-            ws.write_number(last, j, t["total"]["counts"].get(k, 0), total)
+            ws.write(last, j, t["total"]["counts"].get(k, 0), total)
         ws.set_column(0, 0, 16)
         ws.set_column(1, len(t["columns"]), 11)
         ws.freeze_panes(4, 1)

@@ -21,9 +21,11 @@ from django.utils import timezone
 from shouhu.accounts.scope import scope_of
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
+from shouhu.registry.fields import statistics_only
 from shouhu.registry.models import CategoryEvent, Child
 from shouhu.registry.selectors import CATEGORY_FILTERS, birth_range_for_age
 from shouhu.rules import choices as C
+from shouhu.rules.small_counts import suppress_count, suppress_table
 
 from . import rules
 from .models import Submission
@@ -303,17 +305,44 @@ class MonthlyView:
     figures: dict
     submission: Submission | None  # the open submission of a township node
     frozen: bool  # figures are the submission's
+    summary: list = None  # [(label, count)]: the figures at the top of the page
+
+
+def _summary(figures: dict) -> list:
+    categories = figures["tables"][0]["total"]["counts"]
+    movement = figures["tables"][-1]["total"]["counts"]
+    return [("在册儿童", categories.get("total", 0)), ("农村留守儿童", categories.get("left_behind", 0)),
+            ("本月纳入", movement.get("enter", 0) + movement.get("reenter", 0)), ("本月退出", movement.get("exit", 0))]
+
+
+def figures_for_statistics(figures: dict) -> dict:
+    """The figures a statistics-only reader gets: counts 1–4 as "<5" in every table, and no list
+    of who entered or left (a village, a date and a reason point at one family)."""
+    tables = []
+    for t in figures["tables"]:
+        keys = [k for k, _ in t["columns"]]
+        rows, total = suppress_table([r["counts"] for r in t["rows"]], t["total"]["counts"], keys)
+        tables.append({**t, "rows": [{**r, "counts": c} for r, c in zip(t["rows"], rows, strict=True)],
+                       "total": {**t["total"], "counts": total}})
+    return {**figures, "tables": tables, "movements": []}
 
 
 def monthly_report(actor, *, node_code: str | None, month: date, live: bool = False) -> MonthlyView:
     """The report the actor asked for: the frozen figures of a submitted township month (unless
-    `live`), otherwise computed now. Out of scope / unknown node → 404."""
+    `live`), otherwise computed now. Out of scope / unknown node → 404. A statistics-only reader
+    gets small counts suppressed, on the page and in the download alike."""
     node = node_for(actor, node_code)
     month = rules.month_start(month)
     sub = open_submission(township=node, month=month) if node.level == 4 else None
     if sub is not None and not live:
-        return MonthlyView(node, month, sub.figures, sub, True)
-    return MonthlyView(node, month, report_figures(node=node, month=month), sub, False)
+        view = MonthlyView(node, month, sub.figures, sub, True)
+    else:
+        view = MonthlyView(node, month, report_figures(node=node, month=month), sub, False)
+    view.summary = _summary(view.figures)
+    if statistics_only(scope_of(actor)):
+        view.figures = figures_for_statistics(view.figures)
+        view.summary = [(label, suppress_count(n)) for label, n in view.summary]
+    return view
 
 
 @dataclass

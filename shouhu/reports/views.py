@@ -50,8 +50,6 @@ def monthly(request):
     is_supervisor = may_submit and not selectors.can_reopen(request.user, node)
     submit_open = may_submit and view.submission is None and rules.month_closed(month, today)
     figures = view.figures
-    categories = figures["tables"][0]["total"]["counts"]
-    movement = figures["tables"][-1]["total"]["counts"]
     return render(request, "reports/monthly.html", {
         "view": view, "node": node, "figures": figures, "month": month, "month_value": rules.format_month(month),
         "month_label": rules.month_label(month), "max_month": rules.format_month(today),
@@ -64,8 +62,7 @@ def monthly(request):
         "live_url": _report_url(node.code, month, live="1"), "frozen_url": _report_url(node.code, month),
         "status_url": reverse("reports:status") + "?" + urlencode({"month": rules.format_month(month)})
         if selectors.county_nodes(request.user) else "",
-        "summary": [("在册儿童", categories.get("total", 0)), ("农村留守儿童", categories.get("left_behind", 0)),
-                    ("本月纳入", movement.get("enter", 0) + movement.get("reenter", 0)), ("本月退出", movement.get("exit", 0))],
+        "summary": view.summary,
         "deadline": rules.deadline(month, selectors.deadline_day()),
         "reopen_form": ReopenForm(auto_id=False),
     })

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["IdInfo", "IdNumberError", "parse_id", "check_id_against", "make_id", "mask_id", "check_char"]
+__all__ = ["IdInfo", "IdNumberError", "parse_id", "check_id_against", "make_id", "mask_id", "id_candidates", "check_char"]
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11), ISO 7064 MOD 11-2
@@ -121,14 +121,35 @@ def make_id(address_code: str, birth_date: date, seq: int) -> str:
 
 
 def mask_id(number: str | None) -> str:
-    """'421088********1234': hide the birth date and sequence. Other lengths keep only the
-    last 4; 4 characters or fewer are hidden entirely (showing "all but the last 4" of a
-    4-character string would show everything)."""
+    """'421088************': only the address code shows (docs/domain.md, "ID numbers").
+
+    A masked reader also sees the birth date, the sex and the village beside the number, so the
+    birth-date digits are no secret and the last four would give the rest away (the check
+    character follows from the other 17). With only the address code shown, the sequence stays
+    unknown: 500 numbers fit what such a reader knows (`id_candidates`). Any other length is
+    hidden entirely: the old 15-digit number ends in its birth date and sequence too."""
     s = (number or "").strip().replace("x", "X")
     if not s:
         return ""
     if len(s) == 18:
-        return s[:6] + "*" * 8 + s[-4:]
-    if len(s) <= 4:
-        return "*" * len(s)
-    return "*" * (len(s) - 4) + s[-4:]
+        return s[:6] + "*" * 12
+    return "*" * len(s)
+
+
+def id_candidates(masked: str, *, birth_date: date, sex: str | None) -> list[str]:
+    """Every valid 18-character number consistent with a masked number ('*' = unknown) and the
+    birth date and sex shown beside it: how many guesses the mask leaves a reader."""
+    if len(masked) != 18:
+        return []
+    if "*" in masked[:6]:
+        return []  # the address code is always shown; a mask hiding it is another question
+    birth = f"{birth_date.year:04d}{birth_date.month:02d}{birth_date.day:02d}"
+    out = []
+    for seq in range(1000):
+        if sex and ("男" if seq % 2 else "女") != sex:
+            continue
+        first17 = masked[:6] + birth + f"{seq:03d}"
+        number = first17 + check_char(first17)
+        if all(m == "*" or m == c for m, c in zip(masked, number, strict=True)):
+            out.append(number)
+    return out

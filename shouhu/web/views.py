@@ -6,6 +6,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.care.dues.selectors import TASK_KINDS, my_tasks
 from shouhu.regions.models import School, code_range
 from shouhu.registry import stats
+from shouhu.registry.fields import statistics_only
 from shouhu.registry.models import COUNTED
 from shouhu.registry.selectors import children_visible_to
 
@@ -29,6 +30,8 @@ def home_tables(user) -> list[stats.StatTable]:
     tables = [t for a in scope.assignments if (fn := HOME_TABLES.get(a.role_def.home)) and (t := fn(a, user)) is not None]
     if any(a.role_def.home == "pairing" for a in scope.assignments):
         tables.append(stats.children_table("我的结对儿童", children_visible_to(user)))
+    if statistics_only(scope):
+        tables = [stats.suppressed(t) for t in tables]
     return tables
 
 

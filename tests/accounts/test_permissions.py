@@ -13,8 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.viewsets import ViewSetMixin
 
 from shouhu.accounts.permissions import NEEDS
+from shouhu.care.activities.services import activity_save
 from shouhu.care.helpers.services import helper_save, pairing_create
-from shouhu.care.models import Helper
+from shouhu.care.models import Activity, Helper
 from shouhu.care.visits.services import visit_record
 from shouhu.care.wishes.services import wish_create
 from tests.api_util import api
@@ -91,6 +92,10 @@ MATRIX = {
     "/care/wishes/": SEES,
     "/care/wishes/new/{child}/": REACH & CARE,
     "/care/activities/": SEES,
+    # Helpers' and activities' pages are care records: a statistics-only partner reads none of them
+    # (it used to open every helper's and activity's page of the county by its number).
+    "/care/helpers/{helper}/": {"admin", "edu", "dudao", "zhuren", "inspector", "volunteer"},
+    "/care/activities/{activity}/": REACH,
     "/care/campaigns/": RECORDS,
     "/care/counselling/": {"counsellor"},
     "/care/counselling/new/{child}/": {"counsellor"},
@@ -104,6 +109,10 @@ MATRIX = {
     "/api/v1/visits/{visit}/": REACH - {"volunteer"},
     "/api/v1/wishes/{wish}/": REACH,
     "/api/v1/counselling/": {"counsellor"},
+    "/api/v1/helpers/": SEES,
+    "/api/v1/helpers/{helper}/": {"admin", "edu", "dudao", "zhuren", "inspector", "volunteer"},
+    "/api/v1/activities/": SEES,
+    "/api/v1/activities/{activity}/": REACH,
     "/api/v1/tasks/": CARE,
     "/api/v1/campaigns/": RECORDS,
     "/api/v1/quality-issues/": RECORDS,
@@ -130,7 +139,10 @@ def records(users, settings, tmp_path):
     pairing_create(actor=w.zhuren, child=child, helper=helper, mode="一对多", start=w.today)
     visit = visit_record(actor=w.zhuren, child=child, date=w.today, mode="入户", areas={"life": "生活正常"})
     wish = wish_create(actor=w.zhuren, child=child, text="一个书包")
-    return {"child": child.uid, "school": w.jinxing.pk, "visit": visit.pk, "wish": wish.pk}
+    activity = activity_save(actor=w.zhuren, activity=Activity(title="读书会", date=w.today, place="村委会", organiser="光荣村",
+                                                               region=w.guangrong), children=[child])
+    return {"child": child.uid, "school": w.jinxing.pk, "visit": visit.pk, "wish": wish.pk, "helper": helper.pk,
+            "activity": activity.pk}
 
 
 @pytest.mark.parametrize("url", list(MATRIX))

@@ -62,7 +62,7 @@ def test_schools_classes_regions_scoped(world):
 def test_masking_by_role(world, girl):
     assert api(world.zhuren).get(f"/api/v1/children/{girl.uid}/").json()["id_number"] == girl.id_number
     masked = api(world.banzhuren).get(f"/api/v1/children/{girl.uid}/").json()["id_number"]
-    assert masked == girl.id_number[:6] + "*" * 8 + girl.id_number[-4:]
+    assert masked == girl.id_number[:6] + "*" * 12
 
 
 def test_filters(world, girl):
@@ -120,3 +120,11 @@ def test_schema_validates_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/v1/visits/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_masked_readers_cannot_search_by_id_number(world, girl):
+    """Reproduces: a masked reader could confirm guesses of the hidden digits by searching for
+    whole numbers (or their last four) one after another."""
+    assert api(world.zhuren).get(f"/api/v1/children/?q={girl.id_number}").json()["count"] == 1
+    assert api(world.banzhuren).get(f"/api/v1/children/?q={girl.id_number}").json()["count"] == 0
+    assert api(world.banzhuren).get(f"/api/v1/children/?q={girl.id_number[-4:]}").json()["count"] == 0

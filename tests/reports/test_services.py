@@ -333,3 +333,25 @@ def test_names_only_for_the_administrative_line(client, world, data, month):
 def test_anonymous_is_sent_to_login(client):
     r = client.get(reverse("reports:monthly"))
     assert r.status_code == 302 and "/login/" in r["Location"]
+
+
+def test_statistics_only_reader_gets_small_counts_suppressed(client, world, data, month):
+    """Reproduces: the monthly report showed a statistics-only partner village counts of 1
+    (无人监护 = 1 in 光荣村) and the list of who entered and left, with village, date and reason."""
+    params = {"node": world.maoshi.code, "month": rules.format_month(month)}
+    view = selectors.monthly_report(world.partner, node_code=world.maoshi.code, month=month)
+    counts = [v for t in view.figures["tables"] for r in [*t["rows"], t["total"]] for v in r["counts"].values()]
+    assert "<5" in counts and not any(isinstance(v, int) and 0 < v < 5 for v in counts)
+    assert view.figures["movements"] == [] and all(not (isinstance(n, int) and 0 < n < 5) for _, n in view.summary)
+    login(client, world.partner)
+    html = client.get(reverse("reports:monthly"), params).content.decode()
+    assert "&lt;5" in html and "父母返乡" not in html
+    import io
+
+    import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reports:download"), params).content))
+    cells = [c.value for ws in wb.worksheets for row_ in ws.iter_rows(min_row=5) for c in row_]
+    assert "<5" in cells and not any(isinstance(v, int) and 0 < v < 5 for v in cells) and "父母返乡" not in cells
+    # the supervisor of the township still gets the numbers
+    view = selectors.monthly_report(world.dudao, node_code=world.maoshi.code, month=month)
+    assert row(table(view.figures, "categories"), world.guangrong.code)["total"] == 3

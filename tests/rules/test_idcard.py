@@ -11,6 +11,7 @@ from shouhu.rules.idcard import (
     IdNumberError,
     check_char,
     check_id_against,
+    id_candidates,
     make_id,
     mask_id,
     parse_id,
@@ -250,13 +251,13 @@ def test_check_id_against_uses_today():
         (None, ""),
         ("", ""),
         ("   ", ""),
-        (STANDARD, "110105********002X"),
-        ("11010519491231002x", "110105********002X"),
-        (" 421088201503080022 ", "421088********0022"),
-        ("110105491231002", "***********1002"),  # old 15-digit number: all but the last 4
-        ("12345", "*2345"),
-        ("1234567890123456789", "***************6789"),
-        ("1234", "****"),  # would otherwise show everything
+        (STANDARD, "110105************"),
+        ("11010519491231002x", "110105************"),
+        (" 421088201503080022 ", "421088************"),
+        ("110105491231002", "***************"),  # old 15-digit number: ends in birth date + sequence
+        ("12345", "*****"),
+        ("1234567890123456789", "*******************"),
+        ("1234", "****"),
         ("12", "**"),
     ],
 )
@@ -322,28 +323,28 @@ def test_dropped_or_doubled_character_is_rejected_by_length(number, pos):
 
 @FAST
 @given(st.text(st.characters(codec="utf-8"), min_size=18, max_size=18).filter(lambda s: s == s.strip()))
-def test_mask_id_never_reveals_middle_eight(s):
+def test_mask_id_shows_only_the_address_code(s):
     masked = mask_id(s)
     assert len(masked) == 18
-    assert masked[6:14] == "*" * 8
-    assert masked[:6] == s[:6].replace("x", "X") and masked[14:] == s[14:].replace("x", "X")
+    assert masked[6:] == "*" * 12
+    assert masked[:6] == s[:6].replace("x", "X")
 
 
 @FAST
 @given(valid_numbers)
 def test_mask_id_of_valid_numbers_hides_birth_and_sequence(number):
     masked = mask_id(number)
-    assert masked == number[:6] + "********" + number[14:]
+    assert masked == number[:6] + "*" * 12
     assert number[6:14] not in masked
 
 
 @FAST
 @given(st.text(st.characters(codec="utf-8"), max_size=30))
-def test_mask_id_reveals_at_most_six_plus_four(s):
+def test_mask_id_reveals_at_most_six(s):
     masked = mask_id(s)
     stripped = s.strip()
     assert len(masked) == len(stripped)
-    assert sum(ch != "*" for ch in masked) <= (10 if len(stripped) == 18 else 4)
+    assert sum(ch != "*" for ch in masked) <= (6 if len(stripped) == 18 else 0)
 
 
 @FAST
@@ -359,3 +360,23 @@ def test_check_id_against_empty_exactly_when_consistent(number, birth, sex):
     sex_ok = not sex or sex == info.sex
     assert (result == {}) == (birth_ok and sex_ok)
     assert set(result) == {f for f, ok in (("birth_date", birth_ok), ("sex", sex_ok)) if not ok}
+
+
+@FAST
+@given(valid_numbers)
+def test_a_masked_number_leaves_at_least_100_candidates(number):
+    """A masked reader sees the masked number, the birth date, the sex and the village together.
+    Reproduces: the old mask ('421088********1234') beside the birth date left exactly one
+    candidate, so the whole number was rebuilt for every child tried."""
+    info = parse_id(number, today=TODAY)
+    candidates = id_candidates(mask_id(number), birth_date=info.birth_date, sex=info.sex)
+    assert number in candidates
+    assert len(candidates) >= 100
+    # the village adds nothing: it is the place of residence, the address code is shown anyway
+    assert all(c[:6] == info.address_code for c in candidates)
+
+
+def test_the_old_mask_left_one_candidate():
+    """Why the mask changed: last four + birth date shown beside it = the whole number."""
+    old = STANDARD[:6] + "*" * 8 + STANDARD[-4:]
+    assert id_candidates(old, birth_date=date(1949, 12, 31), sex="女") == [STANDARD]

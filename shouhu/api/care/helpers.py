@@ -6,7 +6,7 @@ from shouhu.care.helpers.models import Helper
 from shouhu.core.errors import Forbidden
 from shouhu.regions.models import Region, School
 
-from ..permissions import WRITE, declare
+from ..permissions import READ, WRITE, declare
 
 
 class HelperSerializer(serializers.ModelSerializer):
@@ -28,7 +28,7 @@ class HelperSerializer(serializers.ModelSerializer):
 class HelperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     viewsets.GenericViewSet):
     """帮扶人: those of the regions and schools in the caller's scope (and the caller's own record)."""
-    needs = {**declare(("list",), "sees_children"), **declare(("retrieve",), "signed_in"), **declare(WRITE, "can_pair")}
+    needs = {**declare(READ, "sees_children"), **declare(WRITE, "can_pair")}
 
     serializer_class = HelperSerializer
     queryset = Helper.objects.none()  # schema only; get_queryset applies the scope

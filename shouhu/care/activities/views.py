@@ -102,9 +102,9 @@ def _activity_ctx(request, activity: Activity) -> dict:
     return ctx
 
 
-# Any signed-in user may open an activity the selector lets through (its region, a child of theirs,
-# or their own); the selector is the check.
-@requires("signed_in")
+# An activity names its participants: whoever sees children may open one the selector lets
+# through (its region, a child of theirs, or their own).
+@requires("sees_children")
 def activity_detail(request, pk):
     activity = selectors.activity_for(request.user, pk)
     ctx = _activity_ctx(request, activity)

@@ -3,6 +3,7 @@ from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Que
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import scope_of
 from shouhu.regions.models import code_range
 from shouhu.registry.selectors import children_visible_to
@@ -11,10 +12,14 @@ from .models import Helper, Pairing, ServiceRecord
 
 
 def helpers_visible_to(actor) -> QuerySet[Helper]:
-    """Helpers of the regions and schools in the actor's scope (and the actor's own record)."""
+    """Helpers of the regions and schools in the actor's scope (and the actor's own record).
+    Only through roles that see children: a helper's name and phone are personal data, and a
+    statistics-only partner reads counts, not people (docs/domain.md, "Users and scopes")."""
     scope = scope_of(actor)
     q = Q(user_id=actor.pk)
     for a in scope.assignments:
+        if not ROLES[a.role].sees_children:
+            continue
         if a.region_id and not scope.limited_fields:
             lo, hi = code_range(a.region.code)
             q |= Q(region__code__gte=a.region.code, region__code__lte=hi) | Q(school__region_code__gte=a.region.code, school__region_code__lte=hi)

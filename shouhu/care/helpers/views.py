@@ -98,8 +98,9 @@ def _helper_page(request, helper: Helper, *, training_form=None, service_form=No
     return render(request, "care/helper_detail.html", ctx, status=status)
 
 
-# A helper with an account opens their own record whatever their roles: no need beyond signing in.
-@requires("signed_in")
+# Helpers' records are care records: whoever sees children (a helper with an account among them,
+# who opens their own); the selector decides which.
+@requires("sees_children")
 def helper_detail(request, pk):
     helper = record_for(selectors.helpers_visible_to(request.user), pk)
     return _helper_page(request, helper)
@@ -115,7 +116,7 @@ def training_add(request, pk):
 
 
 # Whoever manages the helper, or the helper themself: decided on the record below.
-@requires("signed_in")
+@requires("care_work")
 @require_POST
 def service_add(request, pk):
     helper = record_for(selectors.helpers_visible_to(request.user), pk)
