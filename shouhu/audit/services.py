@@ -15,6 +15,23 @@ def retention_days() -> int:
     return int(getattr(settings, "SHOUHU_AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
 
 
+# Filter parameters whose values are personal (a name, an ID number typed into a search) are
+# logged as hidden: the log must not become a second copy of the register. "s" is the web
+# list's token for a search kept in the session.
+HIDDEN_PARAMS = frozenset({"q", "s", "search", "name", "id_number", "phone"})
+PAGING_PARAMS = frozenset({"page", "page_size", "per", "format"})
+
+
+def describe_filter(params, *, hide=frozenset()) -> str:
+    parts = []
+    for key in sorted(params):
+        if key in PAGING_PARAMS:
+            continue
+        value = params.get(key, "")
+        parts.append(f"{key}=<已隐去>" if key in HIDDEN_PARAMS or key in hide else f"{key}={value[:40]}")
+    return "&".join(parts)
+
+
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 

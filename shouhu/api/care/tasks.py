@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from shouhu.care.dues.selectors import my_tasks
 
+from ..audit import LoggedListMixin
 from ..permissions import declare
 
 
@@ -35,7 +36,7 @@ class OneObjectSchema(AutoSchema):
         return False
 
 
-class TaskViewSet(viewsets.GenericViewSet):
+class TaskViewSet(LoggedListMixin, viewsets.GenericViewSet):
     """我的待办: visits due or overdue, family contact gaps, children still without a one-to-one helper."""
     needs = declare(("list",), "care_work")
 
