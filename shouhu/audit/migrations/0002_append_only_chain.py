@@ -14,7 +14,7 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('shouhu.audit_purge', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION '访问日志只能追加 (audit_accesslog is append-only: %)', TG_OP;
+    RAISE EXCEPTION '访问日志只能追加 (audit_accesslog is append-only)';
 END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_accesslog_append_only ON audit_accesslog;
 CREATE TRIGGER audit_accesslog_append_only BEFORE UPDATE OR DELETE ON audit_accesslog
