@@ -1,6 +1,9 @@
 """Every API list or search of children or personal records leaves a line in the access log:
 who, which resource, the filter and how many records (docs/domain.md, "Privacy"). Search text
 (names, ID numbers) is never written in clear: the log says a search was made, not for whom."""
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+
 from shouhu.audit.models import AccessLog
 from shouhu.audit.services import HIDDEN_PARAMS, describe_filter, log_access
 
@@ -36,3 +39,18 @@ class LoggedListMixin:
                        scope=request.path, detail=f"{describe_filter(params, hide=hide)} 共 {n if n is not None else '?'} 条".strip(),
                        confidential=self.audit_confidential, request=request)
         return response
+
+
+class LoggedObtainAuthToken(ObtainAuthToken):
+    """Signing in for a token is a sign-in: logged like the login page (failures already are,
+    through `authenticate()`'s user_login_failed signal)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        token = Token.objects.select_related("user").filter(key=response.data.get("token", "")).first()
+        if token is not None:
+            log_access(actor=token.user, action=AccessLog.Action.LOGIN, detail="接口令牌", request=request)
+        return response
+
+
+obtain_auth_token = LoggedObtainAuthToken.as_view()

@@ -1,11 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import quality, schooling, views
+from . import audit, quality, schooling, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import declare
 
@@ -37,7 +36,7 @@ router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster
 router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
 
 urlpatterns = [
-    path("v1/auth/token/", public(obtain_auth_token), name="api-token"),  # signing in
+    path("v1/auth/token/", public(audit.obtain_auth_token), name="api-token"),  # signing in
     path("v1/", include(router.urls)),
     path("schema/", public(SpectacularAPIView.as_view()), name="schema"),  # the API description, no data
 ]

@@ -2,7 +2,7 @@
 from shouhu.audit.models import AccessLog
 from shouhu.care.counselling.services import counselling_record
 from tests.api_util import api
-from tests.factories import make_child, make_user
+from tests.factories import PASSWORD, make_child, make_user
 
 
 def test_child_list_read_is_logged_with_filter_and_count(world):
@@ -36,3 +36,11 @@ def test_counselling_list_is_logged_confidential_without_the_child(world):
     assert api(xinli).get(f"/api/v1/counselling/?child={child.uid}").status_code == 200
     row = AccessLog.objects.get(action="api_list")
     assert row.confidential and str(child.uid) not in row.detail and "共 1 条" in row.detail
+
+
+def test_token_sign_in_and_failure_are_logged(world):
+    """Reproduces: signing in over the API (token) left no trace."""
+    c = api()
+    assert c.post("/api/v1/auth/token/", {"username": "zhuren", "password": "wrong-pass-1"}, format="json").status_code == 400
+    assert c.post("/api/v1/auth/token/", {"username": "zhuren", "password": PASSWORD}, format="json").status_code == 200
+    assert list(AccessLog.objects.order_by("id").values_list("action", "username")) == [("login_failed", "zhuren"), ("login", "zhuren")]
