@@ -261,6 +261,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# Access-log retention in days (个人信息保护法 art. 19: no longer than needed; the county's rule
+# sets the period, three years by default). `shouhu audit-purge` removes older rows.
+SHOUHU_AUDIT_RETENTION_DAYS = int(os.environ.get("SHOUHU_AUDIT_RETENTION_DAYS", "1095"))
+
 # County settings that are not yet editable in the UI live here; they move to a settings table with care work.
 SHOUHU = {
     "LEFT_BEHIND_MIN_MONTHS": int(os.environ.get("SHOUHU_LEFT_BEHIND_MIN_MONTHS", "6")),

@@ -26,6 +26,10 @@ class Role:
     can_care: bool = False  # records visits, family contact, wishes for the children in scope
     can_pair: bool = False  # registers helpers and pairs them with the children in scope
     counsellor: bool = False  # reads and writes counselling notes (心理辅导), nobody else does
+    # A confidential role opens records nobody else reads (counselling now, the protection roles
+    # to come): nobody grants it to themselves, and every grant and removal is shown to the
+    # county (docs/domain.md, "Privacy"; decisions 36E).
+    confidential: bool = False
     second_factor: bool = False  # asks for a TOTP code at sign-in even without full_id/counsellor
 
     @property
@@ -44,9 +48,10 @@ ROLES: dict[str, Role] = {
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True),
         Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True),
-        Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True),
+        Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
         Role("inspector", "督查组", "admin", "region", "region", True, False, False),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]
+CONFIDENTIAL_ROLES = frozenset(r.code for r in ROLES.values() if r.confidential)

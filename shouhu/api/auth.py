@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 
 from shouhu.accounts.models import ApiToken
 from shouhu.accounts.security import LOCKED, has_device, needs_second_factor
+from shouhu.audit.models import AccessLog
+from shouhu.audit.services import log_access
 from shouhu.core.errors import ErrorCode, Forbidden, ServiceError
 
 from .permissions import declare
@@ -67,6 +69,8 @@ class TokenView(APIView):
         if user.must_change_password:
             raise Forbidden("请先在网页上修改初始密码", field="password")
         token, key = ApiToken.issue(user)
+        # a token is a sign-in: logged like the login page (failures are, through authenticate()'s signal)
+        log_access(actor=user, action=AccessLog.Action.LOGIN, detail="接口令牌", request=request)
         return Response({"token": key, "expires": token.created + settings.SHOUHU_TOKEN_MAX_AGE})
 
 
@@ -79,4 +83,5 @@ class LogoutView(APIView):
     def post(self, request):
         if isinstance(request.auth, ApiToken):
             request.auth.delete()
+            log_access(actor=request.user, action=AccessLog.Action.LOGOUT, detail="接口令牌", request=request)
         return Response(status=204)

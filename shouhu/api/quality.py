@@ -25,6 +25,7 @@ from shouhu.registry.selectors import children_visible_to
 from shouhu.registry.services import merge_fields
 from shouhu.rules import quality as R
 
+from .audit import LoggedListMixin
 from .care import ChildField
 from .permissions import READ, declare
 
@@ -105,7 +106,7 @@ class DismissSerializer(serializers.Serializer):
     OpenApiParameter("code", str, enum=list(R.CATALOGUE), description="检查项"),
     OpenApiParameter("kind", str, enum=list(R.KINDS)), OpenApiParameter("level", str, enum=list(R.LEVELS)),
     OpenApiParameter("status", str, enum=[*Issue.Status.values, "all"], description="默认 open"), *NODE_PARAMS]))
-class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IssueViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """数据质量问题: the checks' findings on the records in the caller's scope (school staff see
     their school's; roles that see limited fields see none). `dismiss` closes one that is not a
     mistake, with a reason — for those who may edit the child's record."""
@@ -201,7 +202,7 @@ class MergeResultSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("status", str, enum=[*DuplicatePair.Status.values, "all"], description="默认 open"), *NODE_PARAMS]))
-class DuplicatePairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DuplicatePairViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """疑似重复档案: pairs whose two records the caller may both see (a pair across two villages is
     for the township or county). Looking at a pair is logged for both children. `merge` and
     `not-same` are for those who may edit both records."""

@@ -25,6 +25,7 @@ from shouhu.schooling.forms import RosterUploadForm
 from shouhu.schooling.models import STATUSES, Roster, RosterEntry
 from shouhu.schooling.views import LISTS
 
+from .audit import LoggedListMixin
 from .permissions import READ, declare
 from .quality import choice_param
 
@@ -135,7 +136,7 @@ class RosterSchoolSerializer(serializers.Serializer):
     list=extend_schema(parameters=[OpenApiParameter("school", int, description="学校（须在您的范围内，否则 404）")]),
     create=extend_schema(request={"multipart/form-data": RosterUploadSerializer}, responses={201: RosterDetailSerializer}),
 )
-class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RosterViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """学籍名册上传记录: the uploads of the schools whose roster the caller may read, latest first
     (the list without `problems`; the detail with every row not stored or stored with a remark).
     POST (multipart `school`, `file`) uploads a school's roster, replacing its entries — for county
@@ -179,7 +180,7 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     OpenApiParameter("status", str, enum=list(STATUSES), description="就学状态"),
     OpenApiParameter("name", str, description="姓名（包含）"),
 ]))
-class RosterEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RosterEntryViewSet(LoggedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """学籍名册: the current roster of one school (`?school=`, or the caller's one school)."""
     needs = declare(("list",), "reads_records")
 
@@ -209,8 +210,6 @@ class RosterEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         qs = self.get_queryset()
         page = self.paginate_queryset(qs)
-        log_access(actor=request.user, action="api_view", scope=f"{self.school.name} 学籍名册",
-                   detail=f"接口查看学籍名册 {self.paginator.page.paginator.count} 条", request=request)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -219,7 +218,7 @@ LIST_PARAMS = [OpenApiParameter("q", str, description="姓名（包含）"), Ope
 
 
 @extend_schema_view(retrieve=extend_schema(responses=RosterSchoolSerializer))
-class ConsistencyViewSet(viewsets.ReadOnlyModelViewSet):
+class ConsistencyViewSet(LoggedListMixin, viewsets.ReadOnlyModelViewSet):
     """人籍一致: the schools whose roster the caller may read (entries on the current roster, the
     latest upload), and for one school the two lists of its page — `unregistered` (学籍在册但未建档:
     roster entries with no child record) and `missing` (建档在该校但学籍名册中没有: the caller's

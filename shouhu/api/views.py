@@ -11,6 +11,7 @@ from shouhu.registry import selectors, services
 from shouhu.registry.models import Child
 
 from . import serializers as S
+from .audit import LoggedListMixin
 from .permissions import READ, WRITE, declare
 
 CHILD_FILTERS = [
@@ -58,7 +59,7 @@ class SchoolClassViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=CHILD_FILTERS))
-class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ChildViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     needs = {**declare(READ, "sees_children"), **declare(WRITE, "edits_records")}
     serializer_class = S.ChildSerializer
     lookup_field = "uid"

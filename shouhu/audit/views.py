@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from shouhu.accounts.models import User
-from shouhu.accounts.permissions import requires
+from shouhu.accounts.permissions import allowed, requires
+from shouhu.accounts.roles import CONFIDENTIAL_ROLES
 
 from .models import AccessLog
 
@@ -19,11 +19,16 @@ def _date(s):
 
 @requires("manages_county")
 def access_log(request):
-    """County admin only: who viewed or exported which child, filterable."""
+    """County admin only: who viewed or exported which child, who signed in, who changed roles.
+
+    Rows marked confidential (counselling) name the child only to a counsellor: for anyone else
+    the row shows who read how much, not which child is in counselling (docs/domain.md, "Privacy"),
+    and the child filter does not reach them."""
     g = request.GET
-    qs = AccessLog.objects.select_related("user", "child").order_by("-at", "-id")
+    names_confidential = allowed(request.user, "counsellor")
+    qs = AccessLog.objects.select_related("child").order_by("-at", "-id")
     if g.get("user"):
-        qs = qs.filter(user__username=g["user"])
+        qs = qs.filter(username=g["user"])
     if g.get("action") in AccessLog.Action.values:
         qs = qs.filter(action=g["action"])
     start, end = _date(g.get("from")), _date(g.get("to"))
@@ -34,10 +39,18 @@ def access_log(request):
         qs = qs.filter(at__lte=datetime.combine(end, time.max, tz))
     if g.get("child"):
         qs = qs.filter(child__uid=g["child"]) if len(g["child"]) == 36 else qs.filter(child__name=g["child"])
+        if not names_confidential:
+            qs = qs.filter(confidential=False)
     page = Paginator(qs, 50).get_page(g.get("page"))
     params = g.copy()
     params.pop("page", None)
+    # every grant and removal of a confidential role, newest first: the county sees who can read what
+    confidential_changes = AccessLog.objects.filter(
+        action__in=[AccessLog.Action.ROLE_GRANT, AccessLog.Action.ROLE_REVOKE], scope__in=CONFIDENTIAL_ROLES,
+    ).order_by("-at", "-id")[:20]
     return render(request, "audit/log.html", {
-        "page": page, "actions": AccessLog.Action.choices, "users": User.objects.order_by("username").values_list("username", flat=True),
-        "f": g, "base_query": params.urlencode(),
+        "page": page, "actions": AccessLog.Action.choices,
+        "users": AccessLog.objects.exclude(username="").order_by("username").values_list("username", flat=True).distinct(),
+        "f": g, "base_query": params.urlencode(), "names_confidential": names_confidential,
+        "confidential_changes": confidential_changes,
     })

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
-from shouhu.audit.services import log_access
+from shouhu.audit.services import describe_filter, log_access
 from shouhu.core.errors import ServiceError
 from shouhu.core.forms import apply_errors
 from shouhu.core.params import INT_MAX, code_param, int_param
@@ -69,8 +69,9 @@ def child_list(request):
     page = Paginator(qs, per).get_page(request.GET.get("page"))
     base_params = request.GET.copy()
     base_params.pop("page", None)
-    if f.q:
-        log_access(actor=request.user, action="search", scope="儿童名单", detail=f"检索结果 {page.paginator.count} 条", request=request)
+    # every list read is logged, not only searches: who, which filter, how many (docs/domain.md, "Privacy")
+    log_access(actor=request.user, action="search" if f.q else "list", scope="儿童名单",
+               detail=f"{describe_filter(request.GET)} 共 {page.paginator.count} 条".strip(), request=request)
     ctx = {
         "page": page, "filter": f, "base_query": base_params.urlencode(), "scope": scope,
         "regions": regions_visible_to(request.user).filter(level__in=[4, 5]).select_related("parent") if not scope.limited_fields else [],

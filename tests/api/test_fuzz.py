@@ -11,7 +11,7 @@ tests/schooling. The data is the small `world` county with one child, so lists a
 import hypothesis
 import schemathesis
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
+from shouhu.accounts.models import ApiToken
 
 from shouhu.wsgi import application
 from tests.factories import make_child
@@ -37,7 +37,7 @@ schema = _schema()
                      suppress_health_check=list(hypothesis.HealthCheck))
 def test_no_server_errors(case, world):
     if not hasattr(world, "token"):
-        world.token = Token.objects.create(user=world.admin).key
+        world.token = ApiToken.issue(world.admin)[1]
         make_child(world.admin, world.guangrong, school=world.jinxing, school_class=world.c31)
     response = case.call(headers={"Authorization": f"Token {world.token}"})
     assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.query} → {response.status_code}\n{response.text[:2000]}"

@@ -2,7 +2,7 @@
 Reproduces `/api/schema/` answering anyone (every endpoint, filter and field, to a scraper)."""
 import re
 
-from rest_framework.authtoken.models import Token
+from shouhu.accounts.models import ApiToken
 from rest_framework.test import APIClient
 
 from tests.api_util import api
@@ -15,7 +15,7 @@ def test_the_schema_and_docs_refuse_anonymous_callers(db):
 
 
 def test_the_schema_answers_a_token_or_a_session(world, client):
-    token = Token.objects.create(user=world.volunteer).key
+    token = ApiToken.issue(world.volunteer)[1]
     r = APIClient().get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token}")
     assert r.status_code == 200 and b"/api/v1/children/" in r.content
     client.force_login(world.volunteer)

@@ -296,3 +296,15 @@ def test_class_options_scoped(client, world):
     login(client, world.zhuren)  # an editor: a child of 光荣村 may study in 朱河镇
     html = client.get(url, {"school": world.zhuhe_school.pk}).content.decode()
     assert "四年级1班" in html
+
+
+def test_list_reads_are_logged_without_search_text(client, world, girl):
+    """Reproduces: only searches were logged; a plain list read (whole village, with IDs) left no trace."""
+    login(client, world.zhuren)
+    client.get(reverse("registry:list") + f"?school={world.jinxing.pk}")
+    row = AccessLog.objects.get(action="list")
+    assert row.username == "zhuren" and f"school={world.jinxing.pk}" in row.detail and "共 1 条" in row.detail
+    r = client.post(reverse("registry:list"), {"q": girl.id_number})
+    client.get(r["Location"])
+    row = AccessLog.objects.get(action="search")
+    assert girl.id_number not in row.detail and "陆金兰" not in row.detail and "s=<已隐去>" in row.detail

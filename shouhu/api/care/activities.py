@@ -8,6 +8,7 @@ from shouhu.core.errors import NotFound
 from shouhu.regions.models import Region
 from shouhu.registry.selectors import children_visible_to
 
+from ..audit import LoggedListMixin
 from ..permissions import READ, declare
 from .fields import DATE_PARAMS, date_filter
 
@@ -35,7 +36,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=DATE_PARAMS))
-class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ActivityViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """关爱活动."""
     needs = {**declare(READ, "sees_children"), **declare(("create",), "can_care")}
 

@@ -6,6 +6,7 @@ from shouhu.care.selectors import child_in
 from shouhu.care.visits import selectors, services
 from shouhu.care.visits.models import FamilyContact
 
+from ..audit import LoggedListMixin
 from ..permissions import READ, declare
 from .fields import CHILD_PARAM, DATE_PARAMS, ChildField, child_filter, child_name_field, date_filter
 
@@ -21,7 +22,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, *DATE_PARAMS]))
-class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ContactViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """亲情联系."""
     needs = {**declare(READ, "sees_children"), **declare(("create",), "can_care")}
 

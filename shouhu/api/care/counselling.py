@@ -8,6 +8,7 @@ from shouhu.care.counselling import selectors, services
 from shouhu.care.counselling.models import CounsellingSession
 from shouhu.care.selectors import child_in
 
+from ..audit import LoggedListMixin
 from ..permissions import declare
 from .fields import CHILD_PARAM, DATE_PARAMS, ChildField, child_filter, child_name_field, date_filter
 
@@ -24,9 +25,10 @@ class CounsellingSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, *DATE_PARAMS]))
-class CounsellingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CounsellingViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """心理辅导: counsellors only."""
     needs = declare(("list", "retrieve", "create"), "counsellor")
+    audit_confidential = True
 
     serializer_class = CounsellingSerializer
     queryset = CounsellingSession.objects.none()
@@ -37,8 +39,8 @@ class CounsellingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     def retrieve(self, request, *args, **kwargs):
         session = self.get_object()
-        # the log says who looked at the child, not that there are counselling notes
-        log_access(actor=request.user, action="api_view", child=session.child, request=request)
+        # marked confidential: the county's log page names the child only to counsellors
+        log_access(actor=request.user, action="api_view", child=session.child, detail="接口查看心理辅导记录", confidential=True, request=request)
         return Response(self.get_serializer(session).data)
 
     def perform_create(self, serializer):

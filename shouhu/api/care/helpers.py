@@ -6,6 +6,7 @@ from shouhu.care.helpers.models import Helper
 from shouhu.core.errors import Forbidden
 from shouhu.regions.models import Region, School
 
+from ..audit import LoggedListMixin
 from ..permissions import READ, WRITE, declare
 
 
@@ -25,7 +26,7 @@ class HelperSerializer(serializers.ModelSerializer):
         return obj.user_id is not None
 
 
-class HelperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+class HelperViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     viewsets.GenericViewSet):
     """帮扶人: those of the regions and schools in the caller's scope (and the caller's own record)."""
     needs = {**declare(READ, "sees_children"), **declare(WRITE, "can_pair")}

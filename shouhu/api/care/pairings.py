@@ -13,6 +13,7 @@ from shouhu.care.selectors import child_in
 from shouhu.core.params import int_param
 from shouhu.rules import care as R
 
+from ..audit import LoggedListMixin
 from ..permissions import READ, declare
 from .fields import CHILD_PARAM, ChildField, PairingModeField, child_filter, child_name_field
 
@@ -44,7 +45,7 @@ class PairingEndSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, OpenApiParameter("helper", int),
                                                    OpenApiParameter("active", bool, description="只看（或排除）当前有效的结对")]))
-class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class PairingViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """结对帮扶. Create answers with `warning` when a key child (孤儿、事实无人抚养、无人监护) is paired other than 一对一."""
     needs = {**declare(READ, "sees_children"), **declare(("create", "end"), "can_pair")}
 

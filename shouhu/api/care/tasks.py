@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from shouhu.care.dues.selectors import my_tasks
 from shouhu.core.params import int_param
 
+from ..audit import LoggedListMixin
 from ..permissions import declare
 
 # how far into the task list a client may page (keeps offset + limit a 64-bit number)
@@ -39,7 +40,7 @@ class OneObjectSchema(AutoSchema):
         return False
 
 
-class TaskViewSet(viewsets.GenericViewSet):
+class TaskViewSet(LoggedListMixin, viewsets.GenericViewSet):
     """我的待办: visits due or overdue, family contact gaps, children still without a one-to-one helper."""
     needs = declare(("list",), "care_work")
 

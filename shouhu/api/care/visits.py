@@ -14,6 +14,7 @@ from shouhu.care.visits import selectors, services
 from shouhu.care.visits.models import Visit
 from shouhu.rules import care as R
 
+from ..audit import LoggedListMixin
 from ..permissions import READ, declare
 from .fields import CHILD_PARAM, DATE_PARAMS, ChildField, VisitModeField, child_filter, child_name_field, date_filter
 
@@ -63,7 +64,7 @@ class VisitCreateSerializer(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, *DATE_PARAMS]),
                     create=extend_schema(request={"multipart/form-data": VisitCreateSerializer, "application/json": VisitCreateSerializer},
                                          responses={201: VisitSerializer}))
-class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VisitViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """走访记录."""
     needs = {**declare((*READ, "photo"), "sees_children"), **declare(("create",), "can_care")}
 

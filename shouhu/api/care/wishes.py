@@ -8,6 +8,7 @@ from shouhu.care.selectors import child_in
 from shouhu.care.wishes import selectors, services
 from shouhu.care.wishes.models import Wish
 
+from ..audit import LoggedListMixin
 from ..permissions import READ, declare
 from .fields import CHILD_PARAM, ChildField, child_filter, child_name_field
 
@@ -37,7 +38,7 @@ class WishFulfilSerializer(serializers.Serializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, OpenApiParameter("status", str, enum=list(Wish.Status.values))]))
-class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class WishViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """微心愿: 登记 → 认领 → 实现（或取消）."""
     needs = {**declare(READ, "sees_children"), **declare(("create", "claim", "fulfil", "cancel"), "can_care")}
 

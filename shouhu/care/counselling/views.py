@@ -58,6 +58,6 @@ def counselling_detail(request, pk):
     actor = request.user
     qs = selectors.counselling_visible_to(actor).select_related("child__village", "child__school", "child__school_class", "counsellor")
     s = record_for(qs, pk)
-    log_access(actor=actor, action="view", child=s.child, detail="查看心理辅导记录", request=request)
+    log_access(actor=actor, action="view", child=s.child, detail="查看心理辅导记录", confidential=True, request=request)
     others = selectors.counselling_visible_to(actor).filter(child=s.child).exclude(pk=s.pk).order_by("-date", "-id")[:10]
     return render(request, "care/counselling_detail.html", {"s": s, "child": s.child, "others": others})
