@@ -158,6 +158,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# Backups (`shouhu backup` / `shouhu restore`, core/backup.py): AES-256-GCM with this key, 32 bytes
+# in base64 (`python -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())"`).
+# Keep it apart from the backups: without it a backup cannot be read, by a thief or by us.
+SHOUHU_BACKUP_KEY = os.environ.get("SHOUHU_BACKUP_KEY", "")
+
 # County settings that are not yet editable in the UI live here; they move to a settings table with care work.
 SHOUHU = {
     "LEFT_BEHIND_MIN_MONTHS": int(os.environ.get("SHOUHU_LEFT_BEHIND_MIN_MONTHS", "6")),
