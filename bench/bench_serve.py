@@ -11,6 +11,9 @@ the two pages for --seconds. A response other than 200 (a redirect to the login 
 a connection error counts as an error. The development server runs as the README used to run it
 (`shouhu runserver`, SHOUHU_DEBUG=1); `shouhu serve` as deploy/shouhu.env.example sets it
 (SHOUHU_DEBUG=0, workers 2×cores+1). Pass: p95 < 500 ms and no error on every page.
+--think S makes each user wait S seconds after a page before asking for the next (a person reads
+the page); with the default 0 every user asks again at once, so 20 users are 20 requests always
+in flight: the saturation figure, not a day's use.
 """
 import argparse
 import os
@@ -69,7 +72,7 @@ def login(base: str, username: str) -> requests.Session:
     return s
 
 
-def drive(base: str, users: int, seconds: float):
+def drive(base: str, users: int, seconds: float, think: float):
     sessions = [(name, login(base, name)) for name in (["zhuren", "admin"] * users)[:users]]
     for _, s in sessions:  # one warm-up round: first-request imports, template loading
         for page in PAGES:
@@ -94,6 +97,8 @@ def drive(base: str, users: int, seconds: float):
                 samples[(name, page)].append(dt)
                 if not ok:
                     errors[(name, page)] += 1
+            if think:
+                time.sleep(think)
 
     threads = [threading.Thread(target=loop, args=pair) for pair in sessions]
     for t in threads:
@@ -114,13 +119,14 @@ def main():
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--port", type=int, default=8790)
     ap.add_argument("--servers", default="runserver,serve")
+    ap.add_argument("--think", type=float, default=0.0, help="seconds a user waits between pages")
     args = ap.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min), cores {os.cpu_count()}")
     rows = []
     for kind in args.servers.split(","):
         proc = start(kind, args.port)
         try:
-            samples, errors = drive(f"http://127.0.0.1:{args.port}", args.users, args.seconds)
+            samples, errors = drive(f"http://127.0.0.1:{args.port}", args.users, args.seconds, args.think)
         finally:
             stop(proc)
         for (name, page), xs in sorted(samples.items()):
@@ -128,7 +134,7 @@ def main():
             verdict = "PASS" if p95 < 0.5 and not errors[(name, page)] else "FAIL"
             rows.append((kind, name, page, len(xs), statistics.median(xs) * 1000, p95 * 1000, errors[(name, page)], verdict))
         print(f"load after {kind}: {os.getloadavg()[0]:.2f}", flush=True)
-    print(f"\n{args.users} users, {args.seconds:.0f} s per server\n")
+    print(f"\n{args.users} users, {args.seconds:.0f} s per server, think time {args.think:g} s\n")
     print("| server | user | page | requests | p50 ms | p95 ms | errors | p95 < 500 ms, 0 errors |")
     print("|---|---|---|---:|---:|---:|---:|---|")
     for kind, name, page, n, p50, p95, err, verdict in rows:
