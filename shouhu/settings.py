@@ -264,6 +264,10 @@ LOGGING = {
 # Access-log retention in days (个人信息保护法 art. 19: no longer than needed; the county's rule
 # sets the period, three years by default). `shouhu audit-purge` removes older rows.
 SHOUHU_AUDIT_RETENTION_DAYS = int(os.environ.get("SHOUHU_AUDIT_RETENTION_DAYS", "1095"))
+# Backups (`shouhu backup` / `shouhu restore`, core/backup.py): AES-256-GCM with this key, 32 bytes
+# in base64 (`python -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())"`).
+# Keep it apart from the backups: without it a backup cannot be read, by a thief or by us.
+SHOUHU_BACKUP_KEY = os.environ.get("SHOUHU_BACKUP_KEY", "")
 
 # County settings that are not yet editable in the UI live here; they move to a settings table with care work.
 SHOUHU = {
