@@ -28,7 +28,7 @@ class Role:
     counsellor: bool = False  # reads and writes counselling notes (心理辅导), nobody else does
     # A confidential role opens records nobody else reads (counselling now, the protection roles
     # to come): nobody grants it to themselves, and every grant and removal is shown to the
-    # county (docs/domain.md, "Privacy"; decisions 36E).
+    # county (docs/domain.md, "Privacy"; decisions 44).
     confidential: bool = False
     second_factor: bool = False  # asks for a TOTP code at sign-in even without full_id/counsellor
 

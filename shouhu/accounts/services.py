@@ -41,7 +41,7 @@ def assignment_grant(*, actor, target: User, assignment: Assignment, request=Non
     """Give `target` one (role, scope node). Nobody grants a role to themselves: a confidential
     role would open the records it guards (counselling notes) to whoever administers accounts,
     and a wider region would widen one's own scope; another county admin does it, and the log
-    shows who (decisions 36E)."""
+    shows who (decisions 44)."""
     if target.pk == getattr(actor, "pk", None):
         label = ROLES[assignment.role].label if assignment.role in ROLES else assignment.role
         raise Forbidden(f"不能给自己分配角色（{label}），请由另一位县级管理员操作", code=AccountErrorCode.SELF_GRANT, field="role")

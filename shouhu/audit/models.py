@@ -1,7 +1,7 @@
 """Access log (docs/domain.md, "Privacy"): every view, list, search and export of children's
 records, logins and failures, role and activation changes; who and when.
 
-The log holds (decisions 36E): rows are append-only (the model refuses updates, the queryset
+The log holds (decisions 44): rows are append-only (the model refuses updates, the queryset
 refuses delete and update; on PostgreSQL a trigger refuses UPDATE and DELETE) and each row is
 chained to the previous one by a SHA-256 hash, so `shouhu audit-verify` finds a row that was
 changed or removed behind the application's back. Only `shouhu audit-purge` (the retention
