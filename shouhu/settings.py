@@ -41,10 +41,10 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SHOUHU_CSRF_TRUSTED_O
 # Behind HTTPS (SHOUHU_HTTPS=1): redirect plain HTTP, cookies only over TLS, HSTS for a year.
 # SECURE_PROXY_SSL_HEADER trusts the proxy's X-Forwarded-Proto: the app must only be reachable through it.
 HTTPS = os.environ.get("SHOUHU_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

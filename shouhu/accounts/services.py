@@ -30,6 +30,7 @@ def _log_role(*, actor, action: str, assignment: Assignment, target: User, reque
 @transaction.atomic
 def user_create(*, actor, user: User, password: str, assignment: Assignment, request=None) -> User:
     user.set_password(password)
+    user.must_change_password = True  # the admin knows this one: changed at first sign-in
     user.save()
     log_access(actor=actor, action=AccessLog.Action.USER_CREATE, target=user.get_username(), request=request)
     assignment_grant(actor=actor, target=user, assignment=assignment, request=request)
