@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shouhu.reports",
     "shouhu.quality",
     "shouhu.schooling",
+    "shouhu.protection",
     "shouhu.web",
     "shouhu.demo",
 ]

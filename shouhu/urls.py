@@ -20,6 +20,7 @@ urlpatterns = [
     path("care/", include("shouhu.care.urls")),
     path("quality/", include("shouhu.quality.urls")),
     path("schooling/", include("shouhu.schooling.urls")),
+    path("protection/", include("shouhu.protection.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

@@ -290,6 +290,8 @@ MERGE_MOVE = {  # the child's care record: moved to the record kept
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
     "quality.Issue", "quality.DuplicatePair",
+    # the duplicate's alerts resolve as it leaves the register; the kept record's are raised afresh
+    "protection.Alert",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

@@ -17,6 +17,7 @@ Vocabulary
 Facts (a dict; keys a caller does not know are absent and the rules that need them are skipped):
   birth_date          date
   flag_unguarded      bool   the registry's derived 无人监护 flag
+  unguarded_reason    str    the derivation's reason for it (监护情况为无人监护 / 独居 / 父母均不在家且无委托照护人)
   living_alone        bool
   father_situation, mother_situation   str (PARENT_SITUATION)
   carer_name          str    the entrusted carer (委托照护人), "" if none
@@ -126,9 +127,9 @@ def _under_8_alone(f: Mapping[str, Any], today: date) -> int | None:
 def _unguarded(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
     # The registry's 无人监护 flag also covers "nobody at home"; under 8 that is the more
     # specific alert below (Art. 21), so one child does not get two red alerts for one fact.
-    why = [t for ok, t in ((f.get("flag_unguarded"), "监护情况为无人监护"), (f.get("living_alone"), "独居")) if ok]
-    if why and _under_8_alone(f, today) is None:
-        yield Alert("unguarded", "", "、".join(why))
+    if not (f.get("flag_unguarded") or f.get("living_alone")) or _under_8_alone(f, today) is not None:
+        return
+    yield Alert("unguarded", "", (f.get("unguarded_reason") or "无人监护") if f.get("flag_unguarded") else "独居")
 
 
 def _unattended(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
@@ -270,3 +271,7 @@ def escalation(level: str, opened: datetime, *, acknowledged: datetime | None, a
 def owner_at(rule: Rule, stage: int) -> tuple[str, str]:
     """The (role, place) owning an alert of `rule` after `stage` escalations (the chain's top stays)."""
     return rule.chain[min(stage, len(rule.chain) - 1)]
+
+
+# What the owner did: the action recorded with the alert (plus a note).
+ACTIONS: tuple[str, ...] = ("上门核实", "电话核实", "联系父母", "安排临时照护", "报告公安", "转介救助保护机构", "开立个案", "其他")

@@ -13,6 +13,7 @@ MENU = {
     "tasks": "care_work",
     "care": "reads_records",
     "counsellor": "counsellor",
+    "alerts": "sees_alerts",
 }
 
 

@@ -60,6 +60,13 @@ def test_which_alerts(facts, expected):
     assert codes(facts) == expected
 
 
+def test_unguarded_says_why():
+    (a,) = A.child_alerts({"flag_unguarded": True, "unguarded_reason": "父母均不在家且无委托照护人"}, today=TODAY)
+    assert a.facts == "父母均不在家且无委托照护人"
+    (a,) = A.child_alerts({"living_alone": True}, today=TODAY)
+    assert a.facts == "独居"
+
+
 def test_most_urgent_first_and_facts_in_plain_chinese():
     found = A.child_alerts({"visit_overdue_days": 40, "contact_gap_days": 45, "living_alone": True}, today=TODAY)
     assert [a.level for a in found] == ["red", "orange", "yellow"]

@@ -1,0 +1,106 @@
+"""Early-warning alerts (预警; docs/domain.md, "Early warning"). The rules are the pure
+`shouhu.rules.alerts`; these rows are what they raised: open while the facts hold (a state) or
+until someone closes them (an event), acknowledged, acted on or closed with a reason, and
+climbing the owner chain when a deadline passes."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+
+from shouhu.rules import alerts as A
+
+
+class Alert(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "待签收"
+        ACKNOWLEDGED = "acknowledged", "已签收"
+        ACTED = "acted", "已处置"
+        CLOSED = "closed", "已关闭"
+        RESOLVED = "resolved", "情况已消除"
+
+    ACTIVE = (Status.OPEN, Status.ACKNOWLEDGED)
+
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=32)  # rules.alerts.RULES
+    key = models.CharField(max_length=48, blank=True)  # one event's alert ("visit:812"); "" for a state
+    level = models.CharField(max_length=8, choices=list(A.LEVELS.items()))
+    facts = models.CharField("触发情况", max_length=255)
+    event_date = models.DateField(null=True, blank=True)
+    # while True the facts that raised it still hold: one such row per (child, code, key)
+    holds = models.BooleanField(default=True)
+    confidential = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acted_at = models.DateTimeField(null=True, blank=True)
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("采取的措施", max_length=32, blank=True)
+    note = models.TextField("处置说明", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # the owner chain (rules.alerts): how many deadlines it has missed, who owns it now, and when
+    # the next deadline falls (None: nothing more can come)
+    stage = models.PositiveSmallIntegerField(default=0)
+    owner_role = models.CharField(max_length=32)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    # where the child is (the scope lines filter on these, as on the care app's maintained rows)
+    village_code = models.CharField(max_length=12)
+    township_code = models.CharField(max_length=9)
+    school_id = models.BigIntegerField(null=True)
+    school_class_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警"
+        constraints = [models.UniqueConstraint(fields=["child", "code", "key"], condition=models.Q(holds=True), name="alert_holds_once")]
+        indexes = [
+            models.Index(fields=["status", "village_code", "level"], name="alert_status_place"),
+            models.Index(fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="alert_clock"),
+            models.Index(fields=["child", "holds"], name="alert_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}：{self.rule.title}"
+
+    @property
+    def rule(self) -> A.Rule:
+        return A.RULES[self.code]
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class AlertEvent(models.Model):
+    """The alert's timeline: opened, acknowledged, escalated, acted on, closed, resolved."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "触发"
+        ACKNOWLEDGED = "acknowledged", "签收"
+        ESCALATED = "escalated", "逾期上报"
+        ACTED = "acted", "处置"
+        CLOSED = "closed", "关闭"
+        RESOLVED = "resolved", "情况消除"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AlertSetting(models.Model):
+    """County settings: the alert deadlines (defaults in rules.alerts.AlertSettings)."""
+
+    red_ack_hours = models.PositiveSmallIntegerField("红色预警签收时限（小时）", default=2)
+    red_act_hours = models.PositiveSmallIntegerField("红色预警处置时限（小时）", default=24)
+    orange_act_days = models.PositiveSmallIntegerField("橙色预警处置时限（天）", default=3)
+    yellow_act_days = models.PositiveSmallIntegerField("黄色预警处置时限（天）", default=7)
+
+    @classmethod
+    def current(cls) -> A.AlertSettings:
+        row = cls.objects.first() or cls()
+        return A.AlertSettings(red_ack=timedelta(hours=row.red_ack_hours), red_act=timedelta(hours=row.red_act_hours),
+                               orange_act=timedelta(days=row.orange_act_days), yellow_act=timedelta(days=row.yellow_act_days))

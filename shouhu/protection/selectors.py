@@ -1,0 +1,66 @@
+"""Who sees which alerts (docs/domain.md, "Early warning"; "Privacy"). An alert is about a child, so
+it is seen only where the child is: through the roles that work alerts (`Role.sees_alerts`), and a
+confidential alert (counselling) only through the confidential roles (counsellor, protection)."""
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from shouhu.accounts.roles import ROLES
+from shouhu.accounts.scope import NOTHING, scope_of
+from shouhu.core.errors import NotFound
+from shouhu.rules import alerts as A
+
+from .models import Alert
+
+URGENCY = Case(*(When(level=lv, then=Value(rank)) for lv, rank in A.LEVEL_RANK.items()), output_field=IntegerField())
+
+
+def alerts_visible_to(actor) -> QuerySet[Alert]:
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments:
+        role = ROLES[a.role]
+        if not (role.sees_alerts or role.counsellor):
+            continue
+        where = scope.assignment_children_q(a, "child_id")
+        if role.sees_alerts:  # a confidential alert only to a confidential role
+            q |= where if role.confidential else where & Q(confidential=False)
+        else:  # a counsellor: the counselling alerts of the children of their school
+            q |= where & Q(confidential=True)
+    return Alert.objects.filter(q)
+
+
+def mine_q(actor) -> Q:
+    """Alerts the actor's roles own at the places the actor answers for."""
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments:
+        q |= Q(owner_role=a.role) & scope.assignment_children_q(a, "child_id")
+    return q
+
+
+def by_urgency(qs: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Active first, then 红 → 黄, then the soonest deadline, then the oldest."""
+    active = Case(When(status__in=Alert.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(_active=active, _urgency=URGENCY).order_by("_active", "_urgency", "next_check_at", "opened_at", "id")
+
+
+def alert_for(actor, pk) -> Alert:
+    """The alert if the actor may see it; the same 404 for missing and out of sight."""
+    try:
+        return alerts_visible_to(actor).select_related("child").get(pk=int(pk))
+    except (ValueError, TypeError, Alert.DoesNotExist):
+        raise NotFound("预警不存在") from None
+
+
+def can_work(actor, alert: Alert) -> bool:
+    """The current owner's role, or one further up the alert's chain, may act on it."""
+    roles = {r for r, _ in alert.rule.chain[alert.stage:]}
+    return bool(roles & scope_of(actor).roles)
+
+
+def open_counts(actor) -> dict[str, int]:
+    """Active alerts by level among those the actor sees (the home page's card)."""
+    rows = alerts_visible_to(actor).filter(status__in=Alert.ACTIVE).values("level").annotate(n=Count("id")).order_by()
+    counts = {lv: 0 for lv in A.LEVELS}
+    for level, n in rows.values_list("level", "n"):
+        counts[level] = n
+    return counts
