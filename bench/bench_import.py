@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
+# DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
+os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
 OUT = ROOT / "bench" / "out"
 
 

@@ -23,6 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
+# DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
+os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
+os.environ.setdefault("SHOUHU_DEMO_NO_2FA", "1")  # the demo accounts, as `make demo` runs them
 
 import django  # noqa: E402
 
@@ -95,7 +98,7 @@ def pages(today) -> None:
     from shouhu.accounts.models import User
 
     for username in ("admin", "dudao"):
-        client = Client()
+        client = Client(SERVER_NAME="localhost")  # ALLOWED_HOSTS has no "testserver" (settings fail closed)
         client.force_login(User.objects.get(username=username))
         base = measure(client, "/children/")
         print(f"  {username}: children list {1000 * base:.1f} ms (baseline)")
