@@ -34,6 +34,9 @@ class Role:
     # receives and works early-warning alerts (预警) about the children in scope (docs/domain.md,
     # "Early warning"); the alert's owner chain names which of these roles owns it when
     sees_alerts: bool = False
+    # handles mandatory reports and protection cases of the children in scope (the township
+    # supervisor as case worker, the county's protection staff); reads the reporter's identity
+    handles_cases: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -49,7 +52,7 @@ ROLES: dict[str, Role] = {
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
-             sees_alerts=True),
+             sees_alerts=True, handles_cases=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
              sees_alerts=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True),
@@ -58,7 +61,8 @@ ROLES: dict[str, Role] = {
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
         Role("inspector", "督查组", "admin", "region", "region", True, False, False),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
-        Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True),
+        Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
+             handles_cases=True),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from shouhu.rules import alerts as A
+from shouhu.rules.reports import SITUATIONS as REPORT_SITUATIONS
 
 
 class Alert(models.Model):
@@ -104,3 +105,56 @@ class AlertSetting(models.Model):
         row = cls.objects.first() or cls()
         return A.AlertSettings(red_ack=timedelta(hours=row.red_ack_hours), red_act=timedelta(hours=row.red_act_hours),
                                orange_act=timedelta(days=row.orange_act_days), yellow_act=timedelta(days=row.yellow_act_days))
+
+
+class MandatoryReport(models.Model):
+    """强制报告 (未成年人保护法 Art. 11): anyone who finds a child harmed or in danger reports at
+    once. Filed by a user on a phone, or recorded by a supervisor from a phone call (the caller's
+    name, unit and phone). The reporter's identity is read only by those who handle it."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", "待受理"
+        RECEIVED = "received", "已受理"
+        CASE = "case", "已立案"
+        CLOSED = "closed", "已办结"
+
+    situation = models.CharField("情形", max_length=24, choices=[(s.code, s.label) for s in REPORT_SITUATIONS])
+    discovered_at = models.DateTimeField("发现时间")
+    seen = models.TextField("发现的情况")
+    # the child: a registered one, or described (a child not on the register, or not known by name)
+    child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="儿童")
+    child_name = models.CharField("儿童姓名", max_length=32, blank=True)
+    child_desc = models.CharField("儿童情况（性别、年龄、特征）", max_length=128, blank=True)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="发现地点（村、社区）")
+    village_code = models.CharField(max_length=12)
+    township_code = models.CharField(max_length=9)
+    place_detail = models.CharField("具体地点", max_length=128, blank=True)
+    # who reported: a user, or a caller recorded by the supervisor who took the call
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reporter_name = models.CharField("报告人", max_length=32, blank=True)
+    reporter_unit = models.CharField("报告人单位", max_length=64, blank=True)
+    reporter_phone = models.CharField("报告人电话", max_length=20, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FILED)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    police_notified_at = models.DateTimeField("向公安机关报案时间", null=True, blank=True)
+    police_unit = models.CharField("接报公安机关", max_length=64, blank=True)
+    police_receipt_no = models.CharField("受案回执号", max_length=64, blank=True)
+    civil_affairs_told = models.CharField("已通报（民政、教育等）", max_length=128, blank=True)
+    feedback_given_at = models.DateTimeField("向报告人反馈时间", null=True, blank=True)
+    feedback = models.CharField("反馈内容", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "强制报告"
+        indexes = [models.Index(fields=["status", "village_code"], name="report_status_place"),
+                   models.Index(fields=["reporter", "filed_at"], name="report_reporter")]
+
+    def __str__(self) -> str:
+        return f"强制报告 #{self.pk}"
+
+    @property
+    def who(self) -> str:
+        """The child as the report names them."""
+        return self.child.name if self.child_id else (self.child_name or "姓名不详")

@@ -6,9 +6,10 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import NotFound
+from shouhu.regions.models import code_range
 from shouhu.rules import alerts as A
 
-from .models import Alert
+from .models import Alert, MandatoryReport
 
 URGENCY = Case(*(When(level=lv, then=Value(rank)) for lv, rank in A.LEVEL_RANK.items()), output_field=IntegerField())
 
@@ -64,3 +65,34 @@ def open_counts(actor) -> dict[str, int]:
     for level, n in rows.values_list("level", "n"):
         counts[level] = n
     return counts
+
+
+# -- mandatory reports ------------------------------------------------------------------------------
+def reports_handled_by(actor) -> QuerySet[MandatoryReport]:
+    """Reports of the places the actor handles cases for (the township supervisor's township, the
+    protection role's county): where the child was found, whether or not the child is registered."""
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments_with("handles_cases"):
+        if a.region_id:
+            q |= Q(village_code__range=code_range(a.region.code))
+    return MandatoryReport.objects.filter(q)
+
+
+def reports_visible_to(actor) -> QuerySet[MandatoryReport]:
+    """Those the actor handles, and those the actor filed (the reporter follows their report's status)."""
+    return MandatoryReport.objects.filter(Q(pk__in=reports_handled_by(actor).values("pk")) | Q(reporter=actor))
+
+
+def report_for(actor, pk) -> MandatoryReport:
+    try:
+        return reports_visible_to(actor).select_related("child", "village__parent", "reporter", "received_by").get(pk=int(pk))
+    except (ValueError, TypeError, MandatoryReport.DoesNotExist):
+        raise NotFound("报告不存在") from None
+
+
+def handles(actor, report: MandatoryReport) -> bool:
+    """The actor handles reports of the report's place (saved or not)."""
+    code = report.village_code
+    return any(a.region_id and code_range(a.region.code)[0] <= code <= code_range(a.region.code)[1]
+               for a in scope_of(actor).assignments_with("handles_cases"))

@@ -9,4 +9,10 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("alerts/<int:pk>/act/", views.alert_act, name="alert_act"),
     path("alerts/<int:pk>/close/", views.alert_close, name="alert_close"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/call/", views.report_call, name="report_call"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/receive/", views.report_receive, name="report_receive"),
+    path("reports/<int:pk>/feedback/", views.report_feedback, name="report_feedback"),
 ]

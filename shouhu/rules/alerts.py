@@ -29,7 +29,7 @@ Facts (a dict; keys a caller does not know are absent and the rules that need th
   benefits            list[str]
   visit_concerns      list[(visit id, date, [concern, …])]  visits that noted something, recent first
   counselling_high    list[(session id, date)]   sessions assessed 高
-  reports             list[(report id, date)]    mandatory reports received about the child
+  reports             list[(report id, date)]    mandatory reports about the child (date discovered)
   contact_gap_days    int | None   days since family contact was last due and not made (None: not owed)
   visit_overdue_days  int | None   the most overdue visit owed by a role (None: none owed)
   housing_unsafe      (visit id, date) | None  the latest home visit noted 住房危险
@@ -104,6 +104,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("counselling_high", RED, "心理风险评估为高", "未成年人保护法第30条", COUNSELLING_CHAIN, event=True, confidential=True),
     Rule("report_received", RED, "收到强制报告", "未成年人保护法第11条；《关于建立侵害未成年人案件强制报告制度的意见（试行）》",
          REPORT_CHAIN, event=True),
+    Rule("harm_unreported", RED, "伤害迹象超过24小时未强制报告", "未成年人保护法第11条；强制报告制度（发现即报告）", REPORT_CHAIN),
     Rule("carer_unfit", ORANGE, "委托照护人不适格", "未成年人保护法第22条"),
     Rule("no_agreement", ORANGE, "留守儿童未签委托照护协议", "未成年人保护法第22条；国发〔2016〕13号"),
     Rule("housing_unsafe", ORANGE, "住房危险", "国发〔2016〕13号（危房改造优先）"),
@@ -155,6 +156,15 @@ def _reports(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
         yield Alert("report_received", f"report:{report_id}", f"{on:%Y-%m-%d} 收到强制报告", on)
 
 
+def _harm_unreported(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
+    """A visit that noted harm a day or more ago, and no mandatory report about the child since.
+    Visits carry a date, not a time: "24 hours" is "the day after"."""
+    reported = [on for _, on in f.get("reports") or ()]
+    for visit_id, on, concerns in f.get("visit_concerns") or ():
+        if (today - on).days >= 1 and any(c in RED_CONCERNS for c in concerns) and not any(r >= on for r in reported):
+            yield Alert("harm_unreported", f"visit:{visit_id}", f"{on:%Y-%m-%d} 走访发现伤害迹象，至今未提交强制报告", on)
+
+
 def _carer_unfit(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
     if not f.get("carer_name"):
         return
@@ -198,7 +208,7 @@ def _poor_no_benefit(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
 
 
 _FIRING: tuple[Callable[[Mapping[str, Any], date], Iterable[Alert]], ...] = (
-    _unguarded, _unattended, _visit_harm, _counselling, _reports, _carer_unfit, _no_agreement, _housing,
+    _unguarded, _unattended, _visit_harm, _counselling, _reports, _harm_unreported, _carer_unfit, _no_agreement, _housing,
     _no_contact, _visit_overdue, _poor_no_benefit,
 )
 

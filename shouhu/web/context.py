@@ -14,6 +14,7 @@ MENU = {
     "care": "reads_records",
     "counsellor": "counsellor",
     "alerts": "sees_alerts",
+    "reports_mandatory": "signed_in",
 }
 
 

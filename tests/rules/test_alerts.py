@@ -32,9 +32,15 @@ def born_years_ago(years: int, today=TODAY, days: int = 0) -> date:
     ({"birth_date": born_years_ago(5), **AWAY, "carer_name": "王奶奶"}, []),
     ({"birth_date": born_years_ago(5), **AWAY, "mother_situation": "在家"}, []),
     ({"birth_date": born_years_ago(5), **HOME}, []),
-    ({"visit_concerns": [(7, date(2026, 12, 1), ["疑似受伤", "营养不良"])]}, [("visit_harm", "visit:7")]),
+    ({"visit_concerns": [(7, date(2026, 12, 5), ["疑似受伤", "营养不良"])]}, [("visit_harm", "visit:7")]),
+    # a day later and no mandatory report: flagged to the township; a report that day or later clears it
+    ({"visit_concerns": [(7, date(2026, 12, 4), ["疑似受伤"])]}, [("visit_harm", "visit:7"), ("harm_unreported", "visit:7")]),
+    ({"visit_concerns": [(7, date(2026, 12, 4), ["疑似受伤"])], "reports": [(2, date(2026, 12, 4))]},
+     [("visit_harm", "visit:7"), ("report_received", "report:2")]),
+    ({"visit_concerns": [(7, date(2026, 12, 4), ["疑似受伤"])], "reports": [(2, date(2026, 12, 3))]},
+     [("visit_harm", "visit:7"), ("report_received", "report:2"), ("harm_unreported", "visit:7")]),
     ({"visit_concerns": [(7, date(2026, 12, 1), ["营养不良", "辍学迹象"])]}, []),
-    ({"visit_concerns": [(7, date(2026, 12, 1), ["自伤或轻生言语"]), (9, date(2026, 11, 1), ["疑似受虐待或欺凌"])]},
+    ({"visit_concerns": [(7, date(2026, 12, 5), ["自伤或轻生言语"]), (9, date(2026, 12, 5), ["疑似受虐待或欺凌"])]},
      [("visit_harm", "visit:7"), ("visit_harm", "visit:9")]),
     ({"counselling_high": [(3, date(2026, 12, 2))]}, [("counselling_high", "counselling:3")]),
     ({"reports": [(4, date(2026, 12, 2))]}, [("report_received", "report:4")]),
@@ -83,7 +89,7 @@ def test_counselling_alert_carries_no_counselling_text_and_stays_confidential():
 def test_every_rule_is_fired_by_some_facts_and_has_a_basis():
     fired = {c for facts in [
         {"flag_unguarded": True}, {"birth_date": born_years_ago(3), **AWAY},
-        {"visit_concerns": [(1, TODAY, ["疑似受伤"])]}, {"counselling_high": [(1, TODAY)]}, {"reports": [(1, TODAY)]},
+        {"visit_concerns": [(1, TODAY - timedelta(days=2), ["疑似受伤"])]}, {"counselling_high": [(1, TODAY)]}, {"reports": [(1, TODAY)]},
         {"carer_name": "x", "carer_barred": True}, {"is_left_behind": True, "agreement_date": None},
         {"housing_unsafe": (1, TODAY)}, {"contact_gap_days": 31}, {"visit_overdue_days": 31},
         {"poor_household": True, "benefits": []},
