@@ -33,6 +33,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk, progress
 from shouhu.core.cells import format_grade, text_of
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, ServiceError
+from shouhu.core.files import private_dir, private_file
 from shouhu.core.sheets import SheetError, open_sheet
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.registry.models import Child
@@ -630,8 +631,7 @@ def fail_stuck_imports(*, created_by=None) -> int:
 # -- command line ---------------------------------------------------------------------------------
 def copy_for_upload(src: str | Path) -> Path:
     """The CLI hands a path; the batch keeps its own copy like an upload."""
-    tmp = Path(settings.MEDIA_ROOT) / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    dst = tmp / f"{os.getpid()}-{time.time_ns()}{Path(src).suffix}"
+    tmp = private_dir(Path(settings.MEDIA_ROOT) / "tmp")
+    dst = private_file(tmp / f"{os.getpid()}-{time.time_ns()}{Path(src).suffix}")  # copyfile keeps the 0600
     shutil.copyfile(src, dst)
     return dst
