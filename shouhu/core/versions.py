@@ -54,6 +54,15 @@ def bump_version(obj: models.Model, *, expected: int | None = None) -> int:
     return obj.version
 
 
+def lock_fresh(obj: models.Model) -> models.Model:
+    """`obj` re-read under a row lock held to the end of the transaction: for a write that is a
+    step of state (a wish claimed, then fulfilled) rather than an edit, so the check of the state
+    that follows sees the last committed one and two people cannot both take the same step."""
+    type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True).first()
+    obj.refresh_from_db()
+    return obj
+
+
 def parse_if_match(header: str | None) -> list[int] | None:
     """The versions an `If-Match` header names: None when there is no header, [] for `*` (any
     version will do). Raises `Stale` for a header that names no version of ours (`"abc"`, a weak
