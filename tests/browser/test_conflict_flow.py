@@ -29,7 +29,7 @@ def test_second_save_shows_the_conflict_and_saves_again(live_server, world, brow
         assert "此档案已被" in warning and "修改" in warning
         assert "委托照护人电话" in other.inner_text("#stale-changes") and "13800000001" in other.inner_text("#stale-changes")
         assert other.locator("#id_address_detail").input_value() == "三组12号"  # their input is kept
-        other.screenshot(path="var/screenshot-conflict.png", full_page=True)
+        other.screenshot(path="var/screenshot-conflict.png")
         assert Child.objects.get(pk=girl.pk).address_detail == ""
         # they take the other's change in and save again
         other.fill("#id_carer_phone", "13800000001")
