@@ -29,25 +29,28 @@ def versioned_schema(serializer):
 
 class VersionedMixin:
     """For a viewset of a `Versioned` model whose `perform_update` passes `self.expected_version`
-    to its service. Adds `ETag` to retrieve and update responses."""
+    to its service. Adds `ETag` to retrieve, create and update responses."""
 
     expected_version: int | None = None
-    _versioned = None
+    _serializer = None
 
     def get_serializer(self, *args, **kwargs):
-        # the record a retrieve or update answers with (however the viewset's get_object finds it)
-        serializer = super().get_serializer(*args, **kwargs)
-        if hasattr(serializer, "instance") and hasattr(serializer.instance, "version"):
-            self._versioned = serializer.instance
-        return serializer
+        # the serializer of the record a retrieve, create or update answers with (its instance is
+        # the saved record after perform_*, however the viewset finds or makes it)
+        self._serializer = super().get_serializer(*args, **kwargs)
+        return self._serializer
 
     def _tagged(self, response):
-        if self._versioned is not None and 200 <= response.status_code < 300:
-            response["ETag"] = etag(self._versioned.version)
+        version = getattr(getattr(self._serializer, "instance", None), "version", None)
+        if isinstance(version, int) and 200 <= response.status_code < 300:
+            response["ETag"] = etag(version)
         return response
 
     def retrieve(self, request, *args, **kwargs):
         return self._tagged(super().retrieve(request, *args, **kwargs))
+
+    def create(self, request, *args, **kwargs):
+        return self._tagged(super().create(request, *args, **kwargs))
 
     def update(self, request, *args, **kwargs):
         try:

@@ -5,7 +5,7 @@ import pytest
 from shouhu.care.models import Helper
 from shouhu.registry.models import Child
 from tests.api_util import api
-from tests.factories import make_child
+from tests.factories import child_values, make_child
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def url(child) -> str:
 
 def test_read_and_update_carry_the_etag(world, girl):
     c = api(world.zhuren)
+    assert c.get("/api/v1/children/").get("ETag") is None  # a list has no one version
     r = c.get(url(girl))
     assert r.status_code == 200 and r["ETag"] == '"1"'
     r = c.patch(url(girl), {"carer_phone": "13800000001"}, format="json", HTTP_IF_MATCH=r["ETag"])
@@ -62,6 +63,14 @@ def test_if_match_star_a_list_or_none_are_allowed(world, girl):
 def test_out_of_scope_is_404_before_any_version_talk(world, girl):
     r = api(world.zhuren_lianfu).patch(url(girl), {"name": "x"}, format="json", HTTP_IF_MATCH='"1"')
     assert r.status_code == 404 and "ETag" not in r
+
+
+def test_create_answers_with_the_first_etag(world):
+    v = child_values(world.guangrong, name="刘思彤")
+    body = {k: (x.isoformat() if hasattr(x, "isoformat") else x) for k, x in v.items() if k != "village"}
+    r = api(world.zhuren).post("/api/v1/children/", {**body, "village": world.guangrong.code}, format="json")
+    assert r.status_code == 201, r.json()
+    assert r["ETag"] == '"1"'
 
 
 def test_helper_update_is_versioned_too(world):
