@@ -72,3 +72,44 @@ def test_two_concurrent_saves_cannot_both_pass(world):
     t.join(5)
     assert results == {"second": "stale"}
     assert Child.objects.get(pk=child.pk).version == 2
+
+
+# Forms that never edit a saved record (or, for the county setting, one row of thresholds): the
+# rest must carry the version. A new edit form or update action fails here until it does (47I).
+NOT_EDITING = {
+    "CounsellingForm": "sessions are recorded, not edited",
+    "ActivityForm": "activities are registered, not edited",
+    "CampaignForm": "campaigns are created, not edited",
+    "AssignmentForm": "grants are added and removed",
+    "UserForm": "users are created here; they change their own password elsewhere",
+    "CountySettingForm": "one row of thresholds, the county admin's",
+}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_edit_form_and_update_action_is_versioned():
+    from django import forms
+    from django.urls import get_resolver
+    from rest_framework.mixins import UpdateModelMixin
+
+    from shouhu.api.urls import router
+    from shouhu.api.versions import VersionedMixin
+    from shouhu.core.versions import Versioned, VersionFormMixin
+
+    get_resolver().url_patterns  # imports every view, so every form
+    ours = {f for f in _subclasses(forms.ModelForm) if f.__module__.startswith("shouhu.")}
+    assert {"ChildForm", "HelperForm", "SchoolForm", "SchoolClassForm", *NOT_EDITING} <= {f.__name__ for f in ours}
+    for form in ours:
+        if issubclass(form, VersionFormMixin):
+            assert issubclass(form._meta.model, Versioned), form
+        else:
+            assert form.__name__ in NOT_EDITING, f"{form.__module__}.{form.__name__} edits records without a version"
+    for _, viewset, _ in router.registry:
+        if issubclass(viewset, UpdateModelMixin):
+            assert issubclass(viewset, VersionedMixin), viewset
+            assert issubclass(viewset.serializer_class.Meta.model, Versioned), viewset
