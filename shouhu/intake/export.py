@@ -21,8 +21,8 @@ from shouhu.regions.models import code_range
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.registry.selectors import children_visible_to
 
-from .models import ExportJob
-from .services import CHILD_FIELDS, FOOTER_PREFIX, Directory, row_of_child
+from .models import ExportJob, ImportBatch
+from .services import CHILD_FIELDS, FOOTER_PREFIX, Directory, purge_uploads, row_of_child
 from .sheet import COLUMNS
 
 log = logging.getLogger(__name__)
@@ -136,10 +136,10 @@ def private_file_mode(job: ExportJob) -> None:
 
 
 def purge_exports(*, now: datetime | None = None) -> int:
-    """Nightly (`shouhu purge-exports`): delete export files past their `EXPORT_HOURS`, then files
-    in `exports/` and `tmp/` no job names (an interrupted run, a job removed) older than that.
-    The job rows stay, as the record that an export was made; their pages say 已过期.
-    Returns how many files were deleted."""
+    """Nightly (`shouhu purge-exports`): delete export files past their `EXPORT_HOURS`, uploaded
+    sheets whose check ended as long ago, then files in `exports/`, `imports/` and `tmp/` no job
+    names (an interrupted run, a job removed) older than that. The job rows stay, as the record
+    that an export was made; their pages say 已过期. Returns how many files were deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.SHOUHU["EXPORT_HOURS"])
     deleted = 0
@@ -148,9 +148,10 @@ def purge_exports(*, now: datetime | None = None) -> int:
         job.file.delete(save=False)
         ExportJob.objects.filter(pk=job.pk).update(file="")
         deleted += 1
+    deleted += purge_uploads(before=cutoff)
     media = Path(settings.MEDIA_ROOT)
-    keep = {media / name for name in ExportJob.objects.exclude(file="").values_list("file", flat=True)}
-    for sub in ("exports", "tmp"):
+    keep = {media / name for model in (ExportJob, ImportBatch) for name in model.objects.exclude(file="").values_list("file", flat=True)}
+    for sub in ("exports", "imports", "tmp"):
         deleted += sweep(media / sub, before=cutoff, keep=keep)
     return deleted
 

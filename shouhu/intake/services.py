@@ -605,6 +605,18 @@ def _drop_file(batch: ImportBatch) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(file="")
 
 
+def purge_uploads(*, before) -> int:
+    """Nightly (`shouhu purge-exports`): uploaded sheets whose check ended before `before`. Only the
+    check reads the file (the preview, the write and the error sheet use the stored rows), so a
+    preview left unconfirmed does not keep a copy of the sheet on disk. Returns how many."""
+    running = (ImportBatch.Status.QUEUED, ImportBatch.Status.READING)
+    n = 0
+    for batch in ImportBatch.objects.exclude(file="").exclude(status__in=running).filter(updated_at__lt=before):
+        _drop_file(batch)
+        n += 1
+    return n
+
+
 def notice_interrupted(batch: ImportBatch) -> ImportBatch:
     """A job whose worker died (killed, machine restarted) says so instead of spinning forever.
     The write is one transaction, so an interrupted write left the database as it was. Reading

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from shouhu.audit.models import AccessLog
 from shouhu.intake.export import export_create, purge_exports
-from shouhu.intake.models import ExportJob
+from shouhu.intake.models import ExportJob, ImportBatch
+from shouhu.intake.services import import_check, import_confirm, import_create, import_write
 from tests.factories import PASSWORD, make_child
+from tests.intake_util import sheet_row, write_xlsx
 
 
 @pytest.fixture
@@ -98,6 +100,21 @@ def test_purge_deletes_old_exports_and_leftovers(world, job, media, settings):
     assert not job.file and job.expired
     assert Path(fresh.file.path).exists() and young.exists() and mode(young) == 0o600  # kept, and tightened
     assert purge_exports() == 0
+
+
+def test_purge_deletes_uploads_once_their_check_is_long_over(world, media, tmp_path):
+    """An unconfirmed preview kept its uploaded sheet (every child's data) on disk for good."""
+    batch = import_check(import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "a.xlsx", [sheet_row()]), filename="a.xlsx", run=False))
+    assert batch.status == ImportBatch.Status.PREVIEW and batch.file
+    path = Path(batch.file.path)
+    assert mode(path) == 0o600
+    assert purge_exports() == 0 and path.exists()  # a fresh preview keeps its file
+    ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now() - timedelta(hours=25))
+    assert purge_exports() == 1 and not path.exists()
+    batch.refresh_from_db()
+    assert not batch.file and batch.status == ImportBatch.Status.PREVIEW
+    import_confirm(actor=world.zhuren, batch=batch, run=False)  # still confirmable: the write reads the stored rows
+    assert import_write(batch).status == ImportBatch.Status.DONE
 
 
 def test_nightly_unit_and_readme_run_the_purge():
