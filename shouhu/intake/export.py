@@ -150,6 +150,8 @@ def purge_exports(*, now: datetime | None = None) -> int:
         deleted += 1
     deleted += purge_uploads(before=cutoff)
     media = Path(settings.MEDIA_ROOT)
+    if media.is_dir():  # a closed door for every file under it, photos stored before the 0600 mode too
+        private_dir(media)
     keep = {media / name for model in (ExportJob, ImportBatch) for name in model.objects.exclude(file="").values_list("file", flat=True)}
     for sub in ("exports", "imports", "tmp"):
         deleted += sweep(media / sub, before=cutoff, keep=keep)

@@ -94,7 +94,9 @@ def test_purge_deletes_old_exports_and_leftovers(world, job, media, settings):
     young.chmod(0o644)
     ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(hours=25))
     old_path = Path(job.file.path)
-    call_command("purge-exports")
+    Path(media).chmod(0o755)  # a media directory made before these modes
+    call_command("purge-exports", stdout=open(os.devnull, "w"))
+    assert mode(media) == 0o700
     assert not old_path.exists() and not leftover.exists()
     job.refresh_from_db()
     assert not job.file and job.expired
