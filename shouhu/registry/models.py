@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from shouhu.core.fields import JSONField
+from shouhu.core.versions import Versioned
 from shouhu.rules import choices as C
 from shouhu.rules.categories import age_on
 
@@ -35,7 +36,9 @@ class HistoryMeta(models.Model):
         abstract = True
 
 
-class Child(models.Model):
+class Child(Versioned):
+    # `version` (core.versions): raised by every write of a person's facts — form, API, import,
+    # merge — so a form opened before one of them cannot silently put the old values back.
     class Status(models.TextChoices):
         ACTIVE = "active", "在册"
         EXITED = "exited", "已退出"
