@@ -298,6 +298,7 @@ def categories_for_display(child: Child) -> list[CategoryView]:
 # checks that each relation to Child is in exactly one of these, so a new table cannot be missed.
 MERGE_MOVE = {  # the child's care record: moved to the record kept
     "care.Pairing", "care.Visit", "care.FamilyContact", "care.Wish", "care.CounsellingSession", "care.Participation",
+    "protection.MandatoryReport",  # a report about the duplicate is about the child kept
 }
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
