@@ -51,6 +51,7 @@ router.register("rosters", schooling.RosterViewSet, basename="roster")
 router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster-entry")
 router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
 router.register("alerts", protection.AlertViewSet, basename="alert")
+router.register("mandatory-reports", protection.ReportViewSet, basename="mandatory-report")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in
