@@ -21,7 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_care  # noqa: E402  (sets up Django)
-
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -40,7 +39,7 @@ def incremental(repeat: int = 15) -> tuple[float, float]:
     zhuren = User.objects.get(username="zhuren")
     kids = list(Child.objects.filter(village_code__startswith="421088109200", status="active").order_by("id")[:repeat])
     whole, alert_only = [], []
-    for i, kid in enumerate(kids):
+    for kid in kids:
         kid.living_alone = not kid.living_alone
         t0 = time.perf_counter()
         with transaction.atomic():

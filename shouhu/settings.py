@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "shouhu.registry",
     "shouhu.care",
     "shouhu.audit",
+    "shouhu.notify",
     "shouhu.intake",
     "shouhu.reports",
     "shouhu.quality",
@@ -143,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shouhu.web.context.nav",
+                "shouhu.web.context.inbox",
             ],
         },
     }
@@ -273,6 +275,10 @@ SHOUHU_AUDIT_RETENTION_DAYS = int(os.environ.get("SHOUHU_AUDIT_RETENTION_DAYS", 
 # in base64 (`python -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())"`).
 # Keep it apart from the backups: without it a backup cannot be read, by a thief or by us.
 SHOUHU_BACKUP_KEY = os.environ.get("SHOUHU_BACKUP_KEY", "")
+
+# Where notifications go besides the inbox (shouhu.notify.channels): a county's SMS / 政务微信
+# gateway is a class with `send(user, text)`; the default logs one line with the user's id only.
+SHOUHU_NOTIFY_CHANNELS = [c for c in os.environ.get("SHOUHU_NOTIFY_CHANNELS", "shouhu.notify.channels.LoggingChannel").split(",") if c]
 
 # County settings that are not yet editable in the UI live here; they move to a settings table with care work.
 SHOUHU = {

@@ -10,9 +10,8 @@ from rest_framework.response import Response
 
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound
-from shouhu.protection import reports
+from shouhu.protection import reports, services
 from shouhu.protection import selectors as S
-from shouhu.protection import services
 from shouhu.protection.models import Alert, MandatoryReport
 from shouhu.regions.models import Region
 from shouhu.registry.selectors import children_visible_to

@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import scope_of
 from shouhu.core.errors import ErrorCode, NotFound, ServiceError
+from shouhu.notify.services import Message, notify_many
 from shouhu.regions.models import Region
 from shouhu.registry.models import Child
 from shouhu.registry.selectors import children_visible_to
@@ -19,7 +21,7 @@ from shouhu.rules.reports import SITUATION_LABELS
 
 from . import services
 from .models import MandatoryReport
-from .selectors import handles
+from .selectors import handles, owner_users
 
 EVENT_WINDOW_DAYS = 90
 
@@ -50,10 +52,15 @@ def _reporter_unit(actor) -> str:
     return ""
 
 
-def _after(report: MandatoryReport) -> None:
+def _after(report: MandatoryReport, *, new: bool = False) -> None:
     if report.child_id:
         ids = [report.child_id]
         transaction.on_commit(lambda: services.evaluate_children(ids))
+    if new:  # the handlers of the place hear at once (a registered child's red alert tells them too)
+        handlers = owner_users([("township_supervisor", "township", report.village_code, None),
+                                ("protection", "county", report.village_code, None)])
+        notify_many([Message([*handlers[0], *handlers[1]], "report", f"新的强制报告待受理：{report.who}",
+                             reverse("protection:report", args=[report.pk]), "您有1份新的强制报告待受理，请登录守护查看")])
 
 
 @transaction.atomic
@@ -72,7 +79,7 @@ def report_file(*, actor, situation: str, discovered_at: datetime | None, seen: 
         child_desc=child_desc.strip()[:128], village=village, village_code=village.code, township_code=village.code[:9],
         place_detail=place_detail.strip()[:128], reporter=actor, reporter_name=str(actor)[:32], reporter_unit=_reporter_unit(actor),
         filed_at=now)
-    _after(report)
+    _after(report, new=True)
     return report
 
 
@@ -97,7 +104,7 @@ def report_record_call(*, actor, reporter_name: str, reporter_unit: str, reporte
     if child is not None and not children_visible_to(actor).filter(pk=child.pk).exists():
         raise NotFound("未找到该儿童")
     report.save()
-    _after(report)
+    _after(report, new=True)
     return report
 
 

@@ -3,6 +3,7 @@ it is seen only where the child is: through the roles that work alerts (`Role.se
 confidential alert (counselling) only through the confidential roles (counsellor, protection)."""
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
+from shouhu.accounts.models import Assignment
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import NotFound
@@ -96,3 +97,29 @@ def handles(actor, report: MandatoryReport) -> bool:
     code = report.village_code
     return any(a.region_id and code_range(a.region.code)[0] <= code <= code_range(a.region.code)[1]
                for a in scope_of(actor).assignments_with("handles_cases"))
+
+
+# -- who to tell ----------------------------------------------------------------------------------
+def _place_key(role: str, place: str, village_code: str, school_id) -> tuple:
+    if place == "school":
+        return (role, "school", school_id)
+    return (role, "region", {"village": village_code, "township": village_code[:9], "county": village_code[:6]}.get(place, village_code[:6]))
+
+
+def owner_users(items) -> dict[int, list]:
+    """For each (alert or report) — by its `owner_role`, or the report's handlers — the active users
+    who hold that role at the place: {item index: [users]}. One query per distinct (role, place)."""
+    cache: dict[tuple, list] = {}
+    out = {}
+    for i, (role, place, village_code, school_id) in enumerate(items):
+        key = _place_key(role, place, village_code, school_id)
+        if key not in cache:
+            qs = Assignment.objects.filter(role=role, user__is_active=True).select_related("user")
+            qs = qs.filter(school_id=key[2]) if key[1] == "school" else qs.filter(region__code=key[2])
+            cache[key] = [a.user for a in qs]
+        out[i] = cache[key]
+    return out
+
+
+def place_of(rule_chain, role: str) -> str:
+    return next((p for r, p in rule_chain if r == role), "county")

@@ -14,18 +14,20 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from shouhu.accounts.roles import ROLES
 from shouhu.core.errors import ErrorCode, Forbidden, ServiceError
+from shouhu.notify.services import Message, notify_many
 from shouhu.registry.hooks import child_facts
 from shouhu.registry.models import Child
 from shouhu.rules import alerts as A
 from shouhu.rules.idcard import IdNumberError, parse_id
 
 from .models import Alert, AlertEvent, AlertSetting
-from .selectors import can_work
+from .selectors import can_work, owner_users, place_of
 
 
 class AlertErrorCode(StrEnum):
@@ -110,6 +112,7 @@ def _evaluate_chunk(ids: list[int], now: datetime, today, settings: A.AlertSetti
     if new:
         Alert.objects.bulk_create(new)
         events += [AlertEvent(alert=a, kind=AlertEvent.Kind.OPENED, at=now, text=a.facts) for a in new]
+        tell_owners([a for a in new if a.level == A.RED], kind="alert")
     if changed:
         Alert.objects.bulk_update(changed, ["facts", "holds", "status", "closed_at", "next_check_at", *PLACE_FIELDS])
     if events:
@@ -145,7 +148,7 @@ def escalate_due(*, now: datetime | None = None) -> int:
     climbed = 0
     with transaction.atomic():
         due = list(Alert.objects.select_for_update().filter(next_check_at__lt=now, status__in=Alert.ACTIVE))
-        events = []
+        events, up = [], []
         for a in due:
             stage, nxt = A.escalation(a.level, a.opened_at, acknowledged=a.acknowledged_at, acted=a.acted_at, now=now, settings=settings)
             if stage > a.stage:
@@ -154,10 +157,24 @@ def escalate_due(*, now: datetime | None = None) -> int:
                                          text=f"{'未按时签收' if a.acknowledged_at is None and a.level == A.RED else '未按时处置'}，转交{_role_label(role)}"))
                 a.stage, a.owner_role = stage, role
                 climbed += 1
+                up.append(a)
             a.next_check_at = nxt
         Alert.objects.bulk_update(due, ["stage", "owner_role", "next_check_at"])
         AlertEvent.objects.bulk_create(events)
+        tell_owners(up, kind="escalation")
     return climbed
+
+
+def tell_owners(alerts: list[Alert], *, kind: str) -> int:
+    """Notify the users who own these alerts now: a new red alert, or one that climbed to them."""
+    if not alerts:
+        return 0
+    names = dict(Child.objects.filter(pk__in={a.child_id for a in alerts}).values_list("pk", "name"))
+    users = owner_users([(a.owner_role, place_of(a.rule.chain, a.owner_role), a.village_code, a.school_id) for a in alerts])
+    verb = "逾期未处理，已转交您" if kind == "escalation" else "待签收"
+    return notify_many(Message(users[i], kind, f"{A.LEVELS[a.level]}{verb}：{names.get(a.child_id, '')} · {a.rule.title}",
+                               reverse("protection:alert", args=[a.pk]), f"您有1条{A.LEVELS[a.level]}{verb}，请登录守护查看")
+                       for i, a in enumerate(alerts))
 
 
 def _role_label(code: str) -> str:

@@ -8,8 +8,8 @@ from shouhu.accounts.scope import scope_of
 from shouhu.core.versions import Stale
 
 from .forms import SchoolClassForm, SchoolForm
-from .services import school_save
 from .selectors import classes_visible_to, schools_visible_to
+from .services import school_save
 
 
 def _admin_root(user) -> str | None:
