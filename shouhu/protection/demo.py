@@ -20,18 +20,17 @@ def build_protection_demo(*, root: str, now: datetime | None = None, log=print) 
     # the alerts were raised some time ago, so the clock has run: a day and a half for the first
     # third, a few hours for the next, just now for the rest
     counts = services.evaluate_all(now=now - timedelta(hours=1))
-    alerts = list(Alert.objects.filter(status=Alert.Status.OPEN).order_by("id"))
-    third = len(alerts) // 3
-    for i, a in enumerate(alerts):
-        a.opened_at = now - (timedelta(hours=36) if i < third else timedelta(hours=3) if i < 2 * third else timedelta(minutes=20))
-    Alert.objects.bulk_update(alerts, ["opened_at"])
-    for a in alerts:  # their clocks follow the new opening times
-        a.next_check_at = a.opened_at
-    Alert.objects.bulk_update(alerts, ["next_check_at"])
+    ids = list(Alert.objects.filter(status=Alert.Status.OPEN).order_by("id").values_list("id", flat=True))
+    third = len(ids) // 3
+    for part, ago in ((ids[:third], timedelta(hours=36)), (ids[third:2 * third], timedelta(hours=3)), (ids[2 * third:], timedelta(minutes=20))):
+        if part:  # ids in order: each third is a range; the clock restarts at the new opening time
+            Alert.objects.filter(pk__gte=part[0], pk__lte=part[-1], status=Alert.Status.OPEN).update(opened_at=now - ago,
+                                                                                                   next_check_at=now - ago)
     services.escalate_due(now=now)
     # some worked: every fifth acknowledged, every seventh acted on, every eleventh closed — by the
     # county protection login, which may act at any step of a chain
-    for i, a in enumerate(alerts[third:]):
+    later = Alert.objects.filter(pk__gte=ids[third], status__in=Alert.ACTIVE) if ids else Alert.objects.none()
+    for i, a in enumerate(later.order_by("id")[:300]):
         when = a.opened_at + timedelta(minutes=30)
         if i % 11 == 0 and a.rule.chain[-1][0] == "protection":
             services.alert_close(actor=baohu, alert=a, reason="核实：情况不属实（演示）", now=when)

@@ -114,7 +114,7 @@ def _evaluate_chunk(ids: list[int], now: datetime, today, settings: A.AlertSetti
         events += [AlertEvent(alert=a, kind=AlertEvent.Kind.OPENED, at=now, text=a.facts) for a in new]
         tell_owners([a for a in new if a.level == A.RED], kind="alert")
     if changed:
-        Alert.objects.bulk_update(changed, ["facts", "holds", "status", "closed_at", "next_check_at", *PLACE_FIELDS])
+        Alert.objects.bulk_update(changed, ["facts", "holds", "status", "closed_at", "next_check_at", *PLACE_FIELDS], batch_size=500)
     if events:
         AlertEvent.objects.bulk_create(events)
     return {"opened": len(new), "resolved": resolved, "updated": len(changed) - resolved}
@@ -159,7 +159,8 @@ def escalate_due(*, now: datetime | None = None) -> int:
                 climbed += 1
                 up.append(a)
             a.next_check_at = nxt
-        Alert.objects.bulk_update(due, ["stage", "owner_role", "next_check_at"])
+        # in batches: one UPDATE … CASE over thousands of rows is slow on PostgreSQL (after a first run)
+        Alert.objects.bulk_update(due, ["stage", "owner_role", "next_check_at"], batch_size=500)
         AlertEvent.objects.bulk_create(events)
         tell_owners(up, kind="escalation")
     return climbed
