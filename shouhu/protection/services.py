@@ -237,3 +237,23 @@ def alert_close(*, actor, alert: Alert, reason: str, now: datetime | None = None
     alert.save(update_fields=["status", "note", "closed_at", "next_check_at"])
     AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.CLOSED, at=now, by=actor, text=reason[:255])
     return alert
+
+
+def daily_digest(*, now: datetime | None = None) -> int:
+    """Once a day: each owner hears how many of their alerts are past a deadline (one line each,
+    no names outside the system). Returns how many users were told."""
+    now = now or timezone.now()
+    overdue = Alert.objects.filter(status__in=Alert.ACTIVE, opened_at__lt=now).only("level", "opened_at", "owner_role", "code",
+                                                                                     "village_code", "school_id", "acknowledged_at")
+    settings = AlertSetting.current()
+    late = [a for a in overdue.iterator(chunk_size=2000) if A.deadlines(a.level, a.opened_at, settings).act < now]
+    if not late:
+        return 0
+    users = owner_users([(a.owner_role, place_of(a.rule.chain, a.owner_role), a.village_code, a.school_id) for a in late])
+    per_user: dict[int, tuple[object, int]] = {}
+    for i, _ in enumerate(late):
+        for u in users[i]:
+            per_user[u.pk] = (u, per_user.get(u.pk, (u, 0))[1] + 1)
+    url = reverse("protection:alerts") + "?mine=1"
+    return notify_many(Message([u], "digest", f"您有 {n} 条预警已过处置时限", url, f"您有{n}条预警已过处置时限，请登录守护查看")
+                       for u, n in per_user.values())

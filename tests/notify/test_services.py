@@ -67,3 +67,12 @@ def test_inbox_pages(client, world, alone):
     client.force_login(world.dudao)
     assert client.get(reverse("notify:open", args=[n.pk])).status_code == 404
     assert "没有通知" in client.get(reverse("notify:inbox")).content.decode()
+
+
+def test_daily_digest_counts_each_owners_late_alerts(world, alone):
+    from shouhu.protection.services import daily_digest
+
+    a = Alert.objects.get(child=alone, code="unguarded")
+    assert daily_digest(now=a.opened_at + timedelta(hours=1)) == 0  # nothing late yet
+    assert daily_digest(now=a.opened_at + timedelta(days=30)) >= 1
+    assert any(t.startswith("您有 ") and t.endswith("条预警已过处置时限") for t in titles(world.zhuren))
