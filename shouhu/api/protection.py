@@ -66,16 +66,14 @@ class AlertViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             return qs
         g = self.request.query_params
         status = choice_param(g, "status", STATUSES, default="active")
-        if status == "active":
-            qs = qs.filter(status__in=Alert.ACTIVE)
-        elif status != "all":
+        if status not in ("active", "all"):
             qs = qs.filter(status=status)
         for name, choices in (("level", list(A.LEVELS)), ("code", list(A.RULES))):
             if v := choice_param(g, name, choices):
                 qs = qs.filter(**{name: v})
         if g.get("mine") in ("1", "true"):
             qs = qs.filter(S.mine_q(self.request.user))
-        return S.by_urgency(qs)
+        return S.by_urgency(qs, active_only=status == "active")
 
     def retrieve(self, request, *args, **kwargs):
         alert = self.get_object()

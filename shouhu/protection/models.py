@@ -25,6 +25,7 @@ class Alert(models.Model):
     code = models.CharField(max_length=32)  # rules.alerts.RULES
     key = models.CharField(max_length=48, blank=True)  # one event's alert ("visit:812"); "" for a state
     level = models.CharField(max_length=8, choices=list(A.LEVELS.items()))
+    rank = models.PositiveSmallIntegerField(default=0)  # the level's urgency (红 0, 橙 1, 黄 2): lists sort by it
     facts = models.CharField("触发情况", max_length=255)
     event_date = models.DateField(null=True, blank=True)
     # while True the facts that raised it still hold: one such row per (child, code, key)
@@ -57,6 +58,9 @@ class Alert(models.Model):
             models.Index(fields=["status", "village_code", "level"], name="alert_status_place"),
             models.Index(fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="alert_clock"),
             models.Index(fields=["child", "holds"], name="alert_child"),
+            # "most urgent first" read in order (the list stops after a page, whatever the county's size)
+            models.Index(fields=["rank", "next_check_at", "opened_at", "id"], condition=models.Q(status__in=["open", "acknowledged"]),
+                         name="alert_urgent_order"),
         ]
 
     def __str__(self) -> str:

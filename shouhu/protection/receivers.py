@@ -4,7 +4,6 @@ from shouhu.registry.hooks import ChildPanel, register_child_panel, register_fac
 from shouhu.registry.signals import children_changed, facts_changed
 
 from . import selectors, services
-from .models import Alert
 from .reports import report_facts
 
 INLINE_LIMIT = 200
@@ -19,7 +18,7 @@ def _changed(sender, child_ids=None, village_codes=None, **kwargs):
 
 def child_panel(request, child, scope) -> dict:
     """On a child's page: the child's open alerts the reader may see, and the mandatory-report button."""
-    alerts = selectors.by_urgency(selectors.alerts_visible_to(request.user).filter(child=child, status__in=Alert.ACTIVE))
+    alerts = selectors.by_urgency(selectors.alerts_visible_to(request.user).filter(child=child), active_only=True)
     return {"alerts": list(alerts[:10]), "child": child, "now": None}
 
 

@@ -1,7 +1,7 @@
 """Who sees which alerts (docs/domain.md, "Early warning"; "Privacy"). An alert is about a child, so
 it is seen only where the child is: through the roles that work alerts (`Role.sees_alerts`), and a
 confidential alert (counselling) only through the confidential roles (counsellor, protection)."""
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from shouhu.accounts.models import Assignment
 from shouhu.accounts.roles import ROLES
@@ -11,8 +11,6 @@ from shouhu.regions.models import code_range
 from shouhu.rules import alerts as A
 
 from .models import Alert, MandatoryReport
-
-URGENCY = Case(*(When(level=lv, then=Value(rank)) for lv, rank in A.LEVEL_RANK.items()), output_field=IntegerField())
 
 
 def alerts_visible_to(actor) -> QuerySet[Alert]:
@@ -39,10 +37,15 @@ def mine_q(actor) -> Q:
     return q
 
 
-def by_urgency(qs: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Active first, then 红 → 黄, then the soonest deadline, then the oldest."""
+def by_urgency(qs: QuerySet[Alert], *, active_only: bool = False) -> QuerySet[Alert]:
+    """Active first, then 红 → 黄, then the soonest deadline, then the oldest. Active alerts alone
+    are read in the order of a partial index (`alert_urgent_order`), so a page costs the same in a
+    county of 100,000 children as in one of 10,000."""
+    order = ("rank", F("next_check_at").asc(nulls_last=True), "opened_at", "id")
+    if active_only:
+        return qs.filter(status__in=Alert.ACTIVE).order_by(*order)
     active = Case(When(status__in=Alert.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.annotate(_active=active, _urgency=URGENCY).order_by("_active", "_urgency", "next_check_at", "opened_at", "id")
+    return qs.annotate(_active=active).order_by("_active", *order)
 
 
 def alert_for(actor, pk) -> Alert:

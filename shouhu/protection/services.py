@@ -90,7 +90,8 @@ def _evaluate_chunk(ids: list[int], now: datetime, today, settings: A.AlertSetti
             place = {f: row[f] for f in PLACE_FIELDS}
             if a is None:
                 rule = x.rule
-                new.append(Alert(child_id=child_id, code=x.code, key=x.key, level=x.level, facts=x.facts[:255], event_date=x.since,
+                new.append(Alert(child_id=child_id, code=x.code, key=x.key, level=x.level, rank=A.LEVEL_RANK[x.level], facts=x.facts[:255],
+                                 event_date=x.since,
                                  confidential=rule.confidential, opened_at=now, owner_role=A.owner_at(rule, 0)[0],
                                  next_check_at=A.escalation(x.level, now, acknowledged=None, acted=None, now=now, settings=settings)[1],
                                  **place))

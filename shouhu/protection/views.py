@@ -32,7 +32,7 @@ def _filtered(request):
     status = request.GET.get("status", "active")
     if status not in STATUS_FILTERS:
         status = "active"
-    if STATUS_FILTERS[status][1] is not None:
+    if STATUS_FILTERS[status][1] is not None and status != "active":
         qs = qs.filter(status__in=STATUS_FILTERS[status][1])
     level = request.GET.get("level", "")
     if level in A.LEVELS:
@@ -43,7 +43,7 @@ def _filtered(request):
     mine = request.GET.get("mine") == "1"
     if mine:
         qs = qs.filter(selectors.mine_q(request.user))
-    return selectors.by_urgency(qs), {"status": status, "level": level, "code": code, "mine": mine}
+    return selectors.by_urgency(qs, active_only=status == "active"), {"status": status, "level": level, "code": code, "mine": mine}
 
 
 @requires("sees_alerts")

@@ -6,7 +6,7 @@ from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.scope import scope_of
 from shouhu.care.dues.selectors import TASK_KINDS, my_tasks
 from shouhu.protection import selectors as alert_selectors
-from shouhu.protection.models import Alert, MandatoryReport
+from shouhu.protection.models import MandatoryReport
 from shouhu.regions.models import School, code_range
 from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
@@ -51,7 +51,7 @@ def home(request):
 
 def home_alerts(user) -> dict:
     """Active alerts by level among those the user sees, and the most urgent few the user owns."""
-    mine = alert_selectors.by_urgency(alert_selectors.alerts_visible_to(user).filter(alert_selectors.mine_q(user), status__in=Alert.ACTIVE))
+    mine = alert_selectors.by_urgency(alert_selectors.alerts_visible_to(user).filter(alert_selectors.mine_q(user)), active_only=True)
     pending = (alert_selectors.reports_handled_by(user).filter(status=MandatoryReport.Status.FILED).count()
                if allowed(user, "handles_cases") else None)
     return {"counts": alert_selectors.open_counts(user), "items": list(mine.select_related("child__village__parent")[:5]),
