@@ -29,6 +29,8 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # early-warning alerts: the roles that work them, and counsellors (their school's counselling alerts)
     "sees_alerts": lambda s: s.has("sees_alerts") or s.has("counsellor"),
     "handles_cases": lambda s: s.has("handles_cases"),
+    # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
+    "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),

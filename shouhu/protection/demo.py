@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from shouhu.accounts.models import User
 from shouhu.regions.models import Region
-from shouhu.registry.demo import make_user
+from shouhu.registry.demo import DEMO_VILLAGE, make_user
+from shouhu.registry.models import Child
 
-from . import services
+from . import meetings, reports, services
 from .models import Alert
 
 
@@ -38,6 +40,39 @@ def build_protection_demo(*, root: str, now: datetime | None = None, log=print) 
             services.alert_act(actor=baohu, alert=a, action="上门核实", note="已上门，孩子安全（演示）", now=when)
         elif i % 5 == 0:
             services.alert_acknowledge(actor=baohu, alert=a, now=when)
+    _reports_and_meetings(root=root, baohu=baohu, now=now)
     by = {lv: Alert.objects.filter(level=lv).count() for lv in ("red", "orange", "yellow")}
     log(f"预警：红 {by['red']}，橙 {by['orange']}，黄 {by['yellow']}（新增 {counts['opened']}，{time.monotonic() - t0:.1f} 秒）")
     return [("baohu", "县未成年人保护机构（预警与个案）")]
+
+
+def _reports_and_meetings(*, root: str, baohu, now: datetime) -> None:
+    """Mandatory reports in each state (one about a child not on the register), and a county joint
+    meeting whose items are done, open and overdue."""
+    today = timezone.localdate(now)
+    county = Region.objects.get(code=root)
+    village = Region.objects.get(code=DEMO_VILLAGE)
+    kids = list(Child.objects.filter(village_code=DEMO_VILLAGE, status=Child.Status.ACTIVE).order_by("id")[:2])
+    users = {u.username: u for u in User.objects.filter(username__in=["zhuren", "dudao", "banzhuren", "admin"])}
+    if len(kids) == 2 and len(users) == 4:
+        reports.report_file(actor=users["banzhuren"], situation="injury_abuse", discovered_at=now - timedelta(hours=3),
+                                      seen="上课时发现手臂多处淤青，孩子说是在家被打的（演示）", village=village, child=None,
+                                      child_name=kids[0].name, child_desc="三年级学生", now=now - timedelta(hours=2))
+        done = reports.report_file(actor=users["zhuren"], situation="abandoned", discovered_at=now - timedelta(days=5), child=kids[1],
+                                   seen="父母外出后祖母住院，孩子独自在家三天（演示）", village=village, now=now - timedelta(days=5))
+        reports.report_receive(actor=users["dudao"], report=done, police_notified_at=now - timedelta(days=5), police_unit="毛市派出所",
+                               police_receipt_no="JL-2026-0031", civil_affairs_told="县民政局、金星小学", now=now - timedelta(days=5))
+        reports.report_feedback(actor=users["dudao"], report=done, feedback="已安排亲属临时照护，父亲已返乡（演示）", now=now - timedelta(days=3))
+        reports.report_record_call(actor=users["dudao"], reporter_name="张医生", reporter_unit="毛市镇卫生院", reporter_phone="13800001234",
+                                   situation="begging", discovered_at=now - timedelta(days=1), seen="集市上有男孩被成人带着乞讨（演示）",
+                                   village=village, child_desc="男孩，约6岁", now=now - timedelta(days=1))
+    m = meetings.meeting_record(actor=users.get("admin") or baohu, held_on=today - timedelta(days=40), title="农村留守儿童关爱保护联席会议",
+                                region=county, units="县民政局、县教育局、县公安局、县卫健局、县妇联、团县委",
+                                attendees="分管副县长、各成员单位负责人", minutes="通报摸底排查情况，部署关爱保护月活动（演示）")
+    maoshi = Region.objects.filter(code=DEMO_VILLAGE[:9]).first()
+    meetings.item_add(actor=baohu, meeting=m, text="全面排查独居、无人监护儿童并落实照护", unit="各乡镇人民政府", owner="各乡镇分管领导",
+                      due=today - timedelta(days=10), region=maoshi)
+    meetings.item_add(actor=baohu, meeting=m, text="心理辅导教师配备到校", unit="县教育局", owner="教育局分管局长", due=today + timedelta(days=20))
+    done = meetings.item_add(actor=baohu, meeting=m, text="强制报告制度宣传进学校、村（居）", unit="县民政局", owner="儿童福利股",
+                             due=today - timedelta(days=15))
+    meetings.item_done(actor=baohu, item=done, evidence="已印发宣传册5000份，覆盖全部学校（演示）")

@@ -65,3 +65,48 @@ class FeedbackForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, r: Region) -> str:
+        return r.display_name if hasattr(r, "display_name") else r.name
+
+
+class MeetingForm(BootstrapMixin, forms.Form):
+    held_on = forms.DateField(label="会议日期", widget=DATE, required=False)
+    title = forms.CharField(label="会议名称", max_length=64, required=False)
+    region = RegionChoice(label="召开层级", queryset=Region.objects.none(), required=False, empty_label=None)
+    units = forms.CharField(label="成员单位", max_length=255, required=False, help_text="如：民政局、教育局、公安局、卫健局、妇联、团县委")
+    attendees = forms.CharField(label="参会人员", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(pk__in=[r.pk for r in regions])
+        self.fields["held_on"].initial = timezone.localdate()
+        self.style_widgets()
+
+
+class ItemForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label="事项", max_length=255, required=False)
+    unit = forms.CharField(label="责任单位", max_length=64, required=False)
+    owner = forms.CharField(label="责任人", max_length=32, required=False)
+    due = forms.DateField(label="完成时限", widget=DATE, required=False)
+    region = RegionChoice(label="涉及乡镇（可选）", queryset=Region.objects.none(), required=False, empty_label="（全县或本乡镇）")
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            self.fields["region"].queryset = Region.objects.filter(parent__code=meeting.region_code).order_by("code")
+        self.style_widgets()
+
+
+class DoneForm(BootstrapMixin, forms.Form):
+    evidence = forms.CharField(label="办结情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()

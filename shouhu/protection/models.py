@@ -162,3 +162,54 @@ class MandatoryReport(models.Model):
     def who(self) -> str:
         """The child as the report names them."""
         return self.child.name if self.child_id else (self.child_name or "姓名不详")
+
+
+class Meeting(models.Model):
+    """联席会议: the departments meet (民政, 教育, 公安, 卫健, 妇联, 团委 …); what they decide becomes
+    action items with a unit, an owner and a deadline, followed to done (docs/domain.md, "Joint meetings")."""
+
+    held_on = models.DateField("会议日期")
+    title = models.CharField("会议名称", max_length=64)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="召开层级（县或乡镇）")
+    region_code = models.CharField(max_length=12)
+    units = models.CharField("成员单位", max_length=255, help_text="如：民政局、教育局、公安局、卫健局、妇联")
+    attendees = models.TextField("参会人员", blank=True)
+    minutes = models.TextField("会议纪要", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联席会议"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+
+class ActionItem(models.Model):
+    """One decision of a meeting to carry out: a unit, an owner, a deadline, the evidence when done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "办理中"
+        DONE = "done", "已办结"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField("事项", max_length=255)
+    unit = models.CharField("责任单位", max_length=64)
+    owner = models.CharField("责任人", max_length=32)
+    due = models.DateField("完成时限")
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="涉及乡镇或村（可选）")
+    region_code = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    evidence = models.TextField("办结情况", blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议事项"
+        ordering = ["status", "due", "id"]
+        indexes = [models.Index(fields=["status", "due"], name="action_item_due")]
+
+    def overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due < today

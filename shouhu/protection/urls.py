@@ -15,4 +15,9 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/receive/", views.report_receive, name="report_receive"),
     path("reports/<int:pk>/feedback/", views.report_feedback, name="report_feedback"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/items/", views.item_list, name="items"),
+    path("meetings/items/<int:pk>/done/", views.item_done, name="item_done"),
 ]

@@ -19,9 +19,9 @@ from shouhu.registry.selectors import child_for
 from shouhu.rules import alerts as A
 from shouhu.rules.reports import SITUATION_LABELS, owed
 
-from . import reports, selectors, services
-from .forms import CallForm, FeedbackForm, ReceiveForm, ReportForm
-from .models import Alert, AlertSetting, MandatoryReport
+from . import meetings, reports, selectors, services
+from .forms import CallForm, DoneForm, FeedbackForm, ItemForm, MeetingForm, ReceiveForm, ReportForm
+from .models import ActionItem, Alert, AlertSetting, MandatoryReport
 
 STATUS_FILTERS = {"active": ("待处理", Alert.ACTIVE), "acted": ("已处置", (Alert.Status.ACTED,)),
                   "closed": ("已关闭", (Alert.Status.CLOSED, Alert.Status.RESOLVED)), "all": ("全部", None)}
@@ -221,3 +221,78 @@ def report_receive(request, pk):
 @require_POST
 def report_feedback(request, pk):
     return _report_post(request, pk, FeedbackForm, lambda r, d: reports.report_feedback(actor=request.user, report=r, **d), "已记录反馈")
+
+
+# -- joint meetings ---------------------------------------------------------------------------------
+@requires("joint_meetings")
+def meeting_list(request):
+    today = timezone.localdate()
+    page = Paginator(meetings.meetings_visible_to(request.user).select_related("region"), 20).get_page(page_param(request.GET))
+    items = meetings.items_visible_to(request.user)
+    return render(request, "protection/meeting_list.html", {
+        "page": page, "overdue": items.filter(status=ActionItem.Status.OPEN, due__lt=today).count(),
+        "open": items.filter(status=ActionItem.Status.OPEN).count()})
+
+
+@requires("joint_meetings")
+def meeting_new(request):
+    form = MeetingForm(request.POST or None, regions=meetings.regions_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = meetings.meeting_record(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已记录会议，请添加议定事项")
+            return redirect("protection:meeting", pk=m.pk)
+    return render(request, "protection/meeting_form.html", {"form": form})
+
+
+@requires("joint_meetings")
+def meeting_detail(request, pk):
+    m = meetings.meeting_for(request.user, pk)
+    form = ItemForm(request.POST or None, meeting=m)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.item_add(actor=request.user, meeting=m, **form.cleaned_data)
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已添加事项")
+            return redirect("protection:meeting", pk=m.pk)
+    items = meetings.items_visible_to(request.user).filter(meeting=m).select_related("region", "done_by")
+    return render(request, "protection/meeting_detail.html", {"m": m, "items": items, "form": form, "done_form": DoneForm(),
+                                                              "today": timezone.localdate(),
+                                                              "can_add": meetings.answers_for(request.user, m.region_code)})
+
+
+@requires("joint_meetings")
+def item_list(request):
+    today = timezone.localdate()
+    qs = meetings.items_visible_to(request.user).select_related("meeting", "region")
+    overdue = request.GET.get("overdue") == "1"
+    qs = qs.filter(status=ActionItem.Status.OPEN, due__lt=today) if overdue else qs.filter(status=ActionItem.Status.OPEN)
+    page = Paginator(qs.order_by("due", "id"), 30).get_page(page_param(request.GET))
+    return render(request, "protection/item_list.html", {"page": page, "overdue": overdue, "today": today})
+
+
+@requires("joint_meetings")
+@require_POST
+def item_done(request, pk):
+    try:
+        item = meetings.items_visible_to(request.user).get(pk=int(pk))
+    except (ValueError, ActionItem.DoesNotExist):
+        raise NotFound("事项不存在") from None
+    form = DoneForm(request.POST)
+    form.is_valid()
+    try:
+        meetings.item_done(actor=request.user, item=item, evidence=form.cleaned_data.get("evidence", ""))
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已办结")
+    return redirect("protection:meeting", pk=item.meeting_id)

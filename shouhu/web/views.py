@@ -5,8 +5,9 @@ from django.utils import timezone
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.scope import scope_of
 from shouhu.care.dues.selectors import TASK_KINDS, my_tasks
+from shouhu.protection import meetings
 from shouhu.protection import selectors as alert_selectors
-from shouhu.protection.models import MandatoryReport
+from shouhu.protection.models import ActionItem, MandatoryReport
 from shouhu.regions.models import School, code_range
 from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
@@ -54,5 +55,7 @@ def home_alerts(user) -> dict:
     mine = alert_selectors.by_urgency(alert_selectors.alerts_visible_to(user).filter(alert_selectors.mine_q(user)), active_only=True)
     pending = (alert_selectors.reports_handled_by(user).filter(status=MandatoryReport.Status.FILED).count()
                if allowed(user, "handles_cases") else None)
+    overdue_items = (meetings.items_visible_to(user).filter(status=ActionItem.Status.OPEN, due__lt=timezone.localdate()).count()
+                     if allowed(user, "joint_meetings") else None)
     return {"counts": alert_selectors.open_counts(user), "items": list(mine.select_related("child__village__parent")[:5]),
-            "reports_pending": pending}
+            "reports_pending": pending, "items_overdue": overdue_items}

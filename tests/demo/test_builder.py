@@ -49,3 +49,14 @@ def test_demo_builds_a_realistic_county(client):
     last_month = report_rules.previous_month(timezone.localdate())
     before = direct_totals(node=Region.objects.get(code="421088"), month=last_month)["categories"]["total"]
     assert 0 < before < Child.objects.filter(status="active").count()  # some were registered this month
+    # protection: alerts of every level in every state, one red climbed to the county; reports
+    # waiting, received and by phone; a joint meeting with an overdue item
+    from shouhu.protection.models import ActionItem, Alert, MandatoryReport
+
+    assert set(Alert.objects.values_list("level", flat=True)) == {"red", "orange", "yellow"}
+    assert {"open", "acknowledged", "acted"} <= set(Alert.objects.values_list("status", flat=True))
+    assert Alert.objects.filter(level="red", stage=2, owner_role="protection", status="open").exists()
+    assert set(MandatoryReport.objects.values_list("status", flat=True)) == {"filed", "received"}
+    assert MandatoryReport.objects.filter(recorded_by__username="dudao").exists()
+    assert ActionItem.objects.filter(status="open", due__lt=timezone.localdate()).exists()
+    assert ActionItem.objects.filter(status="done").exists()
