@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk
+from shouhu.core.fields import refresh_indexes
 from shouhu.core.errors import Conflict, Forbidden, ServiceError
 from shouhu.rules import categories as R
 from shouhu.rules.choices import CATEGORIES, CATEGORY_FIELDS, FLAG_FIELDS, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
 from . import stats
-from .models import CategoryEvent, Child, CountySetting
+from .models import UNIQUE_FIELDS, CategoryEvent, Child, CountySetting
 from .signals import announce
 
 
@@ -109,6 +110,7 @@ def _prepare(child: Child, village_code: str | None = None) -> None:
         child.archive_no = None
     if not child.id_number:
         child.id_number = None
+    refresh_indexes(child)  # save() would, bulk_update does not
 
 
 def _check_scope(actor, child: Child) -> None:
@@ -160,7 +162,7 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
 
 
 DERIVED_AND_KEYS = [*DERIVED_FIELDS, "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy", "archive_no",
-                    "id_number", "updated_at"]
+                    "id_number", "id_number_index", "id_tail_index", "updated_at"]
 
 
 def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tuple[Child, str, list[str]]], reason: str,
@@ -347,7 +349,7 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
     why = f"：{reason}" if reason else ""
     # The duplicate first: it gives up unique values (the ID number) the kept record may take.
     for n in fields:
-        if Child._meta.get_field(n).unique:
+        if n in UNIQUE_FIELDS:
             setattr(other, Child._meta.get_field(n).attname, None)
     other.merged_into = keep
     _save(other, actor=actor, reason=f"重复档案，并入{_label(keep)}{why}"[:100], effective_date=None, new=False)
