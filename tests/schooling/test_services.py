@@ -346,3 +346,19 @@ def test_hostile_roster_is_refused_beside_the_field_and_the_process_lives(world,
         r = client.post(f"/schooling/schools/{world.jinxing.pk}/", {"file": SimpleUploadedFile("名册.xlsx", content)})
     assert r.status_code == 200 and 'id="err-file"' in r.content.decode() and "表格范围异常" in r.content.decode()
     assert RosterEntry.objects.filter(school=world.jinxing).count() == 1
+
+
+def test_roster_numbers_are_not_stored_in_clear_and_still_match(world, oc):
+    """Reproduces clear pupils' ID numbers (and 学籍号 = G + number) in schooling_rosterentry."""
+    from django.db import connection
+
+    child = reg(world, name="陆金兰")
+    oc(upload, world.admin, world.jinxing, [row(name="陆金兰", idn="G" + child.id_number)])
+    with connection.cursor() as cur:
+        cur.execute("SELECT id_number, student_no FROM schooling_rosterentry")
+        text = repr(cur.fetchall())
+    assert child.id_number not in text and child.id_number[-6:] not in text
+    entry = RosterEntry.objects.get()
+    assert entry.id_number == child.id_number and entry.student_no == "G" + child.id_number
+    assert selectors.unregistered_entries(world.jinxing) == []  # matched through the shared blind index
+    assert [c["id"] for c, _ in selectors.cross_line_pairs(_records(child))] == [child.id]
