@@ -275,13 +275,19 @@ SESSION_COOKIE_HTTPONLY = True
 SHOUHU_TOKEN_IDLE = timedelta(hours=8)
 SHOUHU_TOKEN_MAX_AGE = timedelta(days=7)
 
-# Request logs must not carry ID numbers: the runserver log shows paths only for POSTs,
-# and searches by ID number are sent as POST (see registry.views).
+# Request logs must not carry names or ID numbers: searches are POSTed and URLs carry only a
+# token (core.searches), and runserver's request lines lose any query string (core.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_string": {"()": "shouhu.core.logs.NoQueryString"}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},  # as Django's own
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["no_query_string"]}},
 }
 
 # Access-log retention in days (个人信息保护法 art. 19: no longer than needed; the county's rule
