@@ -19,7 +19,6 @@ from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from . import crypto
 from .fields import BlindIndexField
 
 
@@ -47,7 +46,7 @@ def _converter(field):
     None itself; going through Field.get_db_prep_save for each of a million values costs more
     than the insert, so only the types that need it are converted."""
     if getattr(field, "encrypted", False):
-        return crypto.encrypt  # what get_db_prep_save stores ("" and None stay as they are)
+        return field.stored  # what get_db_prep_save stores ("" and None stay as they are)
     if isinstance(field, models.JSONField):
         return _json_dumper(field)
     if isinstance(field, models.FileField):
