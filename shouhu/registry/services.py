@@ -27,6 +27,7 @@ class RegistryErrorCode(StrEnum):
     CLASS_NOT_IN_SCHOOL = "class_not_in_school"
     MERGED_RECORD = "merged_record"  # a merged duplicate is history: nothing is written to it
     SAME_RECORD = "same_record"  # a record merged with itself
+    ID_NUMBER_TAKEN = "id_number_taken"  # another record has this ID number (one child, one record)
 
 
 DERIVED_FIELDS = [*CATEGORY_FIELDS.values(), *FLAG_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons",
@@ -124,6 +125,9 @@ def _check_scope(actor, child: Child) -> None:
 def _save(child: Child, *, actor, reason: str, effective_date: date | None, new: bool) -> Child:
     on = effective_date or timezone.localdate()
     _prepare(child)
+    # the unique index would refuse it too, as an IntegrityError: say it on the field instead
+    if child.id_number and Child.objects.with_id_number(child.id_number).exclude(pk=child.pk).exists():
+        raise Conflict("已有儿童档案使用此公民身份号码", code=RegistryErrorCode.ID_NUMBER_TAKEN, field="id_number")
     event = apply_derivation(child, as_of=on, settings=_settings(), actor=actor, new=new)
     child._history_user = actor
     child._change_reason = reason

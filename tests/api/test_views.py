@@ -153,3 +153,10 @@ def test_search_of_another_village_finds_nothing(world, girl):
     r = api(world.zhuren_hongxing).post("/api/v1/children/search/", {"q": girl.id_number}, format="json")
     assert r.status_code == 200 and r.json()["count"] == 0
     assert api(world.partner).post("/api/v1/children/search/", {"q": girl.name}, format="json").status_code == 404
+
+
+def test_a_number_already_registered_is_a_400_on_the_field(world, girl):
+    """The uniqueness of the ID number moved to its blind index: the API still answers 400 on
+    `id_number` (it had DRF's UniqueValidator from the model field), never a 500."""
+    r = api(world.zhuren).post("/api/v1/children/", _payload(world, name="刘思彤", id_number=girl.id_number), format="json")
+    assert r.status_code == 400 and "id_number" in r.json(), r.content  # DRF's per-field errors, as for every field

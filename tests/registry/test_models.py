@@ -3,6 +3,7 @@ the last-four search, matching and uniqueness go through the keyed blind indexes
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from shouhu.core.errors import Conflict
 from shouhu.registry import selectors
 from shouhu.registry.models import Child
 from shouhu.registry.services import children_bulk_write
@@ -85,8 +86,12 @@ def test_one_number_one_record_through_the_index(world):
     with pytest.raises(Exception) as e:
         twin.validate_unique()
     assert "id_number" in e.value.message_dict
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(Conflict) as e:  # the service says it on the field
         make_child(world.zhuren, world.guangrong, id_number=child.id_number)
+    assert e.value.field == "id_number"
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the database holds it whatever the writer
+        Child.objects.create(**child_values(world.guangrong, id_number=child.id_number, village_code=world.guangrong.code,
+                                            township_code=world.maoshi.code))
     make_child(world.zhuren, world.guangrong, id_number=None)  # many without a number
     make_child(world.zhuren, world.guangrong, id_number=None)
 
