@@ -27,11 +27,13 @@ class SearchByPostMixin:
         if request.method != "POST":
             return request.query_params
         data = request.data
-        if isinstance(data, QueryDict):
-            return data
         q = QueryDict(mutable=True)
-        if isinstance(data, dict):
-            for k, v in data.items():
-                if v is not None and not isinstance(v, (dict, list)):
-                    q[str(k)] = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+        items = data.items() if isinstance(data, (dict, QueryDict)) else ()
+        for k, v in items:
+            if v is None or isinstance(v, (dict, list)):
+                continue
+            v = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+            if "\x00" in v:  # PostgreSQL text cannot hold NUL: a 400, not a 500 from the driver
+                raise BadParameter(f"参数“{k}”含有无效字符", field=str(k))
+            q[str(k)] = v
         return q

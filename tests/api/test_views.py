@@ -160,3 +160,8 @@ def test_a_number_already_registered_is_a_400_on_the_field(world, girl):
     `id_number` (it had DRF's UniqueValidator from the model field), never a 500."""
     r = api(world.zhuren).post("/api/v1/children/", _payload(world, name="刘思彤", id_number=girl.id_number), format="json")
     assert r.status_code == 400 and "id_number" in r.json(), r.content  # DRF's per-field errors, as for every field
+
+
+def test_search_body_with_a_nul_character_is_a_400(world, girl):
+    r = api(world.admin).post("/api/v1/children/search/", {"q": "陆\x00"}, format="json")
+    assert r.status_code == 400 and r.json()["field"] == "q"
