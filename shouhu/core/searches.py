@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
 
+from . import crypto
 from .errors import BadParameter, ErrorCode
 
 SESSION_KEY = "searches"
@@ -34,7 +35,8 @@ def redirect_to_search(request, url: str, personal: tuple[str, ...] = ("q",), dr
         token = secrets.token_urlsafe(6)
         kept = request.session.get(SESSION_KEY, {})
         kept = dict(list(kept.items())[-(KEEP - 1):])
-        kept[token] = texts
+        # encrypted like the records (core.crypto): the session table is readable by a database reader too
+        kept[token] = {k: crypto.encrypt(v) for k, v in texts.items()}
         request.session[SESSION_KEY] = kept
         params["s"] = token
     return HttpResponseRedirect(url + ("?" + urlencode(params) if params else ""))
@@ -44,4 +46,9 @@ def searched(request, name: str = "q") -> str:
     """The text searched for under the URL's token ("" without one, or once the session forgot it)."""
     token = request.GET.get("s", "")
     found = request.session.get(SESSION_KEY, {}).get(token, {}) if token else {}
-    return found.get(name, "") if isinstance(found, dict) else ""
+    if not isinstance(found, dict):
+        return ""
+    try:
+        return crypto.decrypt(found.get(name, "")) or ""
+    except crypto.DecryptionError:  # saved under a key since removed: as if forgotten
+        return ""

@@ -1,6 +1,7 @@
 """No name or ID number in a log line (core.logs, core.searches, the API's POSTed searches)."""
 import logging
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from shouhu.core.logs import NoQueryString
@@ -46,3 +47,11 @@ def test_searching_by_name_and_number_leaves_neither_in_any_log_line_or_url(clie
     assert caplog.records  # the refused GETs were logged (as "Bad Request: /children/"): the path only
     for secret in (NAME, number, number[-6:]):
         assert secret not in text
+
+
+def test_the_search_text_kept_in_the_session_is_encrypted(client, world):
+    """The session table is readable by a database reader: the text behind the token is ciphertext."""
+    assert client.login(username="admin", password=PASSWORD)
+    client.post(reverse("registry:list"), {"q": NUMBER})
+    [session] = Session.objects.all()
+    assert NUMBER not in repr(session.get_decoded()) and NUMBER not in session.session_data
