@@ -13,6 +13,7 @@ the maintained tables), runs VACUUM ANALYZE, and measures in-process with Django
 The database named by DATABASE_URL is flushed: point it at a scratch database.
 """
 import argparse
+import base64
 import faulthandler
 import os
 import signal
@@ -24,6 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
+# DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
+os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
+# and throwaway field-encryption keys (each run builds its own data)
+os.environ.setdefault("SHOUHU_FIELD_KEYS", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_DEMO_NO_2FA", "1")  # the demo accounts, as `make demo` runs them
 
 import django  # noqa: E402
 
@@ -38,6 +45,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from shouhu.accounts.models import User  # noqa: E402
 from shouhu.care import demo as care_demo  # noqa: E402
 from shouhu.care.models import Campaign, CampaignMark, FamilyContact, Pairing, Visit, VisitDue  # noqa: E402
 from shouhu.demo.builder import build_demo  # noqa: E402
@@ -111,8 +119,8 @@ def run(sizes: list[int], repeat: int, show: bool) -> dict:
         print(f"== {n:,} children ({connection.vendor})", flush=True)
         row = rebuild(n)
         for name, (user, url) in PAGES.items():
-            client = Client()
-            assert client.login(username=user, password="shouhu2026")
+            client = Client(SERVER_NAME="localhost")  # ALLOWED_HOSTS has no "testserver" (settings fail closed)
+            client.force_login(User.objects.get(username=user))  # the lockout backend wants a request; the password is not what is measured
             url = url()
             row[name] = measure(client, url, repeat)
             with CaptureQueriesContext(connection) as ctx:

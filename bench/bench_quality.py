@@ -14,6 +14,7 @@ demo county at 100,000 children and ~1M visits). Measures, in one process:
     measured since the registry was built) as the baseline.
 Issues and pairs are deleted first: the first run opens every issue.
 """
+import base64
 import os
 import statistics
 import sys
@@ -23,6 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
+# DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
+os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
+# and throwaway field-encryption keys (each run builds its own data)
+os.environ.setdefault("SHOUHU_FIELD_KEYS", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_DEMO_NO_2FA", "1")  # the demo accounts, as `make demo` runs them
 
 import django  # noqa: E402
 
@@ -95,7 +102,7 @@ def pages(today) -> None:
     from shouhu.accounts.models import User
 
     for username in ("admin", "dudao"):
-        client = Client()
+        client = Client(SERVER_NAME="localhost")  # ALLOWED_HOSTS has no "testserver" (settings fail closed)
         client.force_login(User.objects.get(username=username))
         base = measure(client, "/children/")
         print(f"  {username}: children list {1000 * base:.1f} ms (baseline)")

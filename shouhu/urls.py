@@ -20,6 +20,8 @@ urlpatterns = [
     path("care/", include("shouhu.care.urls")),
     path("quality/", include("shouhu.quality.urls")),
     path("schooling/", include("shouhu.schooling.urls")),
+    path("protection/", include("shouhu.protection.urls")),
+    path("inbox/", include("shouhu.notify.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
 ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-from tests.factories import make_user  # noqa: E402
+from tests.factories import make_child, make_user, years_ago  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +86,16 @@ def world(db):
     w.inspector = make_user("ducha", "inspector", region=maoshi)
     w.volunteer = make_user("zhiyuanzhe", "helper")
     return w
+
+
+@pytest.fixture
+def alone(world, django_capture_on_commit_callbacks):
+    """An 11-year-old in 光荣村 living alone (a red alert: 无人监护或独居), saved and committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_child(world.zhuren, world.guangrong, living_alone=True, birth_date=years_ago(11))
+
+
+@pytest.fixture
+def baohu(world):
+    """The county's protection role (县未成年人救助保护机构)."""
+    return make_user("baohu", "protection", region=world.county)

@@ -26,6 +26,9 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "can_pair": lambda s: s.has("can_pair"),
     "care_work": lambda s: s.has("can_care") or s.has("can_pair"),
     "counsellor": lambda s: s.has("counsellor"),
+    # early-warning alerts: the roles that work them, and counsellors (their school's counselling alerts)
+    "sees_alerts": lambda s: s.has("sees_alerts") or s.has("counsellor"),
+    "handles_cases": lambda s: s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),

@@ -31,6 +31,12 @@ class Role:
     # county (docs/domain.md, "Privacy"; decisions 44).
     confidential: bool = False
     second_factor: bool = False  # asks for a TOTP code at sign-in even without full_id/counsellor
+    # receives and works early-warning alerts (预警) about the children in scope (docs/domain.md,
+    # "Early warning"); the alert's owner chain names which of these roles owns it when
+    sees_alerts: bool = False
+    # handles mandatory reports and protection cases of the children in scope (the township
+    # supervisor as case worker, the county's protection staff); reads the reporter's identity
+    handles_cases: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -41,16 +47,22 @@ class Role:
 ROLES: dict[str, Role] = {
     r.code: r
     for r in [
-        Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True),
+        Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
+             sees_alerts=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
-        Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
-        Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True),
+        Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
+             sees_alerts=True, handles_cases=True),
+        Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
+             sees_alerts=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True),
         Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True),
         Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
         Role("inspector", "督查组", "admin", "region", "region", True, False, False),
+        # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
+        Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
+             handles_cases=True),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]

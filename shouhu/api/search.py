@@ -1,4 +1,4 @@
-"""Names and ID numbers never travel in a URL (docs/decisions.md 47G): a URL ends up in server and
+"""Names and ID numbers never travel in a URL (docs/decisions.md 50G): a URL ends up in server and
 proxy logs, browser history and Referer headers. API filters that name a child (`q`, `name`) are
 read from the body of a POST; the same filter in a GET's query string is a 400 that says so,
 rather than being ignored (a list that ignored it would show more than was asked for)."""

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import auth, quality, schooling, views
+from . import auth, protection, quality, schooling, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -50,6 +50,8 @@ router.register("duplicates", quality.DuplicatePairViewSet, basename="duplicate"
 router.register("rosters", schooling.RosterViewSet, basename="roster")
 router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster-entry")
 router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
+router.register("alerts", protection.AlertViewSet, basename="alert")
+router.register("mandatory-reports", protection.ReportViewSet, basename="mandatory-report")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in

@@ -15,6 +15,7 @@ from . import serializers as S
 from .audit import LoggedListMixin
 from .permissions import READ, WRITE, declare
 from .search import SearchByPostMixin
+from .versions import VersionedMixin, versioned_schema
 
 CHILD_FILTERS = [
     OpenApiParameter("region", str, description="区划代码（含下级）"),
@@ -76,8 +77,8 @@ class SchoolClassViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
 
-@extend_schema_view(list=extend_schema(parameters=CHILD_FILTERS))
-class ChildViewSet(LoggedListMixin, SearchByPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(parameters=CHILD_FILTERS), **versioned_schema(S.ChildSerializer))
+class ChildViewSet(VersionedMixin, LoggedListMixin, SearchByPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     needs = {**declare((*READ, "search"), "sees_children"), **declare(WRITE, "edits_records")}
     serializer_class = S.ChildSerializer
     lookup_field = "uid"
@@ -125,4 +126,5 @@ class ChildViewSet(LoggedListMixin, SearchByPostMixin, mixins.ListModelMixin, mi
             setattr(child, k, v)
         data = self.request.data
         services.child_update(actor=self.request.user, child=child, reason=data.get("change_reason") or "接口更新",
+                              expected_version=self.expected_version,
                               effective_date=serializer.fields["effective_date"].to_internal_value(data["effective_date"]) if data.get("effective_date") else None)

@@ -1,4 +1,4 @@
-"""Log lines carry no query strings (docs/decisions.md 47G). Searches are POSTed and URLs hold only
+"""Log lines carry no query strings (docs/decisions.md 50G). Searches are POSTed and URLs hold only
 tokens, but an old bookmark or a hand-typed `?q=<name>` still arrives once (and is refused): the
 development server (`runserver`, used by `make demo`) would write it in its request line. gunicorn
 logs the path alone by its format (`web/management/commands/serve.py`)."""

@@ -56,8 +56,8 @@ def rekey(model: type[models.Model], *, chunk: int = 1000, decrypt: bool = False
                 if decrypt:
                     new = plain
                 else:
-                    new = [v if not v or crypto.encrypted_key_id(v) == current else crypto.encrypt(p) for v, p in zip(stored, plain)]
-                values = dict(zip(names, plain))
+                    new = [v if not v or crypto.encrypted_key_id(v) == current else crypto.encrypt(p) for v, p in zip(stored, plain, strict=True)]
+                values = dict(zip(names, plain, strict=True))
                 new_idx = [f.compute(values[model._meta.get_field(f.source).attname]) for f in idx]
                 if list(stored) != new or list(indexes) != new_idx:
                     writes.append([*new, *new_idx, row[0]])

@@ -1,5 +1,5 @@
 """Search text that names a person (a child's name, an ID number) never travels in a URL: a URL
-ends up in server and proxy logs, browser history and Referer headers (docs/decisions.md 47G).
+ends up in server and proxy logs, browser history and Referer headers (docs/decisions.md 50G).
 
 A page's search form is POSTed; the text is kept in the session under a random token and the
 page redirects to a URL carrying only the token (`?s=…`) and the other, non-personal filters,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from shouhu.care import demo as care_demo
 from shouhu.care.models import Helper, Pairing
+from shouhu.protection import demo as protection_demo
 from shouhu.quality import demo as quality_demo
 from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_VILLAGE, PASSWORD, DemoResult, build_registry_demo, make_user
@@ -29,6 +30,8 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     schooling_demo.build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
     # duplicates and the county-wide check, last: it reads everything above
     quality_demo.build_quality_demo(log=log)
+    # early-warning alerts over all of it, some already worked
+    result.users += protection_demo.build_protection_demo(root=root, log=log)
     return result
 
 

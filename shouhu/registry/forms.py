@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.core.forms import BootstrapMixin
+from shouhu.core.versions import VersionFormMixin
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.rules import choices as C
 from shouhu.rules.choices import PROVINCES
@@ -33,7 +34,7 @@ SECTIONS = [
 ]
 
 
-class ChildForm(BootstrapMixin, forms.ModelForm):
+class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
     income_sources = forms.MultipleChoiceField(label="家庭经济来源", required=False, widget=forms.CheckboxSelectMultiple,
                                                choices=[(v, v) for v in C.INCOME_SOURCES])
     benefits = forms.MultipleChoiceField(label="已享受救助", required=False, widget=forms.CheckboxSelectMultiple,
@@ -88,6 +89,7 @@ class ChildForm(BootstrapMixin, forms.ModelForm):
             for i, c in enumerate((self.instance.emergency_contacts or [])[:2]):
                 for f in ("name", "relation", "phone"):
                     self.initial[f"ec_{i}_{f}"] = c.get(f, "")
+        self.add_version_field()
         self.style_widgets()
         self.fields["school"].widget.attrs.update({"hx-get": reverse("registry:class_options"), "hx-target": "#id_school_class", "hx-trigger": "change"})
 

@@ -5,6 +5,8 @@ registry never imports them (docs/architecture.md, "Layers").
   cases …) by registering a `ChildPanel` in its `AppConfig.ready()`.
 - The duplicate check at registration: the data-quality app registers the finder that the
   registration form runs before saving a new record.
+- Facts about children for the early-warning rules: each app that holds some registers a
+  provider (`register_facts`); the protection app gathers them (`child_facts`).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,3 +63,26 @@ def register_duplicate_check(check: DuplicateCheck) -> None:
 
 def duplicate_check() -> DuplicateCheck | None:
     return _DUPLICATE_CHECK[0] if _DUPLICATE_CHECK else None
+
+
+# -- Facts about children that feature apps hold -------------------------------------------------
+# The early-warning rules (`rules.alerts`) read facts that live in several apps: the record here,
+# visits and family contact in care, mandatory reports in protection. Each app registers a
+# provider; the protection app gathers them, so no feature app imports another.
+
+# (child ids, today) -> {child id: {fact name: value}} for the facts the provider knows
+FactProvider = Callable[..., dict]
+_FACTS: dict[str, FactProvider] = {}
+
+
+def register_facts(name: str, provider: FactProvider) -> None:
+    _FACTS[name] = provider
+
+
+def child_facts(child_ids, *, today) -> dict[int, dict]:
+    """Every registered provider's facts about `child_ids`, merged per child."""
+    out: dict[int, dict] = {i: {} for i in child_ids}
+    for name in sorted(_FACTS):
+        for child_id, facts in _FACTS[name](child_ids, today=today).items():
+            out.setdefault(child_id, {}).update(facts)
+    return out

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from shouhu.core.crypto import blind
 from shouhu.core.fields import BlindIndexField, EncryptedCharField, JSONField
+from shouhu.core.versions import Versioned
 from shouhu.rules import choices as C
 from shouhu.rules.categories import age_on
 
@@ -50,7 +51,9 @@ class ChildQuerySet(models.QuerySet):
 UNIQUE_FIELDS = ("archive_no", "id_number")
 
 
-class Child(models.Model):
+class Child(Versioned):
+    # `version` (core.versions): raised by every write of a person's facts — form, API, import,
+    # merge — so a form opened before one of them cannot silently put the old values back.
     class Status(models.TextChoices):
         ACTIVE = "active", "在册"
         EXITED = "exited", "已退出"

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk
-from shouhu.core.fields import refresh_indexes
 from shouhu.core.errors import Conflict, Forbidden, ServiceError
+from shouhu.core.fields import refresh_indexes
+from shouhu.core.versions import bump_version
 from shouhu.rules import categories as R
 from shouhu.rules.choices import CATEGORIES, CATEGORY_FIELDS, FLAG_FIELDS, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
@@ -122,8 +123,10 @@ def _check_scope(actor, child: Child) -> None:
         raise ServiceError("班级不属于所选学校", code=RegistryErrorCode.CLASS_NOT_IN_SCHOOL, field="school_class")
 
 
-def _save(child: Child, *, actor, reason: str, effective_date: date | None, new: bool) -> Child:
+def _save(child: Child, *, actor, reason: str, effective_date: date | None, new: bool, expected_version: int | None = None) -> Child:
     on = effective_date or timezone.localdate()
+    if not new:
+        bump_version(child, expected=expected_version)  # refuses a save over a version the user did not read
     _prepare(child)
     # the unique index would refuse it too, as an IntegrityError: say it on the field instead
     if child.id_number and Child.objects.with_id_number(child.id_number).exclude(pk=child.pk).exists():
@@ -151,15 +154,19 @@ def child_register(*, actor, child: Child, reason: str = "新增登记", effecti
 
 
 @transaction.atomic
-def child_update(*, actor, child: Child, reason: str = "更新档案", effective_date: date | None = None) -> Child:
-    """Save changes to an existing child (the instance carries the new values)."""
+def child_update(*, actor, child: Child, reason: str = "更新档案", effective_date: date | None = None,
+                 expected_version: int | None = None) -> Child:
+    """Save changes to an existing child (the instance carries the new values). `expected_version`:
+    the version the user read (form, If-Match); raises `core.versions.Stale` when the record has
+    moved on since — default: the version the instance was loaded with."""
     old = Child.objects.select_for_update().get(pk=child.pk)
     if not scope_of(actor).can_edit_village(old.village_code):
         raise Forbidden("该儿童不在您的管辖范围内", code=RegistryErrorCode.CHILD_OUT_OF_SCOPE)
     if old.merged_into_id:
         raise Conflict("这是一份已合并的重复档案，请在保留的档案上修改", code=RegistryErrorCode.MERGED_RECORD)
     _check_scope(actor, child)
-    _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False)
+    _save(child, actor=actor, reason=reason, effective_date=effective_date, new=False,
+          expected_version=child.version if expected_version is None else expected_version)
     stats.refresh_for([old, child])
     announce(child_ids=[child.pk])
     return child
@@ -209,13 +216,14 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
         if progress:
             progress(done)
     for chunk in (changed[i:i + batch] for i in range(0, len(changed), batch)):
-        events, fields = [], set(DERIVED_AND_KEYS)
+        events, fields = [], {*DERIVED_AND_KEYS, "version"}
         for child, code, changed_fields in chunk:
             if scope is not None and not (scope.can_edit_village(code) and scope.can_edit_village(child.village_code)):
                 raise Forbidden("该儿童不在您的管辖范围内", code=RegistryErrorCode.CHILD_OUT_OF_SCOPE)
             villages.update((code, child.village_code))
             _prepare(child, code)
             child.updated_at = now
+            child.version += 1  # the caller holds these rows locked (select_for_update): no race
             event = apply_derivation(child, as_of=on, settings=settings, actor=actor)
             if event is not None:
                 events.append(event)
@@ -248,14 +256,18 @@ def refresh_counts_for(villages: set[str]) -> None:
 
 def recompute_all(*, as_of: date | None = None, actor=None, batch: int = 2000) -> int:
     """Nightly: age and time change categories (a child turns 16, a parent's absence reaches the
-    threshold). Returns how many children changed."""
+    threshold). Returns how many children changed.
+
+    The rows are locked while read and saved, so a form saved meanwhile is not overwritten by the
+    facts read before it. The version stays: only derived fields change here, and every save
+    derives them again, so a form opened before the night is not stale because of it."""
     on = as_of or timezone.localdate()
     settings = _settings()
     changed = 0
     ids = list(Child.objects.values_list("id", flat=True).order_by("id"))
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            for child in Child.objects.filter(id__in=ids[start:start + batch]).select_related("village"):
+            for child in Child.objects.select_for_update(of=("self",)).filter(id__in=ids[start:start + batch]).select_related("village"):
                 before = {f: getattr(child, f) for f in DERIVED_FIELDS}
                 event = apply_derivation(child, as_of=on, settings=settings, actor=actor)
                 if any(getattr(child, f) != v for f, v in before.items()):
@@ -292,10 +304,13 @@ def categories_for_display(child: Child) -> list[CategoryView]:
 # checks that each relation to Child is in exactly one of these, so a new table cannot be missed.
 MERGE_MOVE = {  # the child's care record: moved to the record kept
     "care.Pairing", "care.Visit", "care.FamilyContact", "care.Wish", "care.CounsellingSession", "care.Participation",
+    "protection.MandatoryReport",  # a report about the duplicate is about the child kept
 }
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
     "quality.Issue", "quality.DuplicatePair",
+    # the duplicate's alerts resolve as it leaves the register; the kept record's are raised afresh
+    "protection.Alert",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

@@ -24,6 +24,11 @@ children_changed = Signal()
 # check) run again through this one, without the sender knowing who listens.
 cross_line_changed = Signal()
 
+# Sent after care work recorded something about these children (`child_ids`), committed, and
+# the care app's maintained rows are refreshed: a visit's concerns, a counselling risk, family
+# contact. The registry did not change; the early-warning rules read these facts again.
+facts_changed = Signal()
+
 
 def announce(*, child_ids=None, village_codes=None) -> None:
     transaction.on_commit(lambda: children_changed.send(sender=Child, child_ids=child_ids, village_codes=village_codes))

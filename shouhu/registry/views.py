@@ -12,14 +12,15 @@ from shouhu.core.errors import ServiceError
 from shouhu.core.forms import apply_errors
 from shouhu.core.params import INT_MAX, code_param, int_param
 from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
+from shouhu.core.versions import Stale
 from shouhu.regions.models import SchoolClass
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
 from shouhu.rules import choices as C
 
 from . import selectors, services
-from .fields import field_set_name
+from .fields import field_set_name, visible_fields
 from .forms import ChildForm
-from .history import child_history
+from .history import changes_since, child_history
 from .hooks import child_panels, duplicate_check
 from .models import Child
 
@@ -116,7 +117,8 @@ def _save_form(request, form, *, child_existing=None):
     eff = form.cleaned_data.get("effective_date")
     if child_existing is None:
         return services.child_register(actor=request.user, child=child, reason=reason, effective_date=eff)
-    return services.child_update(actor=request.user, child=child, reason=reason, effective_date=eff)
+    return services.child_update(actor=request.user, child=child, reason=reason, effective_date=eff,
+                                 expected_version=form.expected_version())
 
 
 @requires("edits_records")
@@ -153,11 +155,14 @@ def child_edit(request, uid):
     scope = scope_of(request.user)
     if not scope.can_edit(child):
         raise Http404
+    conflict = None
     if request.method == "POST":
         form = ChildForm(request.POST, request.FILES, instance=child, scope=scope)
         if form.is_valid():
             try:
                 child = _save_form(request, form, child_existing=child)
+            except Stale:
+                conflict = _conflict(request, scope, child.pk, form)
             except ServiceError as exc:
                 apply_errors(form, exc, default="village")
             else:
@@ -165,7 +170,19 @@ def child_edit(request, uid):
                 return redirect("registry:detail", uid=child.uid)
     else:
         form = ChildForm(instance=child, scope=scope)
-    return render(request, "registry/child_form.html", {"form": form, "child": child, "creating": False})
+    return render(request, "registry/child_form.html", {"form": form, "child": child, "creating": False, "conflict": conflict},
+                  status=409 if conflict else 200)
+
+
+def _conflict(request, scope, pk: int, form: ChildForm):
+    """Someone saved the record after this form was opened: the page comes back with the user's
+    input, who changed what since (as this reader may see it), and the form now based on the
+    version in the database, so saving again is a decision taken with the changes in view."""
+    current = Child.objects.get(pk=pk)
+    seen = form.expected_version()
+    stale = changes_since(current, seen, mask=None if scope.full_id else scope.show_id, fields=visible_fields(scope))
+    form.rebase(current.version)
+    return stale
 
 
 def _possible_duplicates(request, child: Child) -> list[dict]:

@@ -2,6 +2,7 @@
 declares (`accounts.permissions.NEEDS`), so a menu never leads to a 404."""
 from shouhu.accounts.permissions import NEEDS
 from shouhu.accounts.scope import scope_of
+from shouhu.notify.services import unread_count
 
 MENU = {
     "children": "sees_children",
@@ -13,6 +14,8 @@ MENU = {
     "tasks": "care_work",
     "care": "reads_records",
     "counsellor": "counsellor",
+    "alerts": "sees_alerts",
+    "reports_mandatory": "signed_in",
 }
 
 
@@ -22,3 +25,11 @@ def nav(request):
         return {}
     scope = scope_of(user)
     return {"nav": {entry: NEEDS[need](scope) for entry, need in MENU.items()}}
+
+
+def inbox(request):
+    """The unread count in the top bar (one indexed count per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread": unread_count(user)}

@@ -1,9 +1,12 @@
-"""Home: each role sees the numbers it answers for (底数), by the level below, and its tasks."""
+"""Home: each role sees the numbers it answers for (底数), by the level below, its alerts and its tasks."""
 from django.shortcuts import render
+from django.utils import timezone
 
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.scope import scope_of
 from shouhu.care.dues.selectors import TASK_KINDS, my_tasks
+from shouhu.protection import selectors as alert_selectors
+from shouhu.protection.models import Alert, MandatoryReport
 from shouhu.regions.models import School, code_range
 from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
@@ -42,4 +45,14 @@ def home(request):
     return render(request, "home.html", {
         "scope": scope, "tables": home_tables(request.user), "columns": COUNTED,
         "links": scope.sees_children, "tasks": tasks, "kinds": TASK_KINDS if tasks else {},
+        "alerts": home_alerts(request.user) if allowed(request.user, "sees_alerts") else None, "now": timezone.now(),
     })
+
+
+def home_alerts(user) -> dict:
+    """Active alerts by level among those the user sees, and the most urgent few the user owns."""
+    mine = alert_selectors.by_urgency(alert_selectors.alerts_visible_to(user).filter(alert_selectors.mine_q(user), status__in=Alert.ACTIVE))
+    pending = (alert_selectors.reports_handled_by(user).filter(status=MandatoryReport.Status.FILED).count()
+               if allowed(user, "handles_cases") else None)
+    return {"counts": alert_selectors.open_counts(user), "items": list(mine.select_related("child__village__parent")[:5]),
+            "reports_pending": pending}

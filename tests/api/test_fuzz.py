@@ -9,10 +9,13 @@ operation, ~15 s). The exhaustive "coverage" phase — about 9,000 requests, 75 
 was added — is left out to keep `make test` short. Multipart uploads (rosters) get generated bodies too, not real spreadsheets: their content is tested in
 tests/schooling. The data is the small `world` county with one child, so lists are not empty."""
 import hypothesis
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
-from shouhu.accounts.models import ApiToken
 
+from shouhu.accounts.models import ApiToken
 from shouhu.wsgi import application
 from tests.factories import make_child
 
@@ -30,6 +33,18 @@ def _schema():
 
 
 schema = _schema()
+
+
+@pytest.fixture(autouse=True)
+def _keep_connection():
+    """The WSGI handler closes the database connection at the end of each request, as a server
+    should; inside a test's transaction that ends the test (PostgreSQL). Django's test client
+    disconnects the same receivers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -2,9 +2,9 @@
 Reproduces `/api/schema/` answering anyone (every endpoint, filter and field, to a scraper)."""
 import re
 
-from shouhu.accounts.models import ApiToken
 from rest_framework.test import APIClient
 
+from shouhu.accounts.models import ApiToken
 from tests.api_util import api
 
 

@@ -406,3 +406,23 @@ def test_counsellor_child_page_has_no_notes_either(client, world, care):
     login(client, care.counsellor)
     page = html(client.get(f"/children/{care.girl.uid}/"))
     assert "陆金兰" in page and NOTES not in page
+
+
+def test_helper_saved_over_a_newer_version_shows_the_conflict_and_keeps_the_input(client, world):
+    """Reproduces the lost update on the helper form: the second of two open forms put the first's
+    change back. Now it is refused (409) with what is saved now, the input kept, the form rebased."""
+    from django.test import Client
+
+    helper = Helper.objects.create(name="赵老师", kind="教师", region=world.guangrong, phone="13900000000")
+    data = {"name": "赵老师", "kind": "教师", "region": world.guangrong.pk, "phone": "13900000000", "active": "on"}
+    url = reverse("care:helper_edit", args=[helper.pk])
+    first, second = login(Client(), world.zhuren), login(client, world.dudao)
+    assert 'name="version" value="1"' in html(second.get(url))
+    assert first.post(url, {**data, "version": "1", "unit": "光荣村小学"}).status_code == 302
+    r = second.post(url, {**data, "version": "1", "skills": "书法"})
+    assert r.status_code == 409
+    page = r.content.decode()
+    assert "此帮扶人信息已被他人修改" in page and "工作单位" in page and "现为 光荣村小学" in page
+    assert 'value="书法"' in page and 'name="version" value="2"' in page
+    helper.refresh_from_db()
+    assert helper.unit == "光荣村小学" and helper.skills == "" and helper.version == 2

@@ -185,6 +185,25 @@ def test_wish_lifecycle(world, oc):
         wish_cancel(actor=world.zhuren, wish=w)
 
 
+def test_two_people_claiming_one_wish_cannot_both_succeed(world, oc):
+    """Reproduces a lost update: two pages loaded the wish as open; the second claim overwrote the
+    first donor. The service now checks the state as committed."""
+    from shouhu.care.models import Wish
+
+    girl = register(oc, world, name="心愿")
+    w = wish_create(actor=world.zhuren, child=girl, text="一套绘画工具")
+    a, b = Wish.objects.get(pk=w.pk), Wish.objects.get(pk=w.pk)
+    wish_claim(actor=world.zhuren, wish=a, donor_name="县妇联")
+    with pytest.raises(Conflict):
+        wish_claim(actor=world.dudao, wish=b, donor_name="爱心人士")
+    stale = Wish.objects.get(pk=w.pk)
+    wish_cancel(actor=world.zhuren, wish=Wish.objects.get(pk=w.pk))
+    with pytest.raises(Conflict):
+        oc(wish_fulfil, actor=world.zhuren, wish=stale)  # loaded as claimed, cancelled meanwhile
+    w.refresh_from_db()
+    assert w.donor_name == "县妇联" and w.status == "cancelled"
+
+
 def test_campaign_marks_follow_the_records(world, oc):
     a = register(oc, world, name="甲")
     b = register(oc, world, name="乙", village=world.hongxing)

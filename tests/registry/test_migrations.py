@@ -5,7 +5,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from shouhu.registry.models import Child
 
-BEFORE, AFTER = ("registry", "0005_child_birth_date_index"), ("registry", "0006_encrypted_fields")
+BEFORE, AFTER = ("registry", "0006_version"), ("registry", "0007_encrypted_fields")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -308,3 +308,31 @@ def test_list_reads_are_logged_without_search_text(client, world, girl):
     client.get(r["Location"])
     row = AccessLog.objects.get(action="search")
     assert girl.id_number not in row.detail and "陆金兰" not in row.detail and "s=<已隐去>" in row.detail
+
+
+def test_second_save_over_a_newer_version_shows_the_conflict_and_keeps_the_first_edit(client, world, girl):
+    """Reproduces the lost update on the web: two people open the edit form; the second save used to
+    put back the first's change. Now it gets the conflict (409) with who changed what, its input
+    kept, and can save again on purpose over the new version."""
+    from django.test import Client
+
+    first, second = login(Client(), world.zhuren), login(client, world.dudao)
+    base = form_data(world, id_number=girl.id_number, birth_date=girl.birth_date, name=girl.name)
+    base["school"], base["school_class"] = world.jinxing.pk, world.c31.pk
+    url = reverse("registry:edit", args=[girl.uid])
+    assert 'name="version" value="1"' in first.get(url).content.decode()
+    assert 'name="version" value="1"' in second.get(url).content.decode()
+    r = first.post(url, {**base, "version": "1", "carer_phone": "13800000001"})
+    assert r.status_code == 302
+    r = second.post(url, {**base, "version": "1", "address_detail": "三组12号"})
+    assert r.status_code == 409
+    html = r.content.decode()
+    assert f"此档案已被 {world.zhuren} 于" in html and "委托照护人电话" in html and "13712345678 → 13800000001" in html
+    assert 'value="三组12号"' in html and 'name="version" value="2"' in html   # the input kept, the form on the new version
+    girl.refresh_from_db()
+    assert girl.carer_phone == "13800000001" and girl.address_detail == "" and girl.version == 2
+    # saving again is a decision taken with the changes in view: it writes over version 2
+    r = second.post(url, {**base, "version": "2", "address_detail": "三组12号", "carer_phone": "13800000001"})
+    assert r.status_code == 302
+    girl.refresh_from_db()
+    assert girl.carer_phone == "13800000001" and girl.address_detail == "三组12号" and girl.version == 3

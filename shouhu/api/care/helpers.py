@@ -1,4 +1,5 @@
 """帮扶人 over the API: those of the regions and schools in the caller's scope."""
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from shouhu.care.helpers import selectors, services
@@ -8,6 +9,7 @@ from shouhu.regions.models import Region, School
 
 from ..audit import LoggedListMixin
 from ..permissions import READ, WRITE, declare
+from ..versions import VersionedMixin, versioned_schema
 
 
 class HelperSerializer(serializers.ModelSerializer):
@@ -26,7 +28,8 @@ class HelperSerializer(serializers.ModelSerializer):
         return obj.user_id is not None
 
 
-class HelperViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+@extend_schema_view(**versioned_schema(HelperSerializer))
+class HelperViewSet(VersionedMixin, LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     viewsets.GenericViewSet):
     """帮扶人: those of the regions and schools in the caller's scope (and the caller's own record)."""
     needs = {**declare(READ, "sees_children"), **declare(WRITE, "can_pair")}
@@ -50,4 +53,4 @@ class HelperViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
             raise Forbidden("您无权修改该帮扶人")
         for k, v in serializer.validated_data.items():
             setattr(helper, k, v)
-        services.helper_save(actor=self.request.user, helper=helper)
+        services.helper_save(actor=self.request.user, helper=helper, expected_version=self.expected_version)

@@ -18,6 +18,7 @@ from shouhu.core import progress as job_progress
 from shouhu.core.errors import Forbidden
 from shouhu.regions.models import code_range
 from shouhu.registry.models import Child
+from shouhu.registry.signals import facts_changed
 from shouhu.rules import care as R
 
 from ..activities.models import Participation
@@ -32,9 +33,15 @@ from .models import CareSetting, CareStatus, VisitDue, VisitRule
 
 def after_commit(child_ids: Iterable[int]) -> None:
     """Refresh these children's maintained rows once the write commits, so "my tasks" and the care
-    month are right on the next page load."""
+    month are right on the next page load; then say that care facts about them changed (the
+    early-warning rules read them again)."""
     ids = sorted(set(child_ids))
-    transaction.on_commit(lambda: refresh_children(ids))
+
+    def run():
+        refresh_children(ids)
+        facts_changed.send(sender=CareStatus, child_ids=ids)
+
+    transaction.on_commit(run)
 
 
 CHILD_VALUES = ("id", "village_code", "school_id", "school_class_id", "status", "entered_on", "created_at", "id_number",

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.forms import BootstrapMixin
+from shouhu.core.versions import VersionFormMixin
 from shouhu.regions.models import Region, School, code_range
 from shouhu.rules import care as R
 
@@ -33,7 +34,7 @@ def pair_schools(actor):
     return School.objects.filter(q).order_by("region_code", "name")
 
 
-class HelperForm(BootstrapMixin, forms.ModelForm):
+class HelperForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Helper
         fields = ["name", "kind", "sex", "phone", "unit", "region", "school", "volunteer_no", "registered_on", "skills", "active"]
@@ -46,6 +47,7 @@ class HelperForm(BootstrapMixin, forms.ModelForm):
         self.fields["region"].label_from_instance = region_label
         self.fields["school"].queryset = pair_schools(actor)
         self.fields["name"].error_messages["required"] = "请填写姓名"
+        self.add_version_field()
         self.style_widgets()
 
     def clean_phone(self):

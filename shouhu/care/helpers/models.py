@@ -2,12 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from shouhu.core.versions import Versioned
 from shouhu.rules import care as R
 
 from ..common import choices_of as _choices
 
 
-class Helper(models.Model):
+class Helper(Versioned):
     """A person who helps children: cadre, teacher, volunteer, 五老, party member, 代理家长/爱心妈妈.
     Some are users (they then see their paired children), most are not."""
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
+from shouhu.core.versions import bump_version
 from shouhu.regions.models import code_range
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
@@ -35,7 +36,9 @@ def _place_in_reach(scope, region, school) -> bool:
 
 
 @transaction.atomic
-def helper_save(*, actor, helper: Helper) -> Helper:
+def helper_save(*, actor, helper: Helper, expected_version: int | None = None) -> Helper:
+    """Register a helper or save changes to one. For a change, `expected_version` is the version
+    the user read (form, If-Match; default: the one loaded): `core.versions.Stale` if it moved on."""
     scope = scope_of(actor)
     if not scope.has("can_pair"):
         raise Forbidden("您无权登记帮扶人")
@@ -52,6 +55,8 @@ def helper_save(*, actor, helper: Helper) -> Helper:
     except ValidationError as exc:  # the model's own checks (lengths, choices): the first one, beside its field
         field, msgs = next(iter(exc.message_dict.items()))
         raise ServiceError(msgs[0], field=None if field == NON_FIELD_ERRORS else field) from None
+    if helper.pk is not None:
+        bump_version(helper, expected=expected_version)
     helper.save()
     return helper
 

@@ -10,6 +10,7 @@ from shouhu.accounts.permissions import allowed, requires
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors
 from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
+from shouhu.core.versions import Stale
 from shouhu.rules import care as R
 
 from ..common import groups_of
@@ -67,15 +68,23 @@ def helper_edit(request, pk):
     qs = selectors.helpers_visible_to(request.user).filter(selectors.helpers_editable_q(request.user))
     helper = record_for(qs, pk)
     form = HelperForm(request.POST or None, instance=helper, actor=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            helper = services.helper_save(actor=request.user, helper=form.save(commit=False))
+            helper = services.helper_save(actor=request.user, helper=form.save(commit=False), expected_version=form.expected_version())
+        except Stale:
+            # saved by someone else since this form was opened: keep what was typed, show what is
+            # saved now where it differs, and base the form on the new version
+            current = Helper.objects.get(pk=helper.pk)
+            conflict = form.differences(current)
+            form.rebase(current.version)
         except ServiceError as exc:
             apply_errors(form, exc, "region")
         else:
             messages.success(request, f"已保存：{helper.name}")
             return redirect("care:helper_detail", pk=helper.pk)
-    return render(request, "care/helper_form.html", {"form": form, "helper": helper, "creating": False})
+    return render(request, "care/helper_form.html", {"form": form, "helper": helper, "creating": False, "conflict": conflict},
+                  status=409 if conflict is not None else 200)
 
 
 def _helper_page(request, helper: Helper, *, training_form=None, service_form=None, status=200):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shouhu.core.errors import Conflict, ErrorCode, ServiceError
+from shouhu.core.versions import lock_fresh
 from shouhu.registry.models import Child
 
 from ..common import check_date
@@ -29,6 +30,7 @@ def wish_create(*, actor, child: Child, text: str, created_on: date | None = Non
 @transaction.atomic
 def wish_claim(*, actor, wish: Wish, donor_name: str, donor_phone: str = "", donor_unit: str = "", on: date | None = None) -> Wish:
     require_roles(actor, wish.child, "can_care")
+    lock_fresh(wish)  # the state as committed: two people cannot take the same step
     if wish.status != Wish.Status.OPEN:
         raise Conflict("该心愿不是待认领状态", code=CareErrorCode.WISH_NOT_OPEN, field="donor_name")
     if not donor_name.strip():
@@ -43,6 +45,7 @@ def wish_claim(*, actor, wish: Wish, donor_name: str, donor_phone: str = "", don
 @transaction.atomic
 def wish_fulfil(*, actor, wish: Wish, on: date | None = None, note: str = "") -> Wish:
     require_roles(actor, wish.child, "can_care")
+    lock_fresh(wish)  # the state as committed: two people cannot take the same step
     if wish.status != Wish.Status.CLAIMED:
         raise Conflict("只有已认领的心愿可以标记为已实现", code=CareErrorCode.WISH_NOT_CLAIMED, field="fulfilled_on")
     wish.status, wish.fulfilled_on, wish.fulfil_note = Wish.Status.FULFILLED, on or timezone.localdate(), note[:255]
@@ -55,6 +58,7 @@ def wish_fulfil(*, actor, wish: Wish, on: date | None = None, note: str = "") ->
 @transaction.atomic
 def wish_cancel(*, actor, wish: Wish) -> Wish:
     require_roles(actor, wish.child, "can_care")
+    lock_fresh(wish)  # the state as committed: two people cannot take the same step
     if wish.status == Wish.Status.FULFILLED:
         raise Conflict("已实现的心愿不能取消", code=CareErrorCode.WISH_FULFILLED, field="status")
     wish.status = Wish.Status.CANCELLED

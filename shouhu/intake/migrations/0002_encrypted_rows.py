@@ -1,8 +1,8 @@
 """Import rows' values, diffs and cells encrypted (core.crypto), existing rows rewritten a chunk at a
 time (core.rekey). Backwards: in clear again."""
-import shouhu.core.fields
 from django.db import migrations
 
+import shouhu.core.fields
 from shouhu.core.rekey import rekey_migration
 
 

@@ -1,8 +1,8 @@
 """Encrypted columns (core.crypto): the schema, then every existing row rewritten as ciphertext
 (and its blind indexes computed), a chunk at a time (core.rekey). Backwards: the values in clear again."""
-import shouhu.core.fields
 from django.db import migrations
 
+import shouhu.core.fields
 from shouhu.core.rekey import rekey_migration
 
 

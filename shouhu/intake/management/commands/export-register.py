@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
+from shouhu.core.files import private_file
 from shouhu.intake.export import resolve_node, write_register
 from shouhu.regions.models import code_range
 from shouhu.registry.models import Child
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 qs = qs.filter(village_code__range=code_range(key))
             elif kind in ("s", "c"):
                 qs = qs.filter(Q(school_id=int(key)) if kind == "s" else Q(school_class_id=int(key)))
+        private_file(out)  # the whole register: the operator's account alone reads it
         n = write_register(qs, out, fmt=fmt, who=who, when=timezone.localtime(), label=node or "全县", show_id=show_id)
         log_access(actor=actor, action="export", scope=node or "全县", detail=f"命令行导出登记表 {n} 人")
         self.stdout.write(f"已导出 {n} 名儿童到 {out}")

@@ -1,15 +1,15 @@
 """Encrypted columns (core.crypto): the schema, then every existing row rewritten as ciphertext
 (and its blind indexes computed), a chunk at a time (core.rekey). Backwards: the values in clear again."""
-import shouhu.core.fields
 from django.db import migrations
 
+import shouhu.core.fields
 from shouhu.core.rekey import rekey_migration
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0004_care_status_gap_order'),
+        ('care', '0005_version'),
     ]
 
     operations = [

@@ -1,0 +1,160 @@
+"""Early-warning alerts (预警; docs/domain.md, "Early warning"). The rules are the pure
+`shouhu.rules.alerts`; these rows are what they raised: open while the facts hold (a state) or
+until someone closes them (an event), acknowledged, acted on or closed with a reason, and
+climbing the owner chain when a deadline passes."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+
+from shouhu.rules import alerts as A
+from shouhu.rules.reports import SITUATIONS as REPORT_SITUATIONS
+
+
+class Alert(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "待签收"
+        ACKNOWLEDGED = "acknowledged", "已签收"
+        ACTED = "acted", "已处置"
+        CLOSED = "closed", "已关闭"
+        RESOLVED = "resolved", "情况已消除"
+
+    ACTIVE = (Status.OPEN, Status.ACKNOWLEDGED)
+
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=32)  # rules.alerts.RULES
+    key = models.CharField(max_length=48, blank=True)  # one event's alert ("visit:812"); "" for a state
+    level = models.CharField(max_length=8, choices=list(A.LEVELS.items()))
+    facts = models.CharField("触发情况", max_length=255)
+    event_date = models.DateField(null=True, blank=True)
+    # while True the facts that raised it still hold: one such row per (child, code, key)
+    holds = models.BooleanField(default=True)
+    confidential = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acted_at = models.DateTimeField(null=True, blank=True)
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("采取的措施", max_length=32, blank=True)
+    note = models.TextField("处置说明", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # the owner chain (rules.alerts): how many deadlines it has missed, who owns it now, and when
+    # the next deadline falls (None: nothing more can come)
+    stage = models.PositiveSmallIntegerField(default=0)
+    owner_role = models.CharField(max_length=32)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    # where the child is (the scope lines filter on these, as on the care app's maintained rows)
+    village_code = models.CharField(max_length=12)
+    township_code = models.CharField(max_length=9)
+    school_id = models.BigIntegerField(null=True)
+    school_class_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警"
+        constraints = [models.UniqueConstraint(fields=["child", "code", "key"], condition=models.Q(holds=True), name="alert_holds_once")]
+        indexes = [
+            models.Index(fields=["status", "village_code", "level"], name="alert_status_place"),
+            models.Index(fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="alert_clock"),
+            models.Index(fields=["child", "holds"], name="alert_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}：{self.rule.title}"
+
+    @property
+    def rule(self) -> A.Rule:
+        return A.RULES[self.code]
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class AlertEvent(models.Model):
+    """The alert's timeline: opened, acknowledged, escalated, acted on, closed, resolved."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "触发"
+        ACKNOWLEDGED = "acknowledged", "签收"
+        ESCALATED = "escalated", "逾期上报"
+        ACTED = "acted", "处置"
+        CLOSED = "closed", "关闭"
+        RESOLVED = "resolved", "情况消除"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AlertSetting(models.Model):
+    """County settings: the alert deadlines (defaults in rules.alerts.AlertSettings)."""
+
+    red_ack_hours = models.PositiveSmallIntegerField("红色预警签收时限（小时）", default=2)
+    red_act_hours = models.PositiveSmallIntegerField("红色预警处置时限（小时）", default=24)
+    orange_act_days = models.PositiveSmallIntegerField("橙色预警处置时限（天）", default=3)
+    yellow_act_days = models.PositiveSmallIntegerField("黄色预警处置时限（天）", default=7)
+
+    @classmethod
+    def current(cls) -> A.AlertSettings:
+        row = cls.objects.first() or cls()
+        return A.AlertSettings(red_ack=timedelta(hours=row.red_ack_hours), red_act=timedelta(hours=row.red_act_hours),
+                               orange_act=timedelta(days=row.orange_act_days), yellow_act=timedelta(days=row.yellow_act_days))
+
+
+class MandatoryReport(models.Model):
+    """强制报告 (未成年人保护法 Art. 11): anyone who finds a child harmed or in danger reports at
+    once. Filed by a user on a phone, or recorded by a supervisor from a phone call (the caller's
+    name, unit and phone). The reporter's identity is read only by those who handle it."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", "待受理"
+        RECEIVED = "received", "已受理"
+        CASE = "case", "已立案"
+        CLOSED = "closed", "已办结"
+
+    situation = models.CharField("情形", max_length=24, choices=[(s.code, s.label) for s in REPORT_SITUATIONS])
+    discovered_at = models.DateTimeField("发现时间")
+    seen = models.TextField("发现的情况")
+    # the child: a registered one, or described (a child not on the register, or not known by name)
+    child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="儿童")
+    child_name = models.CharField("儿童姓名", max_length=32, blank=True)
+    child_desc = models.CharField("儿童情况（性别、年龄、特征）", max_length=128, blank=True)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="发现地点（村、社区）")
+    village_code = models.CharField(max_length=12)
+    township_code = models.CharField(max_length=9)
+    place_detail = models.CharField("具体地点", max_length=128, blank=True)
+    # who reported: a user, or a caller recorded by the supervisor who took the call
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reporter_name = models.CharField("报告人", max_length=32, blank=True)
+    reporter_unit = models.CharField("报告人单位", max_length=64, blank=True)
+    reporter_phone = models.CharField("报告人电话", max_length=20, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FILED)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    police_notified_at = models.DateTimeField("向公安机关报案时间", null=True, blank=True)
+    police_unit = models.CharField("接报公安机关", max_length=64, blank=True)
+    police_receipt_no = models.CharField("受案回执号", max_length=64, blank=True)
+    civil_affairs_told = models.CharField("已通报（民政、教育等）", max_length=128, blank=True)
+    feedback_given_at = models.DateTimeField("向报告人反馈时间", null=True, blank=True)
+    feedback = models.CharField("反馈内容", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "强制报告"
+        indexes = [models.Index(fields=["status", "village_code"], name="report_status_place"),
+                   models.Index(fields=["reporter", "filed_at"], name="report_reporter")]
+
+    def __str__(self) -> str:
+        return f"强制报告 #{self.pk}"
+
+    @property
+    def who(self) -> str:
+        """The child as the report names them."""
+        return self.child.name if self.child_id else (self.child_name or "姓名不详")

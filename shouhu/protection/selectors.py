@@ -1,0 +1,125 @@
+"""Who sees which alerts (docs/domain.md, "Early warning"; "Privacy"). An alert is about a child, so
+it is seen only where the child is: through the roles that work alerts (`Role.sees_alerts`), and a
+confidential alert (counselling) only through the confidential roles (counsellor, protection)."""
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from shouhu.accounts.models import Assignment
+from shouhu.accounts.roles import ROLES
+from shouhu.accounts.scope import NOTHING, scope_of
+from shouhu.core.errors import NotFound
+from shouhu.regions.models import code_range
+from shouhu.rules import alerts as A
+
+from .models import Alert, MandatoryReport
+
+URGENCY = Case(*(When(level=lv, then=Value(rank)) for lv, rank in A.LEVEL_RANK.items()), output_field=IntegerField())
+
+
+def alerts_visible_to(actor) -> QuerySet[Alert]:
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments:
+        role = ROLES[a.role]
+        if not (role.sees_alerts or role.counsellor):
+            continue
+        where = scope.assignment_children_q(a, "child_id")
+        if role.sees_alerts:  # a confidential alert only to a confidential role
+            q |= where if role.confidential else where & Q(confidential=False)
+        else:  # a counsellor: the counselling alerts of the children of their school
+            q |= where & Q(confidential=True)
+    return Alert.objects.filter(q)
+
+
+def mine_q(actor) -> Q:
+    """Alerts the actor's roles own at the places the actor answers for."""
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments:
+        q |= Q(owner_role=a.role) & scope.assignment_children_q(a, "child_id")
+    return q
+
+
+def by_urgency(qs: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Active first, then 红 → 黄, then the soonest deadline, then the oldest."""
+    active = Case(When(status__in=Alert.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(_active=active, _urgency=URGENCY).order_by("_active", "_urgency", "next_check_at", "opened_at", "id")
+
+
+def alert_for(actor, pk) -> Alert:
+    """The alert if the actor may see it; the same 404 for missing and out of sight."""
+    try:
+        return alerts_visible_to(actor).select_related("child").get(pk=int(pk))
+    except (ValueError, TypeError, Alert.DoesNotExist):
+        raise NotFound("预警不存在") from None
+
+
+def can_work(actor, alert: Alert) -> bool:
+    """The current owner's role, or one further up the alert's chain, may act on it."""
+    roles = {r for r, _ in alert.rule.chain[alert.stage:]}
+    return bool(roles & scope_of(actor).roles)
+
+
+def open_counts(actor) -> dict[str, int]:
+    """Active alerts by level among those the actor sees (the home page's card)."""
+    rows = alerts_visible_to(actor).filter(status__in=Alert.ACTIVE).values("level").annotate(n=Count("id")).order_by()
+    counts = {lv: 0 for lv in A.LEVELS}
+    for level, n in rows.values_list("level", "n"):
+        counts[level] = n
+    return counts
+
+
+# -- mandatory reports ------------------------------------------------------------------------------
+def reports_handled_by(actor) -> QuerySet[MandatoryReport]:
+    """Reports of the places the actor handles cases for (the township supervisor's township, the
+    protection role's county): where the child was found, whether or not the child is registered."""
+    scope = scope_of(actor)
+    q = NOTHING
+    for a in scope.assignments_with("handles_cases"):
+        if a.region_id:
+            q |= Q(village_code__range=code_range(a.region.code))
+    return MandatoryReport.objects.filter(q)
+
+
+def reports_visible_to(actor) -> QuerySet[MandatoryReport]:
+    """Those the actor handles, and those the actor filed (the reporter follows their report's status)."""
+    return MandatoryReport.objects.filter(Q(pk__in=reports_handled_by(actor).values("pk")) | Q(reporter=actor))
+
+
+def report_for(actor, pk) -> MandatoryReport:
+    try:
+        return reports_visible_to(actor).select_related("child", "village__parent", "reporter", "received_by").get(pk=int(pk))
+    except (ValueError, TypeError, MandatoryReport.DoesNotExist):
+        raise NotFound("报告不存在") from None
+
+
+def handles(actor, report: MandatoryReport) -> bool:
+    """The actor handles reports of the report's place (saved or not)."""
+    code = report.village_code
+    return any(a.region_id and code_range(a.region.code)[0] <= code <= code_range(a.region.code)[1]
+               for a in scope_of(actor).assignments_with("handles_cases"))
+
+
+# -- who to tell ----------------------------------------------------------------------------------
+def _place_key(role: str, place: str, village_code: str, school_id) -> tuple:
+    if place == "school":
+        return (role, "school", school_id)
+    return (role, "region", {"village": village_code, "township": village_code[:9], "county": village_code[:6]}.get(place, village_code[:6]))
+
+
+def owner_users(items) -> dict[int, list]:
+    """For each (alert or report) — by its `owner_role`, or the report's handlers — the active users
+    who hold that role at the place: {item index: [users]}. One query per distinct (role, place)."""
+    cache: dict[tuple, list] = {}
+    out = {}
+    for i, (role, place, village_code, school_id) in enumerate(items):
+        key = _place_key(role, place, village_code, school_id)
+        if key not in cache:
+            qs = Assignment.objects.filter(role=role, user__is_active=True).select_related("user")
+            qs = qs.filter(school_id=key[2]) if key[1] == "school" else qs.filter(region__code=key[2])
+            cache[key] = [a.user for a in qs]
+        out[i] = cache[key]
+    return out
+
+
+def place_of(rule_chain, role: str) -> str:
+    return next((p for r, p in rule_chain if r == role), "county")

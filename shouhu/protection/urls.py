@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "protection"
+urlpatterns = [
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:pk>/act/", views.alert_act, name="alert_act"),
+    path("alerts/<int:pk>/close/", views.alert_close, name="alert_close"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/call/", views.report_call, name="report_call"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/receive/", views.report_receive, name="report_receive"),
+    path("reports/<int:pk>/feedback/", views.report_feedback, name="report_feedback"),
+]
