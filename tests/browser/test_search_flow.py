@@ -3,8 +3,8 @@ looks up a pupil on the roster page by name and then the child by the last six d
 number; each time the list shows the child and the URL carries only a token."""
 from tests.factories import make_child
 
-from .test_register_flow import login
 from ..schooling.test_services import row, upload
+from .test_register_flow import login
 
 
 def test_supervisor_searches_by_name_and_number_and_the_url_stays_clean(live_server, world, phone):
