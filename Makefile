@@ -23,12 +23,14 @@ node_modules/.installed: package.json package-lock.json
 browser:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium missing: browser tests will be skipped"; }
 
-# The demo runs as production does (DEBUG off, Chinese error pages, CSP) with a secret key made
-# once for this machine in var/; `SHOUHU_DEBUG=1 make demo` for Django's debug pages. Demo accounts
+# The demo runs as production does (DEBUG off, Chinese error pages, CSP) with a secret key and
+# field-encryption keys made once for this machine in var/; `SHOUHU_DEBUG=1 make demo` for Django's debug pages. Demo accounts
 # sign in with the printed password alone (SHOUHU_DEMO_NO_2FA=1: no TOTP device; never in production).
 demo: setup
 	@mkdir -p var && test -s var/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/demo-secret-key
-	SHOUHU_SECRET_KEY="$${SHOUHU_SECRET_KEY:-$$(cat var/demo-secret-key)}" SHOUHU_DEMO_NO_2FA=1 $(BIN)/shouhu demo --children $(CHILDREN) --port $(PORT)
+	@for k in field index; do test -s var/demo-$$k-key || $(BIN)/python -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())" > var/demo-$$k-key; done
+	SHOUHU_SECRET_KEY="$${SHOUHU_SECRET_KEY:-$$(cat var/demo-secret-key)}" SHOUHU_FIELD_KEYS="$${SHOUHU_FIELD_KEYS:-$$(cat var/demo-field-key)}" \
+	SHOUHU_INDEX_KEY="$${SHOUHU_INDEX_KEY:-$$(cat var/demo-index-key)}" SHOUHU_DEMO_NO_2FA=1 $(BIN)/shouhu demo --children $(CHILDREN) --port $(PORT)
 
 test: setup browser
 	$(BIN)/lint-imports --no-cache

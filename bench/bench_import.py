@@ -14,6 +14,7 @@ Steps (each measured in a child process of its own: wall time, peak resident mem
 Rows/s are compared (django-import-export may run on fewer rows: it is slow, its rate is what counts).
 """
 import argparse
+import base64
 import os
 import random
 import resource
@@ -28,6 +29,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
 # DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
 os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
+# and throwaway field-encryption keys (each run builds its own data)
+os.environ.setdefault("SHOUHU_FIELD_KEYS", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
 OUT = ROOT / "bench" / "out"
 
 

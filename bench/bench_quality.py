@@ -14,6 +14,7 @@ demo county at 100,000 children and ~1M visits). Measures, in one process:
     measured since the registry was built) as the baseline.
 Issues and pairs are deleted first: the first run opens every issue.
 """
+import base64
 import os
 import statistics
 import sys
@@ -25,6 +26,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
 # DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
 os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
+# and throwaway field-encryption keys (each run builds its own data)
+os.environ.setdefault("SHOUHU_FIELD_KEYS", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
 os.environ.setdefault("SHOUHU_DEMO_NO_2FA", "1")  # the demo accounts, as `make demo` runs them
 
 import django  # noqa: E402

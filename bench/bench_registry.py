@@ -10,6 +10,7 @@ and the number of SQL queries of the list at page sizes 10 and 100 (must be equa
 The database named by DATABASE_URL is flushed: point it at a scratch database.
 """
 import argparse
+import base64
 import faulthandler
 import os
 import signal
@@ -23,6 +24,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
 os.environ.setdefault("SHOUHU_DEBUG", "0")
 # DEBUG off refuses to start without a key (settings fail closed): a throwaway one for the run
 os.environ.setdefault("SHOUHU_SECRET_KEY", "bench-" + os.urandom(24).hex())
+# and throwaway field-encryption keys (each run builds its own data)
+os.environ.setdefault("SHOUHU_FIELD_KEYS", base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("SHOUHU_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
 os.environ.setdefault("SHOUHU_DEMO_NO_2FA", "1")  # the demo accounts, as `make demo` runs them
 
 import django  # noqa: E402

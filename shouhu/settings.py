@@ -1,6 +1,7 @@
 """Settings. Everything a deployment changes comes from the environment (README "Configuration"):
 DATABASE_URL (default: SQLite under var/), SHOUHU_SECRET_KEY, SHOUHU_DEBUG, SHOUHU_ALLOWED_HOSTS,
-SHOUHU_HTTPS, SHOUHU_CSRF_TRUSTED_ORIGINS."""
+SHOUHU_HTTPS, SHOUHU_CSRF_TRUSTED_ORIGINS, SHOUHU_FIELD_KEYS, SHOUHU_INDEX_KEY."""
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -35,6 +36,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_key(name: str, file: str) -> str:
+    """Keys of the encrypted fields (`core.crypto`), like the secret key: from the environment in
+    production (refuse to start without), made once in var/ for a DEBUG run and the suite. Losing
+    them loses every ID number and counselling note: keep them with the backups' key."""
+    if value := os.environ.get(name, "").strip():
+        return value
+    if not (DEBUG or os.environ.get("SHOUHU_TESTING") == "1"):
+        raise ImproperlyConfigured(f"{name} 未设置：生产环境必须设置字段加密密钥（生成方法见 deploy/shouhu.env.example）")
+    path = VAR_DIR / file
+    if not path.exists():
+        path.write_text(base64.b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Field encryption (ID numbers, counselling notes): 32-byte keys in base64, the current one first
+# and older ones after it, comma-separated, until `shouhu rotate-keys` has re-encrypted every value.
+SHOUHU_FIELD_KEYS = [_k for _k in (_x.strip() for _x in _field_key("SHOUHU_FIELD_KEYS", "dev-field-key").split(",")) if _k]
+# The blind index key (exact search and uniqueness of ID numbers without decrypting): its own key.
+SHOUHU_INDEX_KEY = _field_key("SHOUHU_INDEX_KEY", "dev-index-key")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SHOUHU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SHOUHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
@@ -259,13 +282,19 @@ SESSION_COOKIE_HTTPONLY = True
 SHOUHU_TOKEN_IDLE = timedelta(hours=8)
 SHOUHU_TOKEN_MAX_AGE = timedelta(days=7)
 
-# Request logs must not carry ID numbers: the runserver log shows paths only for POSTs,
-# and searches by ID number are sent as POST (see registry.views).
+# Request logs must not carry names or ID numbers: searches are POSTed and URLs carry only a
+# token (core.searches), and runserver's request lines lose any query string (core.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_string": {"()": "shouhu.core.logs.NoQueryString"}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},  # as Django's own
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["no_query_string"]}},
 }
 
 # Access-log retention in days (个人信息保护法 art. 19: no longer than needed; the county's rule

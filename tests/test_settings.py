@@ -1,6 +1,7 @@
 """Settings fail closed: DEBUG only by name, no server on a public key, no `testserver` host, and
 the documented production environment (README "Configuration") passes `check --deploy` clean.
 Each runs `shouhu` in a fresh process, as a server would start, with only the environment given."""
+import base64
 import os
 import secrets
 import subprocess
@@ -15,7 +16,10 @@ PRODUCTION = {  # README "Configuration"
     "SHOUHU_ALLOWED_HOSTS": "shouhu.example.gov.cn",
     "SHOUHU_HTTPS": "1",
     "SHOUHU_CSRF_TRUSTED_ORIGINS": "https://shouhu.example.gov.cn",
+    "SHOUHU_FIELD_KEYS": base64.b64encode(os.urandom(32)).decode(),
+    "SHOUHU_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
 }
+KEYS = {k: PRODUCTION[k] for k in ("SHOUHU_FIELD_KEYS", "SHOUHU_INDEX_KEY")}
 SHOW = ("import django; django.setup(); from django.conf import settings as s; "
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)")
 # the suite's own environment (tests/settings.py, conftest.py) is not a deployment's
@@ -41,9 +45,18 @@ def test_without_a_secret_key_and_debug_off_the_server_refuses_to_start():
     assert r.returncode != 0 and "SHOUHU_SECRET_KEY" in r.stderr
 
 
+@pytest.mark.parametrize("missing", ["SHOUHU_FIELD_KEYS", "SHOUHU_INDEX_KEY"])
+def test_without_the_field_keys_and_debug_off_the_server_refuses_to_start(missing):
+    """ID numbers and counselling notes were stored in clear; a server must not start without
+    the keys that encrypt them (nor fall back to a key of its own that a restore would not have)."""
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    r = run(SHOUHU, "check", **env)
+    assert r.returncode != 0 and missing in r.stderr
+
+
 def test_debug_is_off_unless_asked_for_by_name_and_testserver_is_not_a_host():
     """Reproduces DEBUG on by default (debug pages list URLs, settings, SQL) and `testserver` allowed."""
-    shown = show(SHOUHU_SECRET_KEY=PRODUCTION["SHOUHU_SECRET_KEY"])
+    shown = show(SHOUHU_SECRET_KEY=PRODUCTION["SHOUHU_SECRET_KEY"], **KEYS)
     assert shown[0] == "False" and "testserver" not in " ".join(shown)
     assert show(SHOUHU_DEBUG="1")[0] == "True"  # a debug run needs no key
 

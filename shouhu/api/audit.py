@@ -28,7 +28,7 @@ class LoggedListMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "action", None) in self.audit_list_actions and response.status_code == 200:
-            params = request.query_params
+            params = getattr(self, "params", None) or request.query_params  # a POSTed search: its body
             hide = {"child"} if self.audit_confidential else set()
             searched = any(params.get(k) for k in HIDDEN_PARAMS)
             n = count_of(getattr(response, "data", None))

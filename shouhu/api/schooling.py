@@ -28,6 +28,20 @@ from shouhu.schooling.views import LISTS
 from .audit import LoggedListMixin
 from .permissions import READ, declare
 from .quality import choice_param
+from .search import SearchByPostMixin
+
+
+class RosterSearchSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, help_text="姓名（包含）")
+    school = serializers.IntegerField(required=False)
+    status = serializers.CharField(required=False, help_text="就学状态：" + "、".join(STATUSES))
+
+
+class ListSearchSerializer(serializers.Serializer):
+    """A 人籍一致 list searched by name: POST with `q` (and `class`, `status`) in the body."""
+
+    q = serializers.CharField(required=False, allow_blank=True, help_text="姓名（包含）")
+    status = serializers.CharField(required=False, help_text="就学状态：" + "、".join(STATUSES))
 
 
 def school_param(actor, value, name: str = "school"):
@@ -178,17 +192,19 @@ class RosterViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("school", int, description="学校（须在您的范围内，否则 404；只能看一所学校时可省略）"),
     OpenApiParameter("status", str, enum=list(STATUSES), description="就学状态"),
-    OpenApiParameter("name", str, description="姓名（包含）"),
 ]))
-class RosterEntryViewSet(LoggedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """学籍名册: the current roster of one school (`?school=`, or the caller's one school)."""
-    needs = declare(("list",), "reads_records")
+class RosterEntryViewSet(LoggedListMixin, SearchByPostMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """学籍名册: the current roster of one school (`?school=`, or the caller's one school); by a
+    pupil's name through `POST …/search/` (`name` in the body: names stay out of URLs)."""
+    needs = declare(("list", "search"), "reads_records")
+    personal_params = ("name",)
+    audit_list_actions = ("list", "search")
 
     serializer_class = RosterEntrySerializer
     queryset = RosterEntry.objects.none()
 
     def _school(self):
-        actor, g = self.request.user, self.request.query_params
+        actor, g = self.request.user, self.params
         if "school" not in g:
             schools = list(selectors.roster_schools_visible_to(actor)[:2])
             if not schools:  # no school's roster to read at all (a head teacher, a village director)
@@ -198,7 +214,7 @@ class RosterEntryViewSet(LoggedListMixin, mixins.ListModelMixin, viewsets.Generi
         return school_param(actor, g.get("school"))
 
     def get_queryset(self):
-        g = self.request.query_params
+        g = self.params
         self.school = self._school()
         qs = RosterEntry.objects.filter(school=self.school)
         if status := choice_param(g, "status", STATUSES):
@@ -212,13 +228,19 @@ class RosterEntryViewSet(LoggedListMixin, mixins.ListModelMixin, viewsets.Generi
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(request=RosterSearchSerializer, responses=RosterEntrySerializer(many=True), parameters=[OpenApiParameter("page", int)])
+    @action(detail=False, methods=["post"])
+    def search(self, request, *args, **kwargs):
+        """按姓名查找名册条目（姓名放在请求体中，不进入地址和日志）；school、status 同列表。"""
+        return self.list(request, *args, **kwargs)
+
 
 # -- 人籍一致 ------------------------------------------------------------------------------------------
-LIST_PARAMS = [OpenApiParameter("q", str, description="姓名（包含）"), OpenApiParameter("class", int, description="班级 id")]
+LIST_PARAMS = [OpenApiParameter("class", int, description="班级 id")]
 
 
 @extend_schema_view(retrieve=extend_schema(responses=RosterSchoolSerializer))
-class ConsistencyViewSet(LoggedListMixin, viewsets.ReadOnlyModelViewSet):
+class ConsistencyViewSet(LoggedListMixin, SearchByPostMixin, viewsets.ReadOnlyModelViewSet):
     """人籍一致: the schools whose roster the caller may read (entries on the current roster, the
     latest upload), and for one school the two lists of its page — `unregistered` (学籍在册但未建档:
     roster entries with no child record) and `missing` (建档在该校但学籍名册中没有: the caller's
@@ -245,7 +267,7 @@ class ConsistencyViewSet(LoggedListMixin, viewsets.ReadOnlyModelViewSet):
     def _rows(self, which: str):
         """The school's list as the page filters it (`q`, `class`, and `status` of the unregistered)."""
         school = selectors.school_for(self.request.user, self.kwargs["pk"])
-        g = self.request.query_params
+        g = self.params  # a name (`q`) comes in a POST body
         q = g.get("q", "").strip()
         cls = int_param(g, "class")
         if which == "unregistered":
@@ -260,15 +282,15 @@ class ConsistencyViewSet(LoggedListMixin, viewsets.ReadOnlyModelViewSet):
         return rows
 
     @extend_schema(parameters=[*LIST_PARAMS, OpenApiParameter("status", str, enum=[*STATUSES], description="就学状态")],
-                   responses=RosterEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+                   request=ListSearchSerializer, responses=RosterEntrySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
     def unregistered(self, request, pk=None):
         """学籍在册但未建档：该校名册上没有儿童档案的学生。"""
         page = self.paginate_queryset(self._rows("unregistered"))
         return self.get_paginated_response(RosterEntrySerializer(page, many=True, context=self.get_serializer_context()).data)
 
-    @extend_schema(parameters=LIST_PARAMS, responses=MissingChildSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(parameters=LIST_PARAMS, request=ListSearchSerializer, responses=MissingChildSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
     def missing(self, request, pk=None):
         """建档在该校但学籍名册中没有：您范围内登记在该校、却不在该校名册上的儿童。"""
         page = self.paginate_queryset(self._rows("missing"))

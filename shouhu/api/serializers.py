@@ -102,6 +102,17 @@ class ChildSerializer(serializers.ModelSerializer):
                 data[f] = scope.show_id(data[f]) if scope is not None else mask_id(data[f])
         return data
 
+    def validate_id_number(self, value):
+        # One number, one record: the uniqueness is the blind index's (the model field is
+        # ciphertext), so DRF no longer adds a UniqueValidator from the model field.
+        if value:
+            same = Child.objects.with_id_number(value)
+            if self.instance is not None:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                raise serializers.ValidationError("已有儿童档案使用此公民身份号码")
+        return value
+
     def validate(self, attrs):
         attrs.pop("effective_date", None), attrs.pop("change_reason", None)
         record = {}

@@ -1,6 +1,7 @@
 """REST API. Every queryset comes from the scope selectors: out of scope is 404, like missing."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from shouhu.accounts.scope import scope_of
@@ -13,6 +14,7 @@ from shouhu.registry.models import Child
 from . import serializers as S
 from .audit import LoggedListMixin
 from .permissions import READ, WRITE, declare
+from .search import SearchByPostMixin
 from .versions import VersionedMixin, versioned_schema
 
 CHILD_FILTERS = [
@@ -22,8 +24,24 @@ CHILD_FILTERS = [
     OpenApiParameter("guardianship", str), OpenApiParameter("schooling", str),
     OpenApiParameter("age", str, enum=list(selectors.AGE_BANDS)),
     OpenApiParameter("status", str, enum=["active", "exited", "all"]),
-    OpenApiParameter("q", str, description="姓名、拼音首字母、身份证号或档案编号"),
 ]
+
+
+class ChildSearchSerializer(serializers.Serializer):
+    """The body of `POST /api/v1/children/search/`: the list's filters plus `q`."""
+
+    q = serializers.CharField(required=False, allow_blank=True, help_text="姓名、拼音首字母、身份证号（完整或末4位以上）或档案编号")
+    region = serializers.CharField(required=False, allow_blank=True, help_text="区划代码（含下级）")
+    school = serializers.IntegerField(required=False)
+    # "class" is a Python keyword: declared below
+    category = serializers.ChoiceField(required=False, choices=list(selectors.CATEGORY_FILTERS))
+    guardianship = serializers.CharField(required=False, allow_blank=True)
+    schooling = serializers.CharField(required=False, allow_blank=True)
+    age = serializers.ChoiceField(required=False, choices=list(selectors.AGE_BANDS))
+    status = serializers.CharField(required=False, help_text="active | exited | all（默认 all）")
+
+
+ChildSearchSerializer._declared_fields["class"] = serializers.IntegerField(required=False)
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -60,20 +78,28 @@ class SchoolClassViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=CHILD_FILTERS), **versioned_schema(S.ChildSerializer))
-class ChildViewSet(VersionedMixin, LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    needs = {**declare(READ, "sees_children"), **declare(WRITE, "edits_records")}
+class ChildViewSet(VersionedMixin, LoggedListMixin, SearchByPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    needs = {**declare((*READ, "search"), "sees_children"), **declare(WRITE, "edits_records")}
     serializer_class = S.ChildSerializer
     lookup_field = "uid"
     lookup_url_kwarg = "id"
+    audit_list_actions = ("list", "search")
 
     def get_queryset(self):
-        g = self.request.query_params
+        g = self.params
         f = selectors.ChildFilter(
             region=code_param(g), school=int_param(g, "school"), school_class=int_param(g, "class"),
             category=g.get("category", ""), guardianship=g.get("guardianship", ""), schooling=g.get("schooling", ""),
-            age_band=g.get("age", ""), status=g.get("status", "all") if self.action == "list" else "all", q=g.get("q", ""),
+            age_band=g.get("age", ""), status=g.get("status", "all") if self.action in ("list", "search") else "all", q=g.get("q", ""),
         )
         return selectors.list_children(self.request.user, f)
+
+    @extend_schema(request=ChildSearchSerializer, responses=S.ChildSerializer(many=True),
+                   parameters=[OpenApiParameter("page", int)])
+    @action(detail=False, methods=["post"])
+    def search(self, request, *args, **kwargs):
+        """按姓名、拼音、身份证号或档案编号查找（条件放在请求体中，不进入地址和日志）；其余筛选条件同列表。"""
+        return self.list(request, *args, **kwargs)
 
     def get_object(self):
         child = selectors.child_for(self.request.user, self.kwargs["id"])

@@ -2,10 +2,12 @@ from datetime import datetime, time
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.roles import CONFIDENTIAL_ROLES
+from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
 
 from .models import AccessLog
 
@@ -24,7 +26,13 @@ def access_log(request):
     Rows marked confidential (counselling) name the child only to a counsellor: for anyone else
     the row shows who read how much, not which child is in counselling (docs/domain.md, "Privacy"),
     and the child filter does not reach them."""
+    if request.method == "POST":  # a child's name is searched for by POST (core.searches); a uid may stay in the URL
+        return redirect_to_search(request, reverse("audit:log"), personal=("child",))
     g = request.GET
+    child = g.get("child", "").strip()
+    if len(child) != 36:
+        refuse_in_url(request, ("child",))
+        child = searched(request, "child")
     names_confidential = allowed(request.user, "counsellor")
     qs = AccessLog.objects.select_related("child").order_by("-at", "-id")
     if g.get("user"):
@@ -37,8 +45,8 @@ def access_log(request):
         qs = qs.filter(at__gte=datetime.combine(start, time.min, tz))
     if end:
         qs = qs.filter(at__lte=datetime.combine(end, time.max, tz))
-    if g.get("child"):
-        qs = qs.filter(child__uid=g["child"]) if len(g["child"]) == 36 else qs.filter(child__name=g["child"])
+    if child:
+        qs = qs.filter(child__uid=child) if len(child) == 36 else qs.filter(child__name=child)
         if not names_confidential:
             qs = qs.filter(confidential=False)
     page = Paginator(qs, 50).get_page(g.get("page"))
@@ -51,6 +59,6 @@ def access_log(request):
     return render(request, "audit/log.html", {
         "page": page, "actions": AccessLog.Action.choices,
         "users": AccessLog.objects.exclude(username="").order_by("username").values_list("username", flat=True).distinct(),
-        "f": g, "base_query": params.urlencode(), "names_confidential": names_confidential,
+        "f": {**g.dict(), "child": child}, "base_query": params.urlencode(), "names_confidential": names_confidential,
         "confidential_changes": confidential_changes,
     })

@@ -19,6 +19,8 @@ from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from .fields import BlindIndexField
+
 
 def _json_dumper(field):
     # One encoder per field, not json.dumps(…, ensure_ascii=False) per value: with any non-default
@@ -43,6 +45,8 @@ def _converter(field):
     """Python value → what COPY takes. psycopg adapts str, int, bool, date, datetime, UUID and
     None itself; going through Field.get_db_prep_save for each of a million values costs more
     than the insert, so only the types that need it are converted."""
+    if getattr(field, "encrypted", False):
+        return field.stored  # what get_db_prep_save stores ("" and None stay as they are)
     if isinstance(field, models.JSONField):
         return _json_dumper(field)
     if isinstance(field, models.FileField):
@@ -55,6 +59,8 @@ def _rows(objs: Iterable, fields: list) -> Iterable[list]:
     save() would)."""
     attnames = [f.attname for f in fields]
     converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
+    # blind indexes are computed from their source on the object, as save() would (pre_save)
+    indexes = [f for f in fields if isinstance(f, BlindIndexField)]
     now_fields = [f.attname for f in fields if getattr(f, "auto_now", False)]
     add_fields = [f.attname for f in fields if getattr(f, "auto_now_add", False) and not getattr(f, "auto_now", False)]
     one = len(attnames) == 1
@@ -71,6 +77,8 @@ def _rows(objs: Iterable, fields: list) -> Iterable[list]:
         for a in add_fields:
             if getattr(obj, a, None) is None:
                 setattr(obj, a, now)
+        for f in indexes:
+            f.pre_save(obj, True)
         model = isinstance(obj, models.Model)
         try:
             values = by_key(obj.__dict__) if model else by_attr(obj)

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     REQUIRED = "required"  # a value is missing
     WRONG_STATE = "wrong_state"  # the record is not in a state that allows this (a wish already fulfilled)
     CONFLICT = "conflict"  # someone else changed it meanwhile, or it exists already
+    SEARCH_BY_POST = "search_by_post"  # a name or ID number in a URL's query string: send it in a POST body
     STALE = "stale"  # saved over a version other than the one read (core.versions)
 
 

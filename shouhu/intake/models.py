@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from shouhu.core.fields import JSONField
+from shouhu.core.fields import EncryptedJSONField, JSONField
 
 
 class ImportBatch(models.Model):
@@ -70,10 +70,12 @@ class ImportRow(models.Model):
     name = models.CharField(max_length=64, blank=True)
     child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     child_updated_at = models.DateTimeField(null=True, blank=True)  # to refuse overwriting a change made after the preview
-    values = JSONField(default=dict)  # Child field -> value (dates as ISO text)
-    diff = JSONField(default=list)  # [[column, old, new], …]
+    # The row's values, its diff and the cells as typed hold ID numbers (the child's, the parents',
+    # the carer's) and stay after the import: encrypted like the register's own (core.crypto).
+    values = EncryptedJSONField(default=dict)  # Child field -> value (dates as ISO text)
+    diff = EncryptedJSONField(default=list)  # [[column, old, new], …]
     problems = JSONField(default=list)  # [[column, message], …]
-    cells = JSONField(default=list)  # the row as the user typed it (rejected rows only)
+    cells = EncryptedJSONField(default=list)  # the row as the user typed it (rejected rows only)
 
     class Meta:
         ordering = ["batch", "row_no"]

@@ -32,6 +32,7 @@ from django_tasks import task
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk, progress
 from shouhu.core.cells import format_grade, text_of
+from shouhu.core.crypto import blind
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, ServiceError
 from shouhu.core.files import private_dir, private_file
 from shouhu.core.sheets import SheetError, open_sheet
@@ -377,8 +378,8 @@ def _existing(rows: list[tuple[Row, list]]) -> dict:
     archs = {r.values["archive_no"] for r, _ in rows if r.values.get("archive_no")}
     bare = {r.values.get("name") for r, _ in rows if not r.values.get("id_number") and not r.values.get("archive_no") and r.values.get("name")}
     q = Q(pk__in=[])
-    if ids:
-        q |= _one_of("id_number", ids)
+    if ids:  # numbers are encrypted: matched through their blind index (core.crypto)
+        q |= _one_of("id_number_index", {blind(n) for n in ids})
     if archs:
         q |= _one_of("archive_no", archs)
     if bare:

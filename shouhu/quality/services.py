@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.care.models import Visit
+from shouhu.core.crypto import blind
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.registry.models import Child, CountySetting
@@ -241,7 +242,7 @@ def registration_candidates(child: Child, *, limit: int = 5) -> list[tuple[dict,
     dates.discard(None)
     near = Q(birth_date__in=dates) | Q(name_fuzzy=fuzzy_pinyin(child.name))
     if child.id_number:
-        near |= Q(id_number=child.id_number)
+        near |= Q(id_number_index=blind(child.id_number))
     qs = Child.objects.filter(near, merged_into__isnull=True, village_code__startswith=village_code[:6])
     if child.pk:
         qs = qs.exclude(pk=child.pk)

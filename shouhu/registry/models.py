@@ -10,11 +10,13 @@ written by `services.apply_derivation` from the pure rules in `shouhu.rules.cate
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from shouhu.core.fields import JSONField
+from shouhu.core.crypto import blind
+from shouhu.core.fields import BlindIndexField, EncryptedCharField, JSONField
 from shouhu.core.versions import Versioned
 from shouhu.rules import choices as C
 from shouhu.rules.categories import age_on
@@ -36,6 +38,19 @@ class HistoryMeta(models.Model):
         abstract = True
 
 
+class ChildQuerySet(models.QuerySet):
+    def with_id_number(self, number: str | None) -> "ChildQuerySet":
+        """Children whose ID number is `number` (through the blind index; none for no number)."""
+        return self.filter(id_number_index=blind(number)) if blind(number) else self.none()
+
+    def with_id_numbers(self, numbers) -> "ChildQuerySet":
+        return self.filter(id_number_index__in={b for n in numbers if (b := blind(n))})
+
+
+# What a child record holds that no other record may hold too (a merge moves them off the duplicate).
+UNIQUE_FIELDS = ("archive_no", "id_number")
+
+
 class Child(Versioned):
     # `version` (core.versions): raised by every write of a person's facts — form, API, import,
     # merge — so a form opened before one of them cannot silently put the old values back.
@@ -51,7 +66,11 @@ class Child(Versioned):
     sex = models.CharField("性别", max_length=2, choices=_choices(C.SEX))
     ethnicity = models.CharField("民族", max_length=16, default="汉族")
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("公民身份号码", max_length=18, null=True, blank=True, unique=True)
+    # ID numbers are stored encrypted (core.crypto); exact search, matching and uniqueness go
+    # through the keyed blind index beside it, the last-four search through a second one.
+    id_number = EncryptedCharField("公民身份号码", max_length=18, null=True, blank=True)
+    id_number_index = BlindIndexField(source="id_number", unique=True)
+    id_tail_index = BlindIndexField(source="id_number", tail=4, db_index=True)
     hukou_registered = models.BooleanField("是否登记户口", default=True)
     hukou_place = models.CharField("户籍所在地", max_length=128, blank=True)
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）")
@@ -75,7 +94,7 @@ class Child(Versioned):
     # parents
     father_name = models.CharField("父亲姓名", max_length=32, blank=True)
     father_birth_date = models.DateField("父亲出生日期", null=True, blank=True)
-    father_id_number = models.CharField("父亲身份号码", max_length=18, blank=True)
+    father_id_number = EncryptedCharField("父亲身份号码", max_length=18, blank=True)
     father_situation = models.CharField("父亲状况", max_length=16, choices=_choices(C.PARENT_SITUATION), default="在家")
     father_work_province = models.CharField("父亲务工省份", max_length=16, blank=True)
     father_work_city = models.CharField("父亲务工城市", max_length=32, blank=True)
@@ -83,7 +102,7 @@ class Child(Versioned):
     father_phone = models.CharField("父亲联系电话", max_length=20, blank=True)
     mother_name = models.CharField("母亲姓名", max_length=32, blank=True)
     mother_birth_date = models.DateField("母亲出生日期", null=True, blank=True)
-    mother_id_number = models.CharField("母亲身份号码", max_length=18, blank=True)
+    mother_id_number = EncryptedCharField("母亲身份号码", max_length=18, blank=True)
     mother_situation = models.CharField("母亲状况", max_length=16, choices=_choices(C.PARENT_SITUATION), default="在家")
     mother_work_province = models.CharField("母亲务工省份", max_length=16, blank=True)
     mother_work_city = models.CharField("母亲务工城市", max_length=32, blank=True)
@@ -95,7 +114,7 @@ class Child(Versioned):
 
     # entrusted carer (委托照护人) and the care agreement
     carer_name = models.CharField("委托照护人姓名", max_length=32, blank=True)
-    carer_id_number = models.CharField("委托照护人身份号码", max_length=18, blank=True)
+    carer_id_number = EncryptedCharField("委托照护人身份号码", max_length=18, blank=True)
     carer_phone = models.CharField("委托照护人电话", max_length=20, blank=True)
     carer_relation = models.CharField("与儿童关系", max_length=8, choices=_choices(C.CARER_RELATION), blank=True)
     carer_address = models.CharField("委托照护人住址", max_length=128, blank=True)
@@ -148,7 +167,10 @@ class Child(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    history = HistoricalRecords(bases=[HistoryMeta], excluded_fields=["updated_at", "name_pinyin", "name_initials", "name_fuzzy"])
+    history = HistoricalRecords(bases=[HistoryMeta], excluded_fields=["updated_at", "name_pinyin", "name_initials", "name_fuzzy",
+                                                                  "id_number_index", "id_tail_index"])
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "儿童档案"
@@ -163,6 +185,14 @@ class Child(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_unique(self, exclude=None):
+        # The uniqueness of the ID number is the index column's (not a form field): checked here
+        # so the form shows it on the field instead of the database refusing the save.
+        super().validate_unique(exclude=exclude)
+        if self.id_number and "id_number" not in (exclude or ()):
+            if Child.objects.with_id_number(self.id_number).exclude(pk=self.pk).exists():
+                raise ValidationError({"id_number": "已有儿童档案使用此公民身份号码"})
 
     def parent(self, which: str) -> dict:
         return {f: getattr(self, f"{which}_{f}") for f in PARENT_FIELDS}

@@ -11,13 +11,14 @@ from django.utils import timezone
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk
 from shouhu.core.errors import Conflict, Forbidden, ServiceError
+from shouhu.core.fields import refresh_indexes
 from shouhu.core.versions import bump_version
 from shouhu.rules import categories as R
 from shouhu.rules.choices import CATEGORIES, CATEGORY_FIELDS, FLAG_FIELDS, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
 from . import stats
-from .models import CategoryEvent, Child, CountySetting
+from .models import UNIQUE_FIELDS, CategoryEvent, Child, CountySetting
 from .signals import announce
 
 
@@ -27,6 +28,7 @@ class RegistryErrorCode(StrEnum):
     CLASS_NOT_IN_SCHOOL = "class_not_in_school"
     MERGED_RECORD = "merged_record"  # a merged duplicate is history: nothing is written to it
     SAME_RECORD = "same_record"  # a record merged with itself
+    ID_NUMBER_TAKEN = "id_number_taken"  # another record has this ID number (one child, one record)
 
 
 DERIVED_FIELDS = [*CATEGORY_FIELDS.values(), *FLAG_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons",
@@ -110,6 +112,7 @@ def _prepare(child: Child, village_code: str | None = None) -> None:
         child.archive_no = None
     if not child.id_number:
         child.id_number = None
+    refresh_indexes(child)  # save() would, bulk_update does not
 
 
 def _check_scope(actor, child: Child) -> None:
@@ -125,6 +128,9 @@ def _save(child: Child, *, actor, reason: str, effective_date: date | None, new:
     if not new:
         bump_version(child, expected=expected_version)  # refuses a save over a version the user did not read
     _prepare(child)
+    # the unique index would refuse it too, as an IntegrityError: say it on the field instead
+    if child.id_number and Child.objects.with_id_number(child.id_number).exclude(pk=child.pk).exists():
+        raise Conflict("已有儿童档案使用此公民身份号码", code=RegistryErrorCode.ID_NUMBER_TAKEN, field="id_number")
     event = apply_derivation(child, as_of=on, settings=_settings(), actor=actor, new=new)
     child._history_user = actor
     child._change_reason = reason
@@ -167,7 +173,7 @@ def child_update(*, actor, child: Child, reason: str = "更新档案", effective
 
 
 DERIVED_AND_KEYS = [*DERIVED_FIELDS, "village_code", "township_code", "name_pinyin", "name_initials", "name_fuzzy", "archive_no",
-                    "id_number", "updated_at"]
+                    "id_number", "id_number_index", "id_tail_index", "updated_at"]
 
 
 def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tuple[Child, str, list[str]]], reason: str,
@@ -362,7 +368,7 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
     why = f"：{reason}" if reason else ""
     # The duplicate first: it gives up unique values (the ID number) the kept record may take.
     for n in fields:
-        if Child._meta.get_field(n).unique:
+        if n in UNIQUE_FIELDS:
             setattr(other, Child._meta.get_field(n).attname, None)
     other.merged_into = keep
     _save(other, actor=actor, reason=f"重复档案，并入{_label(keep)}{why}"[:100], effective_date=None, new=False)

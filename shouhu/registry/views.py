@@ -1,6 +1,3 @@
-import secrets
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -14,6 +11,7 @@ from shouhu.audit.services import describe_filter, log_access
 from shouhu.core.errors import ServiceError
 from shouhu.core.forms import apply_errors
 from shouhu.core.params import INT_MAX, code_param, int_param
+from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
 from shouhu.core.versions import Stale
 from shouhu.regions.models import SchoolClass
 from shouhu.regions.selectors import classes_visible_to, regions_visible_to, schools_visible_to
@@ -29,21 +27,17 @@ from .models import Child
 PAGE_SIZE = 30
 # subtypes indented under their category
 CATEGORY_CHOICES = [(code, label if code in C.CATEGORY_BY_CODE else "　" + label) for code, (label, _) in C.CATEGORY_FILTERS.items()]
-SEARCH_SESSION_KEY = "child_searches"
 
 
 def _filter_from_request(request) -> selectors.ChildFilter:
     g = request.GET
-    q = ""
     # Search text (names, ID numbers) never travels in the URL: it is POSTed, kept in the
-    # session under a random token, and the URL carries only the token.
-    token = g.get("s", "")
-    if token:
-        q = request.session.get(SEARCH_SESSION_KEY, {}).get(token, "")
+    # session under a random token, and the URL carries only the token (core.searches).
+    refuse_in_url(request)
     return selectors.ChildFilter(
         region=code_param(g), school=int_param(g, "school"), school_class=int_param(g, "class"),
         category=g.get("category", ""), guardianship=g.get("guardianship", ""), schooling=g.get("schooling", ""),
-        age_band=g.get("age", ""), status=g.get("status", "active") or "active", q=q,
+        age_band=g.get("age", ""), status=g.get("status", "active") or "active", q=searched(request),
     )
 
 
@@ -51,19 +45,7 @@ def _filter_from_request(request) -> selectors.ChildFilter:
 def child_list(request):
     scope = scope_of(request.user)
     if request.method == "POST":
-        params = request.POST.copy()
-        q = params.pop("q", [""])[0].strip()
-        params.pop("csrfmiddlewaretoken", None)
-        params.pop("page", None)
-        if q:
-            token = secrets.token_urlsafe(6)
-            searches = request.session.get(SEARCH_SESSION_KEY, {})
-            searches = dict(list(searches.items())[-19:])  # keep the session small
-            searches[token] = q
-            request.session[SEARCH_SESSION_KEY] = searches
-            params["s"] = token
-        params = {k: v for k, v in params.items() if v}
-        return redirect(reverse("registry:list") + ("?" + urlencode(params) if params else ""))
+        return redirect_to_search(request, reverse("registry:list"))
     f = _filter_from_request(request)
     qs = selectors.list_children(request.user, f)
     per = int_param(request.GET, "per", default=PAGE_SIZE, choices=(10, 30, 100))

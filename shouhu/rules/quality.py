@@ -566,8 +566,11 @@ def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]], names: Mapping
             if a in (None, "") or b in (None, "") or _norm(a) == _norm(b):
                 continue
             shown = [x.isoformat() if isinstance(x, date) else str(names.get(f, {}).get(x, x)) for x in (a, b)]
-            out.append(Finding("cross_line_mismatch", village.get("id"), f,
-                               f"村（社区）档案为“{shown[0]}”，学校档案为“{shown[1]}”",
+            # an issue's message is stored and listed in clear: ID numbers are stored only encrypted
+            # (docs/decisions.md 51), so the message says that they differ, not what they are
+            message = ("村（社区）档案与学校档案的身份证号不一致，请打开两份档案核对" if f == "id_number"
+                       else f"村（社区）档案为“{shown[0]}”，学校档案为“{shown[1]}”")
+            out.append(Finding("cross_line_mismatch", village.get("id"), f, message,
                                related=tuple(x for x in (school.get("id"),) if x is not None)))
     return out
 

@@ -69,7 +69,7 @@ def _uploader(school: School) -> User | None:
 def _new_id(birth: date, sex: str, rng: random.Random) -> str:
     for _ in range(200):
         number = make_id("421088", birth, rng.randrange(0, 500) * 2 + (1 if sex == "男" else 0))
-        if not Child.objects.filter(id_number=number).exists():
+        if not Child.objects.with_id_number(number).exists():
             return number
     raise RuntimeError("no free ID number")
 

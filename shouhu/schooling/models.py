@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from shouhu.core.cells import format_grade
+from shouhu.core.fields import BlindIndexField, EncryptedCharField
 
 # 就学状态 as the student-status system writes it (学籍状态). Only 在读 and 辍学 say something the
 # registry's 就学情况 can be compared with; 休学/转出/毕业 are kept and shown, never compared.
@@ -57,8 +58,12 @@ class RosterEntry(models.Model):
     name = models.CharField("姓名", max_length=32)
     sex = models.CharField("性别", max_length=2, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField("公民身份号码", max_length=18, blank=True, db_index=True)  # the 18-character number, "X" upper-case
-    student_no = models.CharField("学籍号", max_length=32, blank=True)  # as written (G + ID number, or an L… temporary number)
+    # the 18-character number, "X" upper-case; encrypted like the child's (core.crypto), matched
+    # with children through the blind index both tables share
+    id_number = EncryptedCharField("公民身份号码", max_length=18, blank=True)
+    id_number_index = BlindIndexField(source="id_number", db_index=True)
+    # as written (G + ID number, or an L… temporary number): it carries the number, so encrypted too
+    student_no = EncryptedCharField("学籍号", max_length=32, blank=True)
     grade = models.PositiveSmallIntegerField("年级", null=True, blank=True)
     class_name = models.CharField("班级", max_length=32, blank=True)  # as written, even when the school has no such class
     father_name = models.CharField("父亲姓名", max_length=32, blank=True)

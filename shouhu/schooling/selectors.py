@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
+from shouhu.core.crypto import blind
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import School
 from shouhu.regions.selectors import schools_visible_to
@@ -102,7 +103,7 @@ def unregistered_entries(school: School) -> list[RosterEntry]:
     entries = list(RosterEntry.objects.filter(school=school).select_related("school_class"))
     ids = {e.id_number for e in entries if e.id_number}
     live = Child.objects.filter(merged_into__isnull=True)  # a record merged into another is not a record of its own
-    known_ids = set(live.filter(id_number__in=ids).values_list("id_number", flat=True)) if ids else set()
+    known_ids = set(live.with_id_numbers(ids).values_list("id_number", flat=True)) if ids else set()
     known_nb = set(live.filter(school=school).values_list("name", "birth_date"))
     return [e for e in entries if e.id_number not in known_ids and _name_birth(e.name, e.birth_date) not in known_nb]
 
@@ -170,7 +171,7 @@ def cross_line_pairs(child_records: Sequence[dict]) -> list[tuple[dict, dict]]:
     ids = {(r.get("id_number") or "").strip().upper() for r in records} - {""}
     by_id: dict[str, dict] = {}
     for chunk in _chunks(sorted(ids)):
-        for e in RosterEntry.objects.filter(id_number__in=chunk).values(*ENTRY_VALUES):
+        for e in RosterEntry.objects.filter(id_number_index__in=[blind(n) for n in chunk]).values(*ENTRY_VALUES):
             if _better(e, by_id.get(e["id_number"])):
                 by_id[e["id_number"]] = e
     rest = [r for r in records if (r.get("id_number") or "").strip().upper() not in by_id
@@ -203,7 +204,7 @@ def children_matched(entries: Iterable[RosterEntry | dict]) -> set[int]:
         nb[get("school_id")].add((get("name"), get("birth_date")))
     out: set[int] = set()
     for chunk in _chunks(sorted(ids)):
-        out |= set(Child.objects.filter(id_number__in=chunk).values_list("id", flat=True))
+        out |= set(Child.objects.with_id_numbers(chunk).values_list("id", flat=True))
     for school_id, keys in nb.items():
         names = sorted({n for n, _ in keys})
         for chunk in _chunks(names):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.accounts.permissions import requires
@@ -14,6 +15,7 @@ from shouhu.core.cells import format_grade
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors
 from shouhu.core.params import page_param
+from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
 from shouhu.core.xlsx import marked_workbook
 
 from . import selectors, services
@@ -43,9 +45,14 @@ def template(request):
 
 
 def _filtered(request, school, which: str):
-    """(filter form, rows) of one list of the school, filtered by the query string."""
+    """(filter form, rows) of one list of the school, filtered by the query string (the name
+    searched for behind its token: core.searches)."""
+    refuse_in_url(request)
     classes = list(school.classes.all())
-    form = ListFilterForm(request.GET or None, classes=classes, statuses=STATUSES if which == "unregistered" else ())
+    data = request.GET.copy()
+    if q := searched(request):
+        data["q"] = q
+    form = ListFilterForm(data or None, classes=classes, statuses=STATUSES if which == "unregistered" else ())
     f = form.cleaned_data if form.is_valid() else {}
     q, cls, status = (f.get("q") or "").strip(), f.get("school_class"), f.get("status") or ""
     if which == "unregistered":
@@ -67,6 +74,8 @@ def school(request, pk):
     scope = scope_of(request.user)
     school = selectors.school_for(request.user, pk)
     can_upload = selectors.can_upload(request.user, school)
+    if request.method == "POST" and request.POST.get("filter"):  # the list's filters, a name among them
+        return redirect_to_search(request, reverse("schooling:school", args=[school.pk]), drop=("filter",))
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_upload:
@@ -92,7 +101,7 @@ def school(request, pk):
     for x in page:
         x.id_shown = scope.show_id(x.id_number)
     if roster:  # names, villages and a name search: logged like the export and the API
-        log_access(actor=request.user, action="search" if request.GET.get("q") else "view", scope=f"{school.name} {LISTS[which]}",
+        log_access(actor=request.user, action="search" if filters is not None and filters.data.get("q") else "view", scope=f"{school.name} {LISTS[which]}",
                    detail=f"查看人籍一致名单 {page.paginator.count} 条", request=request)
     params = request.GET.copy()
     params.pop("page", None)

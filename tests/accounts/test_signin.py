@@ -184,5 +184,6 @@ def test_cookies_are_secure_under_https(https, secure):
     """Reproduces finding 9: no Secure flag on the session cookie."""
     code = "import shouhu.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"SHOUHU_HTTPS": https, "SHOUHU_SECRET_KEY": "k" * 50, "PATH": "/usr/bin:/bin"}).stdout.split()
+                         env={"SHOUHU_HTTPS": https, "SHOUHU_SECRET_KEY": "k" * 50, "PATH": "/usr/bin:/bin",
+                              "SHOUHU_FIELD_KEYS": "a" * 44, "SHOUHU_INDEX_KEY": "b" * 44}).stdout.split()
     assert out == [secure, secure]

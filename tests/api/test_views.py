@@ -71,7 +71,7 @@ def test_filters(world, girl):
     assert c.get("/api/v1/children/?region=421088101").json()["count"] == 1
     assert c.get("/api/v1/children/?category=left_behind").json()["count"] == 2
     assert c.get("/api/v1/children/?category=orphan").json()["count"] == 0
-    assert c.get("/api/v1/children/?q=ljl").json()["results"][0]["name"] == "陆金兰"
+    assert c.post("/api/v1/children/search/", {"q": "ljl"}, format="json").json()["results"][0]["name"] == "陆金兰"
     assert c.get(f"/api/v1/children/?school={world.jinxing.pk}").json()["count"] == 1
 
 
@@ -125,6 +125,43 @@ def test_schema_validates_without_warnings(tmp_path):
 def test_masked_readers_cannot_search_by_id_number(world, girl):
     """Reproduces: a masked reader could confirm guesses of the hidden digits by searching for
     whole numbers (or their last four) one after another."""
-    assert api(world.zhuren).get(f"/api/v1/children/?q={girl.id_number}").json()["count"] == 1
-    assert api(world.banzhuren).get(f"/api/v1/children/?q={girl.id_number}").json()["count"] == 0
-    assert api(world.banzhuren).get(f"/api/v1/children/?q={girl.id_number[-4:]}").json()["count"] == 0
+    def search(user, q):
+        return api(user).post("/api/v1/children/search/", {"q": q}, format="json").json()["count"]
+
+    assert search(world.zhuren, girl.id_number) == 1
+    assert search(world.banzhuren, girl.id_number) == 0
+    assert search(world.banzhuren, girl.id_number[-4:]) == 0
+
+
+def test_search_is_posted_and_a_name_in_the_query_string_is_refused(world, girl):
+    """Reproduces `GET /api/v1/children/?q=42108820200423892X` answered (the number then sat in
+    the server's and proxies' logs): a GET with `q` is now a 400 saying to POST."""
+    c = api(world.admin)
+    for q in (girl.id_number, girl.name):
+        r = c.get("/api/v1/children/", {"q": q})
+        assert r.status_code == 400
+        assert r.json()["code"] == "search_by_post" and r.json()["field"] == "q" and "POST" in r.json()["detail"]
+    r = c.post("/api/v1/children/search/?page=1", {"q": girl.id_number, "status": "active", "region": "421088109"}, format="json")
+    assert [x["name"] for x in r.json()["results"]] == [girl.name] and r.json()["count"] == 1
+    assert c.post("/api/v1/children/search/", {"q": girl.id_number[-5:]}).json()["count"] == 1  # a form body too
+    assert c.post("/api/v1/children/search/", {"q": girl.name, "region": "421088101"}, format="json").json()["count"] == 0
+    assert c.get("/api/v1/children/", {"region": "421088109"}).json()["count"] == 1  # other filters stay in the URL
+
+
+def test_search_of_another_village_finds_nothing(world, girl):
+    """The search endpoint applies the caller's scope: another village's director gets no row."""
+    r = api(world.zhuren_hongxing).post("/api/v1/children/search/", {"q": girl.id_number}, format="json")
+    assert r.status_code == 200 and r.json()["count"] == 0
+    assert api(world.partner).post("/api/v1/children/search/", {"q": girl.name}, format="json").status_code == 404
+
+
+def test_a_number_already_registered_is_a_400_on_the_field(world, girl):
+    """The uniqueness of the ID number moved to its blind index: the API still answers 400 on
+    `id_number` (it had DRF's UniqueValidator from the model field), never a 500."""
+    r = api(world.zhuren).post("/api/v1/children/", _payload(world, name="刘思彤", id_number=girl.id_number), format="json")
+    assert r.status_code == 400 and "id_number" in r.json(), r.content  # DRF's per-field errors, as for every field
+
+
+def test_search_body_with_a_nul_character_is_a_400(world, girl):
+    r = api(world.admin).post("/api/v1/children/search/", {"q": "陆\x00"}, format="json")
+    assert r.status_code == 400 and r.json()["field"] == "q"

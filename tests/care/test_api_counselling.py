@@ -44,3 +44,16 @@ def test_counselling_other_school_counsellor(world, girl):
     r = api(xinli).post("/api/v1/counselling/", {"child": str(girl.uid), "date": world.today.isoformat(), "topic": "", "notes": ""},
                         format="json")
     assert r.status_code == 400
+
+
+def test_notes_are_not_stored_in_clear(world, girl):
+    """Reproduces "counselling notes are stored in clear": a SQL read of the table showed them."""
+    from django.db import connection
+
+    xinli = make_user("xinli", "counsellor", school=world.jinxing)
+    s = counselling_record(actor=xinli, child=girl, date=world.today, topic="适应", notes=NOTES)
+    with connection.cursor() as cur:
+        cur.execute("SELECT notes FROM care_counsellingsession")
+        [(stored,)] = cur.fetchall()
+    assert NOTES not in stored and "想妈妈" not in stored
+    assert CounsellingSession.objects.get(pk=s.pk).notes == NOTES

@@ -62,9 +62,12 @@ def test_helper_list_shows_pairings_and_hours(client, world, care):
     page = html(client.get(reverse("care:helpers")))
     assert "李爱心" in page and "＋ 登记帮扶人" in page
     assert '<strong class="n-pairs">1</strong>' in page and '<strong class="n-hours">2.5</strong>' in page
-    assert "李爱心" in html(client.get(reverse("care:helpers"), {"kind": "志愿者", "name": "爱心", "region": world.guangrong.code}))
+    r = client.post(reverse("care:helpers"), {"kind": "志愿者", "name": "爱心", "region": world.guangrong.code})
+    assert r.status_code == 302 and "爱心" not in r["Location"] and "kind=" in r["Location"]  # the name stays out of the URL
+    assert "李爱心" in html(client.get(r["Location"]))
     assert "李爱心" not in html(client.get(reverse("care:helpers"), {"kind": "教师"}))
-    assert "李爱心" not in html(client.get(reverse("care:helpers"), {"name": "王"}))
+    assert "李爱心" not in html(client.post(reverse("care:helpers"), {"name": "王"}, follow=True))
+    assert client.get(reverse("care:helpers"), {"name": "王"}).status_code == 400
     login(client, world.zhuren_hongxing)
     assert "李爱心" not in html(client.get(reverse("care:helpers")))
 

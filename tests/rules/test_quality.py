@@ -982,3 +982,12 @@ def test_cross_line_names_linked_values():
     msgs = {f.field: f.message for f in got}
     assert msgs["school"] == "村（社区）档案为“金星小学”，学校档案为“朱河小学”"
     assert msgs["school_class"] == "村（社区）档案为“三年级1班”，学校档案为“80”"   # an unnamed id shows as it is
+
+
+def test_cross_line_id_number_mismatch_does_not_write_the_numbers():
+    """Reproduces a clear ID number in quality_issue.message ("村（社区）档案为“4210…”"): numbers are
+    stored only encrypted, so the stored message says that they differ and not what they are."""
+    village, school = base(id_number="42108820160501002X"), base(id=2, id_number="421088201605010038")
+    [got] = [f for f in cross_line_findings([(village, school)]) if f.field == "id_number"]
+    assert "42108820160501002X" not in got.message and "421088201605010038" not in got.message
+    assert "身份证号不一致" in got.message

@@ -243,7 +243,8 @@ def test_pages_upload_lists_and_logged_export(world, client, django_capture_on_c
     assert "陆金兰" not in html.split('id="rows"')[1]
     html = client.get(f"/schooling/schools/{world.jinxing.pk}/?list=missing").content.decode()
     assert "赵不在" in html.split('id="rows"')[1] and missing.uid.hex not in "" and "陆金兰" not in html.split('id="rows"')[1]
-    assert "钱未建" not in client.get(f"/schooling/schools/{world.jinxing.pk}/?list=unregistered&q=陆").content.decode().split('id="rows"')[1]
+    found = client.post(f"/schooling/schools/{world.jinxing.pk}/", {"filter": "1", "list": "unregistered", "q": "陆"}, follow=True)
+    assert "钱未建" not in found.content.decode().split('id="rows"')[1]
     r = client.get(f"/schooling/schools/{world.jinxing.pk}/export/?list=unregistered")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     log = AccessLog.objects.get(action="export", user=world.xiaozhang)
@@ -326,7 +327,8 @@ def test_the_consistency_page_is_access_logged(world, client):
 
     upload(world.xiaozhang, world.jinxing, [row(name="未建档", birth="2017-08-05")])
     client.force_login(world.xiaozhang)
-    assert client.get(f"/schooling/schools/{world.jinxing.pk}/?list=unregistered&q=未建档").status_code == 200
+    r = client.post(f"/schooling/schools/{world.jinxing.pk}/", {"filter": "1", "list": "unregistered", "q": "未建档"}, follow=True)
+    assert r.status_code == 200
     log = AccessLog.objects.get(user=world.xiaozhang, action="search")
     assert "金星小学" in log.scope and "1 条" in log.detail
 
@@ -346,3 +348,33 @@ def test_hostile_roster_is_refused_beside_the_field_and_the_process_lives(world,
         r = client.post(f"/schooling/schools/{world.jinxing.pk}/", {"file": SimpleUploadedFile("名册.xlsx", content)})
     assert r.status_code == 200 and 'id="err-file"' in r.content.decode() and "表格范围异常" in r.content.decode()
     assert RosterEntry.objects.filter(school=world.jinxing).count() == 1
+
+
+def test_roster_numbers_are_not_stored_in_clear_and_still_match(world, oc):
+    """Reproduces clear pupils' ID numbers (and 学籍号 = G + number) in schooling_rosterentry."""
+    from django.db import connection
+
+    child = reg(world, name="陆金兰")
+    oc(upload, world.admin, world.jinxing, [row(name="陆金兰", idn="G" + child.id_number)])
+    with connection.cursor() as cur:
+        cur.execute("SELECT id_number, student_no FROM schooling_rosterentry")
+        text = repr(cur.fetchall())
+    assert child.id_number not in text and child.id_number[-6:] not in text
+    entry = RosterEntry.objects.get()
+    assert entry.id_number == child.id_number and entry.student_no == "G" + child.id_number
+    assert selectors.unregistered_entries(world.jinxing) == []  # matched through the shared blind index
+    assert [c["id"] for c, _ in selectors.cross_line_pairs(_records(child))] == [child.id]
+
+
+def test_page_name_filter_is_posted_and_kept_out_of_the_url(client, world, oc):
+    """Reproduces `/schooling/schools/<id>/?q=<pupil's name>`: the name reached the URL and logs."""
+    oc(upload, world.admin, world.jinxing, [row(name="钱未建", birth="2016-03-01"), row(name="孙休学", birth="2016-04-01")])
+    assert client.login(username=world.xiaozhang.username, password=PASSWORD)
+    url = f"/schooling/schools/{world.jinxing.pk}/"
+    r = client.post(url, {"filter": "1", "list": "unregistered", "q": "钱未建"})
+    assert r.status_code == 302 and "钱" not in r["Location"] and "list=unregistered" in r["Location"] and "s=" in r["Location"]
+    html = client.get(r["Location"]).content.decode()
+    assert "钱未建" in html and "孙休学" not in html
+    assert client.get(url, {"q": "钱未建"}).status_code == 400
+    assert client.login(username=world.xiaozhang_zhuhe.username, password=PASSWORD)  # another school: 404
+    assert client.post(url, {"filter": "1", "q": "钱未建"}).status_code == 404

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors
+from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
 from shouhu.core.versions import Stale
 from shouhu.rules import care as R
 
@@ -22,6 +23,9 @@ from .models import Helper, Pairing
 
 @requires("sees_children")
 def helper_list(request):
+    if request.method == "POST":  # a helper's name is searched for by POST: never in the URL (core.searches)
+        return redirect_to_search(request, reverse("care:helpers"), personal=("name",))
+    refuse_in_url(request, ("name",))
     g = request.GET
     qs = selectors.helpers_visible_to(request.user)
     kind = g.get("kind", "")
@@ -30,7 +34,7 @@ def helper_list(request):
     region = code_param(g.get("region", ""))
     if region:
         qs = qs.filter(region_q(region))
-    name = g.get("name", "").strip()[:32]
+    name = searched(request, "name").strip()[:32]
     if name:
         qs = qs.filter(name__contains=name)
     state = g.get("state", "active")
