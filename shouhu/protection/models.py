@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
+from shouhu.core.fields import EncryptedCharField, EncryptedTextField
 from shouhu.rules import alerts as A
 from shouhu.rules.reports import SITUATIONS as REPORT_SITUATIONS
 
@@ -38,7 +39,7 @@ class Alert(models.Model):
     acted_at = models.DateTimeField(null=True, blank=True)
     acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField("采取的措施", max_length=32, blank=True)
-    note = models.TextField("处置说明", blank=True)
+    note = EncryptedTextField("处置说明", blank=True)  # what was done about a child's harm: encrypted at rest
     closed_at = models.DateTimeField(null=True, blank=True)
     # the owner chain (rules.alerts): how many deadlines it has missed, who owns it now, and when
     # the next deadline falls (None: nothing more can come)
@@ -90,7 +91,7 @@ class AlertEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.CharField(max_length=255, blank=True)
+    text = EncryptedCharField(max_length=255, blank=True)  # an action's note or a closing reason: encrypted at rest
 
     class Meta:
         ordering = ["at", "id"]
@@ -124,7 +125,7 @@ class MandatoryReport(models.Model):
 
     situation = models.CharField("情形", max_length=24, choices=[(s.code, s.label) for s in REPORT_SITUATIONS])
     discovered_at = models.DateTimeField("发现时间")
-    seen = models.TextField("发现的情况")
+    seen = EncryptedTextField("发现的情况")  # a description of harm to a child: encrypted at rest, like counselling notes
     # the child: a registered one, or described (a child not on the register, or not known by name)
     child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="儿童")
     child_name = models.CharField("儿童姓名", max_length=32, blank=True)
@@ -148,7 +149,7 @@ class MandatoryReport(models.Model):
     police_receipt_no = models.CharField("受案回执号", max_length=64, blank=True)
     civil_affairs_told = models.CharField("已通报（民政、教育等）", max_length=128, blank=True)
     feedback_given_at = models.DateTimeField("向报告人反馈时间", null=True, blank=True)
-    feedback = models.CharField("反馈内容", max_length=255, blank=True)
+    feedback = EncryptedCharField("反馈内容", max_length=255, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "强制报告"

@@ -120,3 +120,16 @@ def test_pages(client, world, pupil, django_capture_on_commit_callbacks):
     client.force_login(world.banzhuren)  # the reporter follows the status, not the handling
     page = client.get(reverse("protection:report", args=[report.pk])).content.decode()
     assert "待受理" in page and "受理并保存" not in page
+
+
+def test_what_was_seen_is_encrypted_at_rest(world, pupil):
+    from django.db import connection
+
+    r = file(world.banzhuren, pupil, seen="手臂多处淤青，说是被继父打的")
+    reports.report_feedback(actor=world.dudao, report=r, feedback="已报警，继父已被传唤")
+    with connection.cursor() as cur:
+        cur.execute("SELECT seen, feedback FROM protection_mandatoryreport WHERE id = %s", [r.pk])
+        raw = " ".join(cur.fetchone())
+    assert "继父" not in raw
+    r.refresh_from_db()
+    assert r.seen == "手臂多处淤青，说是被继父打的"
