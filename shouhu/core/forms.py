@@ -1,8 +1,10 @@
-"""Form helpers every app's forms use: Bootstrap classes, errors beside their field."""
+"""Form helpers every app's forms use: Bootstrap classes, errors beside their field, the outcome
+of a POST button as a message."""
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from .errors import ServiceError
+from .errors import NotFound, ServiceError
 
 
 class BootstrapMixin:
@@ -48,3 +50,17 @@ def apply_errors(form: forms.Form, exc: Exception, default: str | None = None) -
         form.add_error(default, exc.messages)
     else:
         form.add_error(default, str(exc) or "您无权进行该操作")
+
+
+def run_and_tell(request, do, done: str) -> bool:
+    """Run a service call behind a POST button and say how it went on the page the user goes back
+    to: `done` on success, the service's message on a `ServiceError`. A `NotFound` stays a 404."""
+    try:
+        do()
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done)
+    return True

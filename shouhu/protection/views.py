@@ -12,7 +12,7 @@ from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.roles import ROLES
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound, ServiceError
-from shouhu.core.forms import apply_errors
+from shouhu.core.forms import apply_errors, run_and_tell
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.registry.selectors import child_for
@@ -92,14 +92,7 @@ def alert_detail(request, pk):
 
 def _act(request, pk, do, done: str):
     alert = selectors.alert_for(request.user, pk)
-    try:
-        do(alert)
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    run_and_tell(request, lambda: do(alert), done)
     return redirect("protection:alert", pk=alert.pk)
 
 
@@ -200,14 +193,7 @@ def _report_post(request, pk, form_class, do, done: str):
     report = selectors.report_for(request.user, pk)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            do(report, form.cleaned_data)
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, done)
+        run_and_tell(request, lambda: do(report, form.cleaned_data), done)
     return redirect("protection:report", pk=report.pk)
 
 
@@ -287,12 +273,6 @@ def item_done(request, pk):
         raise NotFound("事项不存在") from None
     form = DoneForm(request.POST)
     form.is_valid()
-    try:
-        meetings.item_done(actor=request.user, item=item, evidence=form.cleaned_data.get("evidence", ""))
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已办结")
+    run_and_tell(request, lambda: meetings.item_done(actor=request.user, item=item, evidence=form.cleaned_data.get("evidence", "")),
+                 "已办结")
     return redirect("protection:meeting", pk=item.meeting_id)

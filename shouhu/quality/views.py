@@ -17,6 +17,7 @@ from shouhu.audit.services import log_access
 from shouhu.care.models import Visit
 from shouhu.core import progress as job_progress
 from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.forms import run_and_tell
 from shouhu.core.params import code_param, int_param, page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.regions.selectors import regions_visible_to, schools_visible_to
@@ -156,14 +157,8 @@ def issue_dismiss(request, pk):
         issue = selectors.issues_visible_to(request.user).get(pk=int(pk))
     except (ValueError, Issue.DoesNotExist):
         raise Http404 from None
-    try:
-        services.dismiss(actor=request.user, issue=issue, reason=request.POST.get("reason", ""))
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已说明并关闭：{issue.child.name} · {Q_.CATALOGUE[issue.code].title}")
+    run_and_tell(request, lambda: services.dismiss(actor=request.user, issue=issue, reason=request.POST.get("reason", "")),
+                 f"已说明并关闭：{issue.child.name} · {Q_.CATALOGUE[issue.code].title}")
     return redirect(_next_url(request, reverse("quality:issues")))  # only back to this site
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
-from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.forms import run_and_tell
 
 from . import export, rules, selectors, services
 from .forms import ReopenForm
@@ -73,14 +73,8 @@ def monthly(request):
 def submit(request):
     month = _month(request, request.POST)
     node = selectors.node_for(request.user, request.POST.get("node") or "-")
-    try:
-        services.report_submit(actor=request.user, township=node, month=month)
-    except NotFound:
-        raise
-    except ServiceError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"{node.display_name} {rules.month_label(month)}月报已上报")
+    run_and_tell(request, lambda: services.report_submit(actor=request.user, township=node, month=month),
+                 f"{node.display_name} {rules.month_label(month)}月报已上报")
     return redirect(_report_url(node.code, month))
 
 
@@ -91,14 +85,8 @@ def reopen(request):
     node = selectors.node_for(request.user, request.POST.get("node") or "-")
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.report_reopen(actor=request.user, township=node, month=month, reason=reason)
-    except NotFound:
-        raise
-    except ServiceError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"已退回 {node.display_name} {rules.month_label(month)}月报，可重新上报")
+    run_and_tell(request, lambda: services.report_reopen(actor=request.user, township=node, month=month, reason=reason),
+                 f"已退回 {node.display_name} {rules.month_label(month)}月报，可重新上报")
     nxt = request.POST.get("next", "")
     if nxt == "status":
         return redirect(reverse("reports:status") + "?" + urlencode({"month": rules.format_month(month)}))
