@@ -56,7 +56,8 @@ class Alert(models.Model):
         verbose_name = verbose_name_plural = "预警"
         constraints = [models.UniqueConstraint(fields=["child", "code", "key"], condition=models.Q(holds=True), name="alert_holds_once")]
         indexes = [
-            models.Index(fields=["status", "village_code", "level"], name="alert_status_place"),
+            # the home card's counts by level, index-only (confidential included: most readers filter on it)
+            models.Index(fields=["status", "village_code", "level", "confidential"], name="alert_counts"),
             models.Index(fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="alert_clock"),
             models.Index(fields=["child", "holds"], name="alert_child"),
             # "most urgent first" read in order (the list stops after a page, whatever the county's size)

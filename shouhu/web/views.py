@@ -52,10 +52,11 @@ def home(request):
 
 def home_alerts(user) -> dict:
     """Active alerts by level among those the user sees, and the most urgent few the user owns."""
-    mine = alert_selectors.by_urgency(alert_selectors.alerts_visible_to(user).filter(alert_selectors.mine_q(user)), active_only=True)
+    mine = (alert_selectors.by_urgency(alert_selectors.alerts_visible_to(user).filter(alert_selectors.mine_q(user)), active_only=True)
+            if alert_selectors.owns_alerts(user) else None)  # the county admin watches the counts, owns no alert
     pending = (alert_selectors.reports_handled_by(user).filter(status=MandatoryReport.Status.FILED).count()
                if allowed(user, "handles_cases") else None)
     overdue_items = (meetings.items_visible_to(user).filter(status=ActionItem.Status.OPEN, due__lt=timezone.localdate()).count()
                      if allowed(user, "joint_meetings") else None)
-    return {"counts": alert_selectors.open_counts(user), "items": list(mine.select_related("child__village__parent")[:5]),
-            "reports_pending": pending, "items_overdue": overdue_items}
+    return {"counts": alert_selectors.open_counts(user), "items": list(mine.select_related("child__village__parent")[:5]) if mine is not None else [],
+            "reports_pending": pending, "items_overdue": overdue_items, "owns": mine is not None}
