@@ -9,6 +9,8 @@ from django.db import models
 
 from shouhu.core.fields import EncryptedCharField, EncryptedTextField
 from shouhu.rules import alerts as A
+from shouhu.rules.cases import SERVICES as CASE_SERVICES
+from shouhu.rules.cases import STATES as CASE_STATES
 from shouhu.rules.reports import SITUATIONS as REPORT_SITUATIONS
 
 
@@ -215,3 +217,66 @@ class ActionItem(models.Model):
 
     def overdue(self, today) -> bool:
         return self.status == self.Status.OPEN and self.due < today
+
+
+class ProtectionCase(models.Model):
+    """个案: one child's protection case through the steps of `rules.cases` (docs/domain.md,
+    "Emergency response", "Assessment and help"). Opened from a red alert or a mandatory report;
+    read only by those who handle cases at the child's place (need to know)."""
+
+    child = models.ForeignKey("registry.Child", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=list(CASE_STATES.items()), default="reported")
+    opened_at = models.DateTimeField()
+    entered_at = models.DateTimeField()  # when the current step began (the timers run from here or the opening)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.ForeignKey(MandatoryReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    placement = models.CharField("安置方式", max_length=32, blank=True)
+    risk = models.CharField("风险等级", max_length=2, blank=True)
+    assessment = EncryptedTextField("评估情况", blank=True)  # safety, guardianship, body and mind: encrypted at rest
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_kind = models.CharField(max_length=16, blank=True)  # what is due next (rules.cases.due)
+    due_at = models.DateTimeField(null=True, blank=True)
+    village_code = models.CharField(max_length=12)
+    township_code = models.CharField(max_length=9)
+    school_id = models.BigIntegerField(null=True)
+    school_class_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保护个案"
+        constraints = [models.UniqueConstraint(fields=["child"], condition=~models.Q(state__in=["closed", "revisited"]),
+                                               name="one_open_case_per_child")]
+        indexes = [models.Index(fields=["state", "village_code"], name="case_state_place"),
+                   models.Index(fields=["due_at"], condition=models.Q(due_at__isnull=False), name="case_clock")]
+
+
+class CaseStep(models.Model):
+    """The case's timeline: each action, who, when, and a note (encrypted)."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=16)
+    state = models.CharField(max_length=12)  # the step the case went to
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class PlanItem(models.Model):
+    """One service of the help plan (帮扶计划): what, by which unit, who, by when."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "进行中"
+        DONE = "done", "已完成"
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="plan")
+    service = models.CharField("服务", max_length=16, choices=[(s, s) for s in CASE_SERVICES])
+    unit = models.CharField("责任单位", max_length=64)
+    owner = models.CharField("责任人", max_length=32)
+    due = models.DateField("完成时限")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["due", "id"]

@@ -311,6 +311,9 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "quality.Issue", "quality.DuplicatePair",
     # the duplicate's alerts resolve as it leaves the register; the kept record's are raised afresh
     "protection.Alert",
+    # a case stays with the record it was opened on (both records may have one open: moving could
+    # not keep "one open case per child"); the case worker sees the merge on the case's child
+    "protection.ProtectionCase",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and
