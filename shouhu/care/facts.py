@@ -13,14 +13,10 @@ from .counselling.models import CounsellingSession
 from .dues.models import CareStatus, VisitDue
 from .visits.models import Visit
 
-# Events older than this do not open alerts (the first run over years of visits would otherwise
-# raise every bruise ever noted); an alert already open stays until someone closes it.
-EVENT_WINDOW_DAYS = 90
-
 
 def care_facts(child_ids, *, today: date) -> dict[int, dict]:
     ids = list(child_ids)
-    since = today - timedelta(days=EVENT_WINDOW_DAYS)
+    since = today - timedelta(days=A.EVENT_WINDOW_DAYS)
     out: dict[int, dict] = defaultdict(dict)
     latest_seen: set[int] = set()
     rows = (Visit.objects.filter(child_id__in=ids, date__gte=since).order_by("child_id", "-date", "-id")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import ErrorCode, NotFound, ServiceError
-from shouhu.regions.models import Region, code_range
+from shouhu.regions.models import Region, code_range, in_region
 
 from .models import ActionItem, Meeting
 
@@ -46,7 +46,7 @@ def meeting_for(actor, pk) -> Meeting:
 
 def answers_for(actor, code: str) -> bool:
     """The actor's region covers `code` (a meeting's or an item's region)."""
-    return any(code_range(r.code)[0] <= code.ljust(12, "0") and code.ljust(12, "9") <= code_range(r.code)[1] for r in regions_of(actor))
+    return any(in_region(code, r.code) for r in regions_of(actor))
 
 
 def items_visible_to(actor) -> QuerySet[ActionItem]:
@@ -88,7 +88,7 @@ def item_add(*, actor, meeting: Meeting, text: str, unit: str, owner: str, due: 
         raise ServiceError("请填写完成时限", code=ErrorCode.REQUIRED, field="due")
     if due < meeting.held_on:
         raise ServiceError("完成时限不能早于会议日期", code=ErrorCode.INVALID, field="due")
-    if region is not None and not code_range(meeting.region_code)[0] <= region.code.ljust(12, "0") <= code_range(meeting.region_code)[1]:
+    if region is not None and not in_region(region.code, meeting.region_code):
         raise ServiceError("涉及的地区须在会议的范围内", code=ErrorCode.INVALID, field="region")
     return ActionItem.objects.create(meeting=meeting, text=text.strip()[:255], unit=unit.strip()[:64], owner=owner.strip()[:32], due=due,
                                      region=region, region_code=region.code if region else "")

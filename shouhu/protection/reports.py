@@ -17,13 +17,12 @@ from shouhu.notify.services import Message, notify_many
 from shouhu.regions.models import Region
 from shouhu.registry.models import Child
 from shouhu.registry.selectors import children_visible_to
+from shouhu.rules import alerts as A
 from shouhu.rules.reports import SITUATION_LABELS
 
 from . import services
 from .models import MandatoryReport
 from .selectors import handles, owner_users
-
-EVENT_WINDOW_DAYS = 90
 
 
 class ReportErrorCode(StrEnum):
@@ -154,7 +153,7 @@ def report_feedback(*, actor, report: MandatoryReport, feedback: str, now: datet
 
 def report_facts(child_ids, *, today) -> dict[int, dict]:
     """Reports about these children in the last 90 days, for the alert rules (registered as facts)."""
-    since = today - timedelta(days=EVENT_WINDOW_DAYS)
+    since = today - timedelta(days=A.EVENT_WINDOW_DAYS)
     out: dict[int, dict] = defaultdict(lambda: {"reports": []})
     for pk, child_id, at in (MandatoryReport.objects.filter(child_id__in=list(child_ids), discovered_at__date__gte=since)
                              .order_by("child_id", "-discovered_at").values_list("pk", "child_id", "discovered_at")):

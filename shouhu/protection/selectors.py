@@ -7,7 +7,7 @@ from shouhu.accounts.models import Assignment
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import NotFound
-from shouhu.regions.models import code_range
+from shouhu.regions.models import code_range, in_region
 from shouhu.rules import alerts as A
 
 from .models import Alert, MandatoryReport
@@ -107,9 +107,7 @@ def report_for(actor, pk) -> MandatoryReport:
 
 def handles(actor, report: MandatoryReport) -> bool:
     """The actor handles reports of the report's place (saved or not)."""
-    code = report.village_code
-    return any(a.region_id and code_range(a.region.code)[0] <= code <= code_range(a.region.code)[1]
-               for a in scope_of(actor).assignments_with("handles_cases"))
+    return any(a.region_id and in_region(report.village_code, a.region.code) for a in scope_of(actor).assignments_with("handles_cases"))
 
 
 # -- who to tell ----------------------------------------------------------------------------------
@@ -132,6 +130,10 @@ def owner_users(items) -> dict[int, list]:
             cache[key] = [a.user for a in qs]
         out[i] = cache[key]
     return out
+
+
+def role_label(code: str) -> str:
+    return ROLES[code].label if code in ROLES else code
 
 
 def place_of(rule_chain, role: str) -> str:

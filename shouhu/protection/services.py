@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from shouhu.accounts.roles import ROLES
 from shouhu.core.errors import ErrorCode, Forbidden, ServiceError
 from shouhu.notify.services import Message, notify_many
 from shouhu.registry.hooks import child_facts
@@ -27,7 +26,7 @@ from shouhu.rules import alerts as A
 from shouhu.rules.idcard import IdNumberError, parse_id
 
 from .models import Alert, AlertEvent, AlertSetting
-from .selectors import can_work, owner_users, place_of
+from .selectors import can_work, owner_users, place_of, role_label
 
 
 class AlertErrorCode(StrEnum):
@@ -155,7 +154,7 @@ def escalate_due(*, now: datetime | None = None) -> int:
             if stage > a.stage:
                 role = A.owner_at(a.rule, stage)[0]
                 events.append(AlertEvent(alert=a, kind=AlertEvent.Kind.ESCALATED, at=now,
-                                         text=f"{'未按时签收' if a.acknowledged_at is None and a.level == A.RED else '未按时处置'}，转交{_role_label(role)}"))
+                                         text=f"{'未按时签收' if a.acknowledged_at is None and a.level == A.RED else '未按时处置'}，转交{role_label(role)}"))
                 a.stage, a.owner_role = stage, role
                 climbed += 1
                 up.append(a)
@@ -177,10 +176,6 @@ def tell_owners(alerts: list[Alert], *, kind: str) -> int:
     return notify_many(Message(users[i], kind, f"{A.LEVELS[a.level]}{verb}：{names.get(a.child_id, '')} · {a.rule.title}",
                                reverse("protection:alert", args=[a.pk]), f"您有1条{A.LEVELS[a.level]}{verb}，请登录守护查看")
                        for i, a in enumerate(alerts))
-
-
-def _role_label(code: str) -> str:
-    return ROLES[code].label if code in ROLES else code
 
 
 def _require_active(actor, alert: Alert) -> None:

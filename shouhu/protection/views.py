@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shouhu.accounts.permissions import allowed, requires
-from shouhu.accounts.roles import ROLES
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors, run_and_tell
@@ -87,7 +86,7 @@ def alert_detail(request, pk):
     due = A.deadlines(alert.level, alert.opened_at, settings)
     return render(request, "protection/alert_detail.html", {
         "alert": alert, "events": alert.events.select_related("by"), "can_work": alert.active and selectors.can_work(request.user, alert),
-        "actions": A.ACTIONS, "due": due, "owner": ROLES[alert.owner_role].label if alert.owner_role in ROLES else alert.owner_role, "now": timezone.now()})
+        "actions": A.ACTIONS, "due": due, "owner": selectors.role_label(alert.owner_role), "now": timezone.now()})
 
 
 def _act(request, pk, do, done: str):

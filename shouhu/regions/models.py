@@ -26,6 +26,12 @@ def code_range(code: str) -> tuple[str, str]:
     return code.ljust(12, "0"), code.ljust(12, "9")
 
 
+def in_region(code: str, region_code: str) -> bool:
+    """The place `code` (a village, a township …) lies within the region `region_code`."""
+    lo, hi = code_range(region_code)
+    return lo <= code.ljust(12, "0") and code.ljust(12, "9") <= hi
+
+
 class Region(models.Model):
     code = models.CharField("区划代码", max_length=12, unique=True)
     name = models.CharField("名称", max_length=64)

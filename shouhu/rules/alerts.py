@@ -57,6 +57,9 @@ PLACES: tuple[str, ...] = ("village", "township", "school", "county")
 # Visit concerns that are red alerts (signs of harm) and the one that is dangerous housing.
 RED_CONCERNS: tuple[str, ...] = ("疑似受伤", "自伤或轻生言语", "疑似受虐待或欺凌")
 HOUSING_CONCERN = "住房危险"
+# Events older than this do not open alerts (a first run over years of visits would otherwise raise
+# every bruise ever noted); an alert already open stays until someone closes it.
+EVENT_WINDOW_DAYS = 90
 UNATTENDED_AGE = 8  # 未成年人保护法 Art. 21: 不得使未满八周岁的未成年人处于无人看护状态
 CONTACT_GAP_DAYS = 30
 VISIT_OVERDUE_DAYS = 30
