@@ -29,6 +29,10 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # early-warning alerts: the roles that work them, and counsellors (their school's counselling alerts)
     "sees_alerts": lambda s: s.has("sees_alerts") or s.has("counsellor"),
     "handles_cases": lambda s: s.has("handles_cases"),
+    "breaks_glass": lambda s: s.has("breaks_glass"),
+    # reads a protection case: those who work cases, and a county user by break-the-glass
+    "reads_cases": lambda s: s.has("handles_cases") or s.has("breaks_glass"),
+    "case_counts": lambda s: s.has("case_counts"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,

@@ -37,6 +37,11 @@ class Role:
     # handles mandatory reports and protection cases of the children in scope (the township
     # supervisor as case worker, the county's protection staff); reads the reporter's identity
     handles_cases: bool = False
+    # a county user who may read a protection case they do not work, with a written reason, for a
+    # limited time (break-the-glass: the case's handlers are told, the audit log holds it)
+    breaks_glass: bool = False
+    # sees how many protection cases there are, by step (inspectors: counts, never a case)
+    case_counts: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -48,7 +53,7 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
-             sees_alerts=True),
+             sees_alerts=True, breaks_glass=True, case_counts=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
@@ -59,10 +64,10 @@ ROLES: dict[str, Role] = {
         Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True),
         Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
-        Role("inspector", "督查组", "admin", "region", "region", True, False, False),
+        Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
         Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
-             handles_cases=True),
+             handles_cases=True, case_counts=True),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]

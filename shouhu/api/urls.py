@@ -52,6 +52,8 @@ router.register("roster-entries", schooling.RosterEntryViewSet, basename="roster
 router.register("consistency", schooling.ConsistencyViewSet, basename="consistency")
 router.register("alerts", protection.AlertViewSet, basename="alert")
 router.register("mandatory-reports", protection.ReportViewSet, basename="mandatory-report")
+router.register("cases", protection.CaseViewSet, basename="case")
+router.register("meetings", protection.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in

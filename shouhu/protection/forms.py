@@ -5,6 +5,9 @@ from django.utils import timezone
 
 from shouhu.core.forms import BootstrapMixin
 from shouhu.regions.models import Region
+from shouhu.rules.cases import PLACEMENTS as CASE_PLACEMENTS
+from shouhu.rules.cases import RISK_LEVELS as CASE_RISKS
+from shouhu.rules.cases import SERVICES as CASE_SERVICES
 from shouhu.rules.reports import SITUATIONS
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -96,6 +99,7 @@ class ItemForm(BootstrapMixin, forms.Form):
     owner = forms.CharField(label="责任人", max_length=32, required=False)
     due = forms.DateField(label="完成时限", widget=DATE, required=False)
     region = RegionChoice(label="涉及乡镇（可选）", queryset=Region.objects.none(), required=False, empty_label="（全县或本乡镇）")
+    case = forms.IntegerField(label="涉及个案编号（可选）", required=False, min_value=1, help_text="个案页面标题中的编号，如 12")
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +110,53 @@ class ItemForm(BootstrapMixin, forms.Form):
 
 class DoneForm(BootstrapMixin, forms.Form):
     evidence = forms.CharField(label="办结情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+# -- protection cases --------------------------------------------------------------------------------
+class CaseActForm(BootstrapMixin, forms.Form):
+    """One step of a case: the fields the step needs are shown (`fields` by action); the checks are the service's."""
+    placement = forms.ChoiceField(label="安置方式", choices=[("", "请选择")] + [(p, p) for p in CASE_PLACEMENTS], required=False)
+    risk = forms.ChoiceField(label="风险等级", choices=[(r, r) for r in CASE_RISKS], widget=forms.RadioSelect, required=False)
+    assessment = forms.CharField(label="评估情况", required=False, widget=forms.Textarea(attrs={
+        "rows": 4, "placeholder": "安全处境：…\n监护情况：…\n身心健康：…"}))
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    FIELDS = {"place": ("placement", "note"), "assess": ("risk", "assessment", "note")}
+    NOTE_LABELS = {"respond": "儿童现在的情况（在哪里、与谁在一起）", "review": "复核情况", "request_close": "结案理由",
+                   "return_plan": "退回原因", "return_close": "退回原因", "revisit": "回访情况", "place": "安置说明",
+                   "approve_plan": "审批意见（可选）", "approve_close": "审批意见（可选）"}
+
+    def __init__(self, *args, act: str, **kwargs):
+        super().__init__(*args, prefix=act, **kwargs)
+        keep = self.FIELDS.get(act, ("note",))
+        for name in [n for n in self.fields if n not in keep]:
+            del self.fields[name]
+        if "note" in self.fields:
+            self.fields["note"].label = self.NOTE_LABELS.get(act, "说明")
+        self.style_widgets()
+        if "risk" in self.fields:
+            self.fields["risk"].widget.attrs["class"] = "form-check-input"
+
+
+class PlanItemForm(BootstrapMixin, forms.Form):
+    service = forms.ChoiceField(label="服务", choices=[("", "请选择")] + [(s, s) for s in CASE_SERVICES], required=False)
+    unit = forms.CharField(label="责任单位", max_length=64, required=False, help_text="如：镇卫生院、县妇联、镇派出所")
+    owner = forms.CharField(label="责任人", max_length=32, required=False)
+    due = forms.DateField(label="完成时限", widget=DATE, required=False)
+    prefix = "plan"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class GlassForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="查阅理由", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="如：县联席会议研判该儿童安置方案，需了解个案进展。理由将告知经办人并记入审计日志。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

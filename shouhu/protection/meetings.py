@@ -14,6 +14,7 @@ from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import ErrorCode, NotFound, ServiceError
 from shouhu.regions.models import Region, code_range, in_region
 
+from .cases import cases_handled_by
 from .models import ActionItem, Meeting
 
 
@@ -78,7 +79,8 @@ def meeting_record(*, actor, held_on: date | None, title: str, region: Region | 
 
 
 @transaction.atomic
-def item_add(*, actor, meeting: Meeting, text: str, unit: str, owner: str, due: date | None, region: Region | None = None) -> ActionItem:
+def item_add(*, actor, meeting: Meeting, text: str, unit: str, owner: str, due: date | None, region: Region | None = None,
+             case: int | None = None) -> ActionItem:
     if not answers_for(actor, meeting.region_code):
         raise NotFound("会议不存在")
     for value, field, label in ((text, "text", "事项"), (unit, "unit", "责任单位"), (owner, "owner", "责任人")):
@@ -90,8 +92,15 @@ def item_add(*, actor, meeting: Meeting, text: str, unit: str, owner: str, due: 
         raise ServiceError("完成时限不能早于会议日期", code=ErrorCode.INVALID, field="due")
     if region is not None and not in_region(region.code, meeting.region_code):
         raise ServiceError("涉及的地区须在会议的范围内", code=ErrorCode.INVALID, field="region")
+    linked = None
+    if case is not None:  # a case only by those who work it: the item names a child's case to the meeting
+        linked = cases_handled_by(actor).filter(pk=case).first()
+        if linked is None:
+            raise ServiceError("个案编号不存在，或您不是该个案的经办人", code=ErrorCode.INVALID, field="case")
+        if region is None:
+            region = Region.objects.filter(code=linked.village_code).first()
     return ActionItem.objects.create(meeting=meeting, text=text.strip()[:255], unit=unit.strip()[:64], owner=owner.strip()[:32], due=due,
-                                     region=region, region_code=region.code if region else "")
+                                     region=region, region_code=region.code if region else "", case=linked)
 
 
 @transaction.atomic

@@ -9,8 +9,9 @@ from django.db import models
 
 from shouhu.core.fields import EncryptedCharField, EncryptedTextField
 from shouhu.rules import alerts as A
+from shouhu.rules.cases import OPEN_STATES as CASE_OPEN_STATES
 from shouhu.rules.cases import SERVICES as CASE_SERVICES
-from shouhu.rules.cases import STATES as CASE_STATES
+from shouhu.rules.cases import STATE_CHOICES as CASE_STATE_CHOICES
 from shouhu.rules.reports import SITUATIONS as REPORT_SITUATIONS
 
 
@@ -205,6 +206,8 @@ class ActionItem(models.Model):
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name="涉及乡镇或村（可选）")
     region_code = models.CharField(max_length=12, blank=True)
+    case = models.ForeignKey("ProtectionCase", null=True, blank=True, on_delete=models.SET_NULL, related_name="meeting_items",
+                             verbose_name="涉及个案（可选）")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     evidence = models.TextField("办结情况", blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -225,7 +228,7 @@ class ProtectionCase(models.Model):
     read only by those who handle cases at the child's place (need to know)."""
 
     child = models.ForeignKey("registry.Child", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=12, choices=list(CASE_STATES.items()), default="reported")
+    state = models.CharField(max_length=12, choices=CASE_STATE_CHOICES, default="reported")
     opened_at = models.DateTimeField()
     entered_at = models.DateTimeField()  # when the current step began (the timers run from here or the opening)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -237,10 +240,15 @@ class ProtectionCase(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_kind = models.CharField(max_length=16, blank=True)  # what is due next (rules.cases.due)
     due_at = models.DateTimeField(null=True, blank=True)
+    late_for = models.DateTimeField(null=True, blank=True)  # the deadline whose passing was announced (announced once)
     village_code = models.CharField(max_length=12)
     township_code = models.CharField(max_length=9)
     school_id = models.BigIntegerField(null=True)
     school_class_id = models.BigIntegerField(null=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in CASE_OPEN_STATES
 
     class Meta:
         verbose_name = verbose_name_plural = "保护个案"
@@ -277,6 +285,24 @@ class PlanItem(models.Model):
     owner = models.CharField("责任人", max_length=32)
     due = models.DateField("完成时限")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    result = EncryptedTextField("完成情况", blank=True)
 
     class Meta:
         ordering = ["due", "id"]
+
+
+class CaseAccess(models.Model):
+    """Break-the-glass (紧急查阅): a county user who does not work the case read it, for a written
+    reason, for a limited time; the case's handlers are told and the audit log holds it
+    (docs/domain.md, "Need to know")."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = EncryptedTextField("查阅理由")
+    at = models.DateTimeField()
+    until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "until"], name="case_glass_user")]

@@ -3,7 +3,7 @@ and care work (facts_changed); a big change (an import, the nightly) is done in 
 from shouhu.registry.hooks import ChildPanel, register_child_panel, register_facts
 from shouhu.registry.signals import children_changed, facts_changed
 
-from . import selectors, services
+from . import cases, selectors, services
 from .reports import report_facts
 
 INLINE_LIMIT = 200
@@ -17,9 +17,10 @@ def _changed(sender, child_ids=None, village_codes=None, **kwargs):
 
 
 def child_panel(request, child, scope) -> dict:
-    """On a child's page: the child's open alerts the reader may see, and the mandatory-report button."""
+    """On a child's page: the child's open alerts the reader may see, the mandatory-report button,
+    and the child's protection cases for those who work them (a county user: break-the-glass)."""
     alerts = selectors.by_urgency(selectors.alerts_visible_to(request.user).filter(child=child), active_only=True)
-    return {"alerts": list(alerts[:10]), "child": child, "now": None}
+    return {"alerts": list(alerts[:10]), "child": child, "now": None, **cases.child_cases(request.user, child)}
 
 
 def connect() -> None:

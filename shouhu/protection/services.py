@@ -31,6 +31,7 @@ from .selectors import can_work, owner_users, place_of, role_label
 
 class AlertErrorCode(StrEnum):
     NOT_ACTIVE = "alert_not_active"  # acknowledged, acted on or closed already
+    TOP = "alert_top"  # no one further up the chain
 
 
 CHILD_FIELDS = ("id", "status", "village_code", "township_code", "school_id", "school_class_id", "birth_date", "flag_unguarded",
@@ -217,6 +218,25 @@ def alert_act(*, actor, alert: Alert, action: str, note: str = "", now: datetime
     alert.closed_at, alert.next_check_at = now, None
     alert.save()
     AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.ACTED, at=now, by=actor, text=f"{action}{'：' + note if note else ''}"[:255])
+    return alert
+
+
+@transaction.atomic
+def alert_escalate(*, actor, alert: Alert, note: str = "", now: datetime | None = None) -> Alert:
+    """上报: the owner hands the alert up its chain now (beyond their means), with why; the next owner is told."""
+    now = now or timezone.now()
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    _require_active(actor, alert)
+    if alert.stage + 1 >= len(alert.rule.chain):
+        raise ServiceError("已是最高一级，无法继续上报", code=AlertErrorCode.TOP, field="note")
+    if not note.strip():
+        raise ServiceError("请写明上报原因", code=ErrorCode.REQUIRED, field="note")
+    alert.stage += 1
+    alert.owner_role = A.owner_at(alert.rule, alert.stage)[0]
+    alert.save(update_fields=["stage", "owner_role"])
+    AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.ESCALATED, at=now, by=actor,
+                              text=f"主动上报{role_label(alert.owner_role)}：{note.strip()}"[:255])
+    tell_owners([alert], kind="escalation")
     return alert
 
 

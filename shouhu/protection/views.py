@@ -14,11 +14,12 @@ from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors, run_and_tell
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
-from shouhu.registry.selectors import child_for
+from shouhu.registry.models import Child
+from shouhu.registry.selectors import child_for, children_visible_to
 from shouhu.rules import alerts as A
 from shouhu.rules.reports import SITUATION_LABELS, owed
 
-from . import meetings, reports, selectors, services
+from . import cases, meetings, reports, selectors, services
 from .forms import CallForm, DoneForm, FeedbackForm, ItemForm, MeetingForm, ReceiveForm, ReportForm
 from .models import ActionItem, Alert, AlertSetting, MandatoryReport
 
@@ -86,7 +87,9 @@ def alert_detail(request, pk):
     due = A.deadlines(alert.level, alert.opened_at, settings)
     return render(request, "protection/alert_detail.html", {
         "alert": alert, "events": alert.events.select_related("by"), "can_work": alert.active and selectors.can_work(request.user, alert),
-        "actions": A.ACTIONS, "due": due, "owner": selectors.role_label(alert.owner_role), "now": timezone.now()})
+        "actions": A.ACTIONS, "due": due, "owner": selectors.role_label(alert.owner_role), "now": timezone.now(),
+        "can_escalate": alert.stage + 1 < len(alert.rule.chain),
+        **cases.child_cases(request.user, alert.child)})
 
 
 def _act(request, pk, do, done: str):
@@ -106,6 +109,12 @@ def alert_acknowledge(request, pk):
 def alert_act(request, pk):
     return _act(request, pk, lambda a: services.alert_act(actor=request.user, alert=a, action=request.POST.get("action", ""),
                                                           note=request.POST.get("note", "")), "已记录处置")
+
+
+@requires("sees_alerts")
+@require_POST
+def alert_escalate(request, pk):
+    return _act(request, pk, lambda a: services.alert_escalate(actor=request.user, alert=a, note=request.POST.get("note", "")), "已上报")
 
 
 @requires("sees_alerts")
@@ -178,8 +187,13 @@ def report_detail(request, pk):
     handler = selectors.handles(request.user, report)
     if handler:
         log_access(actor=request.user, action="view", child=report.child, scope="强制报告", detail=f"强制报告 #{report.pk}", request=request)
+    extra = {}
+    if handler and report.status != MandatoryReport.Status.CASE:
+        extra = cases.child_cases(request.user, report.child) if report.child_id else {
+            "can_open": True, "candidates": children_visible_to(request.user, flag="handles_cases").filter(
+                village_id=report.village_id, status=Child.Status.ACTIVE).order_by("name")[:300]}
     return render(request, "protection/report_detail.html", {
-        "r": report, "handler": handler, "situation": SITUATION_LABELS.get(report.situation, report.situation),
+        **extra, "r": report, "handler": handler, "situation": SITUATION_LABELS.get(report.situation, report.situation),
         "owed": owed(police_notified_at=report.police_notified_at, civil_affairs_told=report.civil_affairs_told,
                      feedback_given_at=report.feedback_given_at, received_at=report.received_at, filed_at=report.filed_at,
                      now=timezone.now()),

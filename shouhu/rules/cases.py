@@ -29,6 +29,7 @@ STATES: Mapping[str, str] = MappingProxyType({
     "reported": "已报告", "responded": "已响应", "placed": "已安置", "assessed": "已评估", "planning": "计划待审批",
     "following": "跟进中", "closing": "结案待审批", "closed": "已结案", "revisited": "已回访",
 })
+STATE_CHOICES: tuple[tuple[str, str], ...] = tuple(STATES.items())  # (code, label) for a model's choices and the API schema
 OPEN_STATES = frozenset(STATES) - {"closed", "revisited"}
 END = "revisited"
 
@@ -51,6 +52,31 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType({
     "return_plan": "退回计划", "review": "计划复核", "request_close": "申请结案", "approve_close": "批准结案",
     "return_close": "退回结案申请", "revisit": "回访",
 })
+# what else the timeline shows beside the actions
+EVENT_LABELS: Mapping[str, str] = MappingProxyType({
+    "open": "立案", "plan": "添加帮扶服务", "plan_done": "帮扶服务完成", "overdue": "超过时限", "glass": "紧急查阅",
+})
+DUE_LABELS: Mapping[str, str] = MappingProxyType({
+    "respond": "确认儿童安全", "place": "安置", "assess": "完成评估", "review": "计划复核", "revisit": "回访",
+})
+# the steps in the order a case goes through them (the progress bar), the approval waits folded in
+PATH: tuple[str, ...] = ("reported", "responded", "placed", "assessed", "following", "closed", "revisited")
+APPROVAL_STATES = frozenset({"planning", "closing"})
+# the step's main action (the page's primary button); the others stay a tap away
+NEXT: Mapping[str, str] = MappingProxyType({
+    "reported": "respond", "responded": "place", "placed": "assess", "assessed": "submit_plan", "planning": "approve_plan",
+    "following": "review", "closing": "approve_close", "closed": "revisit",
+})
+
+
+def step_label(action: str) -> str:
+    return ACTION_LABELS.get(action) or EVENT_LABELS.get(action, action)
+
+
+def progress(state: str) -> int:
+    """How far along the path (0-based) a case in `state` is; an approval wait counts as the step before."""
+    return PATH.index({"planning": "assessed", "closing": "following"}.get(state, state))
+
 
 PLACEMENTS: tuple[str, ...] = ("原家庭（监护人在家）", "亲属照护", "村（居）民委员会临时照护", "未成年人救助保护机构临时监护", "儿童福利机构",
                                "其他")

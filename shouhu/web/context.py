@@ -16,6 +16,7 @@ MENU = {
     "counsellor": "counsellor",
     "alerts": "sees_alerts",
     "reports_mandatory": "signed_in",
+    "cases": "handles_cases",
     "meetings": "joint_meetings",
 }
 

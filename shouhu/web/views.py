@@ -5,6 +5,7 @@ from django.utils import timezone
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.accounts.scope import scope_of
 from shouhu.care.dues.selectors import TASK_KINDS, my_tasks
+from shouhu.protection import cases as protection_cases
 from shouhu.protection import meetings
 from shouhu.protection import selectors as alert_selectors
 from shouhu.protection.models import ActionItem, MandatoryReport
@@ -13,6 +14,7 @@ from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
 from shouhu.registry.models import COUNTED
 from shouhu.registry.selectors import children_visible_to
+from shouhu.rules.cases import STATES as CASE_STATES
 
 
 def _region_schools(a) -> stats.StatTable:
@@ -47,7 +49,19 @@ def home(request):
         "scope": scope, "tables": home_tables(request.user), "columns": COUNTED,
         "links": scope.sees_children, "tasks": tasks, "kinds": TASK_KINDS if tasks else {},
         "alerts": home_alerts(request.user) if allowed(request.user, "sees_alerts") else None, "now": timezone.now(),
+        "cases": home_cases(request.user),
     })
+
+
+def home_cases(user) -> dict | None:
+    """The case worker's cases in progress, late and awaiting their approval; the county admin's and
+    inspectors' counts by step (never a case)."""
+    if allowed(user, "handles_cases"):
+        return {"summary": protection_cases.case_summary(user)}
+    if allowed(user, "case_counts"):
+        counts = protection_cases.case_counts(user)
+        return {"counts": [(CASE_STATES[k], n) for k, n in counts.items()], "total": sum(counts.values())}
+    return None
 
 
 def home_alerts(user) -> dict:

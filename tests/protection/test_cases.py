@@ -54,7 +54,7 @@ def test_the_whole_way_with_approvals(world, alone, case, baohu):
     assert (case.state, case.due_kind) == ("closed", "revisit")
     case = K.case_act(actor=world.dudao, case=case, action="revisit", note="回访：孩子与父亲同住")
     assert case.state == "revisited" and case.due_at is None
-    assert [s.action for s in case.steps.all()] == ["open", "respond", "place", "assess", "submit_plan", "approve_plan", "request_close",
+    assert [s.action for s in case.steps.all()] == ["open", "respond", "place", "assess", "plan", "submit_plan", "approve_plan", "request_close",
                                                     "approve_close", "revisit"]
     K.case_open(actor=world.dudao, child=alone)  # a new case may follow a closed one
 

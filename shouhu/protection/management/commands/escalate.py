@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 
+from shouhu.protection.cases import escalate_cases
 from shouhu.protection.services import escalate_due
 
 
 class Command(BaseCommand):
-    help = "预警时限：逾期未签收或未处置的预警逐级上报（每5分钟；可重复运行）"
+    help = "时限：逾期未签收或未处置的预警逐级上报，超过时限的个案告知经办人（每5分钟；可重复运行）"
 
     def handle(self, *args, **options):
-        self.stdout.write(f"逐级上报 {escalate_due()} 条预警")
+        self.stdout.write(f"逐级上报 {escalate_due()} 条预警；{escalate_cases()} 件个案超过时限")
