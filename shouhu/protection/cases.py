@@ -99,6 +99,8 @@ def case_open(*, actor, child: Child, alert: Alert | None = None, report: Mandat
     now = now or timezone.now()
     if not children_visible_to(actor, flag="handles_cases").filter(pk=child.pk).exists():
         raise NotFound("未找到该儿童")
+    if alert is not None and alert.child_id != child.pk:
+        raise ServiceError("预警与儿童不符", code=ErrorCode.INVALID, field="alert")
     if ProtectionCase.objects.filter(child=child).exclude(state__in=["closed", "revisited"]).exists():
         raise Conflict("该儿童已有进行中的个案", code=CaseErrorCode.OPEN_CASE)
     case = ProtectionCase(child=child, opened_at=now, entered_at=now, opened_by=actor, alert=alert, report=report,
@@ -112,7 +114,7 @@ def case_open(*, actor, child: Child, alert: Alert | None = None, report: Mandat
         raise Conflict("该儿童已有进行中的个案", code=CaseErrorCode.OPEN_CASE) from None
     CaseStep.objects.create(case=case, action="open", state=case.state, at=now, by=actor, note=note.strip())
     if alert is not None and alert.active:
-        services.alert_act(actor=actor, alert=alert, action="开立个案", note=f"个案 #{case.pk}", now=now)
+        services.alert_act(actor=actor, alert=alert, action="开立个案", note=f"个案 #{case.pk}", now=now, by_case=True)
     if report is not None:
         if not handles(actor, report):
             raise NotFound("报告不存在")

@@ -1,6 +1,7 @@
 """The protection part of the demo county: the county's protection login (baohu) and the alerts
 the demo's records and care work raise, in every state — a 红 nobody acknowledged that has
-climbed to the county, acknowledged ones, acted-on and closed ones."""
+climbed to the county, acknowledged ones, acted-on and closed ones — the mandatory reports, a joint
+meeting with overdue items, and protection cases at every step of 毛市镇 (dudao's township)."""
 import time
 from datetime import datetime, timedelta
 
@@ -8,11 +9,12 @@ from django.utils import timezone
 
 from shouhu.accounts.models import User
 from shouhu.regions.models import Region
-from shouhu.registry.demo import DEMO_VILLAGE, make_user
+from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE, make_user
 from shouhu.registry.models import Child
 
 from . import meetings, reports, services
-from .models import Alert
+from .cases import case_act, case_open, escalate_cases, plan_item_add, plan_item_done
+from .models import Alert, ProtectionCase
 
 
 def build_protection_demo(*, root: str, now: datetime | None = None, log=print) -> list[tuple[str, str]]:
@@ -41,8 +43,9 @@ def build_protection_demo(*, root: str, now: datetime | None = None, log=print) 
         elif i % 5 == 0:
             services.alert_acknowledge(actor=baohu, alert=a, now=when)
     _reports_and_meetings(root=root, baohu=baohu, now=now)
+    n_cases = _cases(baohu=baohu, now=now)
     by = {lv: Alert.objects.filter(level=lv).count() for lv in ("red", "orange", "yellow")}
-    log(f"预警：红 {by['red']}，橙 {by['orange']}，黄 {by['yellow']}（新增 {counts['opened']}，{time.monotonic() - t0:.1f} 秒）")
+    log(f"预警：红 {by['red']}，橙 {by['orange']}，黄 {by['yellow']}（新增 {counts['opened']}）；个案 {n_cases} 件（{time.monotonic() - t0:.1f} 秒）")
     return [("baohu", "县未成年人保护机构（预警与个案）")]
 
 
@@ -76,3 +79,66 @@ def _reports_and_meetings(*, root: str, baohu, now: datetime) -> None:
     done = meetings.item_add(actor=baohu, meeting=m, text="强制报告制度宣传进学校、村（居）", unit="县民政局", owner="儿童福利股",
                              due=today - timedelta(days=15))
     meetings.item_done(actor=baohu, item=done, evidence="已印发宣传册5000份，覆盖全部学校（演示）")
+
+
+# Each demo case: how long ago it was opened, and the steps taken since (action, hours after the opening, data).
+CASE_STORIES: list[tuple[str, timedelta, list[tuple[str, float, dict]]]] = [
+    ("刚立案，待确认安全", timedelta(minutes=20), []),
+    ("立案5小时未确认安全（已超过时限）", timedelta(hours=5), []),
+    ("已确认安全，待安置", timedelta(hours=6), [("respond", 1, {"note": "已上门，孩子在邻居家，暂时安全（演示）"})]),
+    ("已安置，待评估", timedelta(days=2), [("respond", 1, {"note": "已电话联系村主任核实（演示）"}),
+                                        ("place", 10, {"placement": "亲属照护", "note": "暂住外婆家（演示）"})]),
+    ("已评估，制定计划中", timedelta(days=5), [("respond", 1, {}), ("place", 12, {"placement": "村（居）民委员会临时照护"}),
+                                          ("assess", 72, {"risk": "中", "assessment": "安全处境：暂时安全\n监护情况：父母均在外务工，祖母住院\n身心健康：情绪低落（演示）"})]),
+    ("帮扶计划待审批", timedelta(days=8), [("respond", 1, {}), ("place", 12, {"placement": "亲属照护"}),
+                                       ("assess", 96, {"risk": "高", "assessment": "安全处境：曾遭父亲殴打\n监护情况：父亲酗酒\n身心健康：手臂淤青，惧怕回家（演示）"}),
+                                       ("plan", 100, {}), ("submit_plan", 101, {})]),
+    ("跟进中（含监护干预）", timedelta(days=40), [("respond", 1, {}), ("place", 8, {"placement": "未成年人救助保护机构临时监护"}),
+                                          ("assess", 72, {"risk": "高", "assessment": "安全处境：多次受伤\n监护情况：父亲监护失职，母亲失联\n身心健康：需心理疏导（演示）"}),
+                                          ("plan", 80, {}), ("submit_plan", 81, {}), ("approve_plan", 90, {"note": "同意（演示）"}),
+                                          ("plan_done", 400, {})]),
+    ("结案待审批", timedelta(days=60), [("respond", 1, {}), ("place", 8, {"placement": "原家庭（监护人在家）"}),
+                                    ("assess", 48, {"risk": "低", "assessment": "父亲已返乡照料（演示）"}), ("plan", 50, {}),
+                                    ("submit_plan", 51, {}), ("approve_plan", 60, {}), ("request_close", 1400, {"note": "父亲返乡，风险消除（演示）"})]),
+    ("已结案，待回访", timedelta(days=70), [("respond", 1, {}), ("place", 8, {"placement": "亲属照护"}),
+                                       ("assess", 48, {"risk": "低", "assessment": "祖父母可照料（演示）"}), ("plan", 50, {}),
+                                       ("submit_plan", 51, {}), ("approve_plan", 60, {}), ("request_close", 1000, {"note": "计划完成（演示）"}),
+                                       ("approve_close", 1010, {})]),
+    ("已回访", timedelta(days=120), [("respond", 1, {}), ("place", 8, {"placement": "亲属照护"}),
+                                  ("assess", 48, {"risk": "低", "assessment": "已妥善照料（演示）"}), ("plan", 50, {}), ("submit_plan", 51, {}),
+                                  ("approve_plan", 60, {}), ("request_close", 1200, {}), ("approve_close", 1210, {}),
+                                  ("revisit", 1900, {"note": "回访：孩子与祖父母同住，学习正常（演示）"})]),
+]
+
+
+def _cases(*, baohu, now: datetime) -> int:
+    """Cases at every step in 毛市镇, worked by its supervisor (dudao) and approved by the county (baohu)."""
+    dudao = User.objects.filter(username="dudao").first()
+    if dudao is None:
+        return 0
+    taken = set(ProtectionCase.objects.values_list("child_id", flat=True))
+    red = list(Alert.objects.filter(village_code__startswith=DEMO_TOWNSHIP, level="red", status__in=Alert.ACTIVE)
+               .exclude(child_id__in=taken).order_by("id").values_list("child_id", "id"))
+    others = Child.objects.filter(village_code__startswith=DEMO_TOWNSHIP, status=Child.Status.ACTIVE).exclude(id__in=taken)
+    picks = list(dict(red).items())[:len(CASE_STORIES)]
+    picks += [(c, None) for c in others.exclude(id__in=[c for c, _ in picks]).order_by("id").values_list("id", flat=True)[
+        :len(CASE_STORIES) - len(picks)]]
+    made = 0
+    for (child_id, alert_id), (_, ago, steps) in zip(picks, CASE_STORIES, strict=False):
+        opened = now - ago
+        alert = Alert.objects.filter(pk=alert_id).first() if alert_id and ago < timedelta(days=1) else None
+        case = case_open(actor=dudao, child=Child.objects.get(pk=child_id), alert=alert, note="演示个案", now=opened)
+        for action, hours, data in steps:
+            when = opened + timedelta(hours=hours)
+            if action == "plan":
+                for service, unit, owner, days in (("心理疏导", "毛市镇卫生院", "王医生", 14), ("监护指导", "毛市镇人民政府", "李督导", 30)):
+                    plan_item_add(actor=dudao, case=case, service=service, unit=unit, owner=owner, due=(when + timedelta(days=days)).date())
+            elif action == "plan_done":
+                item = case.plan.order_by("id").first()
+                plan_item_done(actor=dudao, item_id=item.pk, result="已开展3次心理疏导，情绪好转（演示）", now=when)
+            else:
+                approver = baohu if action.startswith(("approve", "return")) else dudao
+                case = case_act(actor=approver, case=case, action=action, now=when, **data)
+        made += 1
+    escalate_cases(now=now)
+    return made

@@ -179,8 +179,8 @@ def tell_owners(alerts: list[Alert], *, kind: str) -> int:
                        for i, a in enumerate(alerts))
 
 
-def _require_active(actor, alert: Alert) -> None:
-    if not can_work(actor, alert):
+def _require_active(actor, alert: Alert, *, owner: bool = True) -> None:
+    if owner and not can_work(actor, alert):
         raise Forbidden("这条预警不归您处理")
     if not alert.active:
         raise ServiceError("这条预警已处理", code=AlertErrorCode.NOT_ACTIVE)
@@ -202,11 +202,13 @@ def alert_acknowledge(*, actor, alert: Alert, now: datetime | None = None) -> Al
 
 
 @transaction.atomic
-def alert_act(*, actor, alert: Alert, action: str, note: str = "", now: datetime | None = None) -> Alert:
-    """处置: what was done about it. The alert is done; a state that still holds does not reopen it."""
+def alert_act(*, actor, alert: Alert, action: str, note: str = "", now: datetime | None = None, by_case: bool = False) -> Alert:
+    """处置: what was done about it. The alert is done; a state that still holds does not reopen it.
+    `by_case`: a case worker opened a case on it — that is the action, whoever owns the alert now
+    (it may have climbed past the case worker while the case was being prepared)."""
     now = now or timezone.now()
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    _require_active(actor, alert)
+    _require_active(actor, alert, owner=not by_case)
     if action not in A.ACTIONS:
         raise ServiceError("请选择采取的措施", code=ErrorCode.REQUIRED, field="action")
     note = note.strip()

@@ -60,3 +60,10 @@ def test_demo_builds_a_realistic_county(client):
     assert MandatoryReport.objects.filter(recorded_by__username="dudao").exists()
     assert ActionItem.objects.filter(status="open", due__lt=timezone.localdate()).exists()
     assert ActionItem.objects.filter(status="done").exists()
+    # protection cases at every step, one past its deadline (told), one closed awaiting 回访
+    from shouhu.protection.models import CaseStep, ProtectionCase
+    from shouhu.rules.cases import STATES
+
+    assert set(ProtectionCase.objects.values_list("state", flat=True)) == set(STATES)
+    assert CaseStep.objects.filter(action="overdue", case__state="reported").exists()
+    assert ProtectionCase.objects.filter(state="closed", due_kind="revisit").exists()

@@ -204,3 +204,13 @@ def test_alerts_can_be_handed_up(world, alert):
     assert r.status_code == 200 and r.json()["stage"] == 1 and r.json()["owner_role"] == "township_supervisor"
     assert Notification.objects.filter(user=world.dudao, kind="escalation").exists()
     assert c.post(f"/api/v1/alerts/{alert.pk}/act/", {"action": "电话核实"}, format="json").status_code == 403  # now the township's
+
+
+def test_a_case_on_an_alert_that_climbed_past_the_supervisor(world, alone, alert, baohu):
+    from shouhu.protection import services
+    services.escalate_due(now=alert.opened_at + timedelta(days=3))  # climbed to the county
+    alert.refresh_from_db()
+    assert alert.owner_role == "protection"
+    case = K.case_open(actor=world.dudao, child=alone, alert=alert)
+    alert.refresh_from_db()
+    assert alert.status == "acted" and alert.note == f"个案 #{case.pk}"
