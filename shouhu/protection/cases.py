@@ -177,7 +177,8 @@ TELL = {"submit_plan": ("handlers", "帮扶计划待审批"), "request_close": (
 
 
 @transaction.atomic
-def plan_item_add(*, actor, case: ProtectionCase, service: str, unit: str, owner: str, due: date | None) -> PlanItem:
+def plan_item_add(*, actor, case: ProtectionCase, service: str, unit: str, owner: str, due: date | None,
+                  now: datetime | None = None) -> PlanItem:
     case = case_for(actor, case.pk)
     if case.state not in ("assessed", "following"):
         raise ServiceError("评估之后才能制定帮扶计划", code=CaseErrorCode.STEP, field="service")
@@ -189,7 +190,7 @@ def plan_item_add(*, actor, case: ProtectionCase, service: str, unit: str, owner
     if due is None:
         raise ServiceError("请填写完成时限", code=ErrorCode.REQUIRED, field="due")
     item = PlanItem.objects.create(case=case, service=service, unit=unit.strip()[:64], owner=owner.strip()[:32], due=due)
-    CaseStep.objects.create(case=case, action="plan", state=case.state, at=timezone.now(), by=actor,
+    CaseStep.objects.create(case=case, action="plan", state=case.state, at=now or timezone.now(), by=actor,
                             note=f"{service}：{item.unit} {item.owner}，{due:%Y-%m-%d}前")
     return item
 

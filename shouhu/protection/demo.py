@@ -132,7 +132,8 @@ def _cases(*, baohu, now: datetime) -> int:
             when = opened + timedelta(hours=hours)
             if action == "plan":
                 for service, unit, owner, days in (("心理疏导", "毛市镇卫生院", "王医生", 14), ("监护指导", "毛市镇人民政府", "李督导", 30)):
-                    plan_item_add(actor=dudao, case=case, service=service, unit=unit, owner=owner, due=(when + timedelta(days=days)).date())
+                    plan_item_add(actor=dudao, case=case, service=service, unit=unit, owner=owner, due=(when + timedelta(days=days)).date(),
+                                  now=when)
             elif action == "plan_done":
                 item = case.plan.order_by("id").first()
                 plan_item_done(actor=dudao, item_id=item.pk, result="已开展3次心理疏导，情绪好转（演示）", now=when)
