@@ -11,8 +11,8 @@ from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_VILLAGE, make_user
 from shouhu.registry.models import Child
 
-from . import meetings, reports, services
-from .models import Alert
+from . import guardianship, meetings, reports, services
+from .models import Alert, ProtectionCase
 
 
 def build_protection_demo(*, root: str, now: datetime | None = None, log=print) -> list[tuple[str, str]]:
@@ -76,3 +76,17 @@ def _reports_and_meetings(*, root: str, baohu, now: datetime) -> None:
     done = meetings.item_add(actor=baohu, meeting=m, text="强制报告制度宣传进学校、村（居）", unit="县民政局", owner="儿童福利股",
                              due=today - timedelta(days=15))
     meetings.item_done(actor=baohu, item=done, evidence="已印发宣传册5000份，覆盖全部学校（演示）")
+
+
+def demo_guardianship(case: ProtectionCase, actor, *, now: datetime | None = None) -> None:
+    """A case whose guardianship intervention has reached the court: the father criticised by the
+    village committee, admonished by the police station with a family-education guidance order, and
+    an application to revoke his guardianship filed, the ruling pending. `actor` handles the case."""
+    now = now or timezone.now()
+    for rung, unit, doc_no, ago, note in (
+        ("criticism", "村民委员会", "", 60, "父亲长期不与孩子联系、不寄生活费，村委会上门批评教育（演示）"),
+        ("admonition", "毛市派出所", "毛公（训）字〔2026〕7号", 40, "经教育不改，派出所予以训诫并责令接受家庭教育指导（演示）"),
+        ("application", "监利市人民法院", "（2026）鄂1088民特15号", 10, "拒不履行监护职责已逾六个月，县民政局申请撤销监护资格（演示）"),
+    ):
+        guardianship.intervention_record(actor=actor, case=case, guardian="father", rung=rung, at=now - timedelta(days=ago), unit=unit,
+                                         doc_no=doc_no, note=note, now=now)

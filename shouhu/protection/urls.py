@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import guardianship_views, views
 
 app_name = "protection"
 urlpatterns = [
@@ -21,3 +21,4 @@ urlpatterns = [
     path("meetings/items/", views.item_list, name="items"),
     path("meetings/items/<int:pk>/done/", views.item_done, name="item_done"),
 ]
+urlpatterns += guardianship_views.urlpatterns
