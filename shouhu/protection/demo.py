@@ -12,7 +12,7 @@ from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE, make_user
 from shouhu.registry.models import Child
 
-from . import meetings, reports, services
+from . import guardianship, meetings, reports, services
 from .cases import case_act, case_open, escalate_cases, plan_item_add, plan_item_done
 from .models import Alert, ProtectionCase
 
@@ -124,7 +124,7 @@ def _cases(*, baohu, now: datetime) -> int:
     picks += [(c, None) for c in others.exclude(id__in=[c for c, _ in picks]).order_by("id").values_list("id", flat=True)[
         :len(CASE_STORIES) - len(picks)]]
     made = 0
-    for (child_id, alert_id), (_, ago, steps) in zip(picks, CASE_STORIES, strict=False):
+    for (child_id, alert_id), (story, ago, steps) in zip(picks, CASE_STORIES, strict=False):
         opened = now - ago
         alert = Alert.objects.filter(pk=alert_id).first() if alert_id and ago < timedelta(days=1) else None
         case = case_open(actor=dudao, child=Child.objects.get(pk=child_id), alert=alert, note="演示个案", now=opened)
@@ -140,6 +140,20 @@ def _cases(*, baohu, now: datetime) -> int:
             else:
                 approver = baohu if action.startswith(("approve", "return")) else dudao
                 case = case_act(actor=approver, case=case, action=action, now=when, **data)
+        if "监护干预" in story:
+            demo_guardianship(case, dudao, now=now)
         made += 1
     escalate_cases(now=now)
     return made
+def demo_guardianship(case: ProtectionCase, actor, *, now: datetime | None = None) -> None:
+    """A case whose guardianship intervention has reached the court: the father criticised by the
+    village committee, admonished by the police station with a family-education guidance order, and
+    an application to revoke his guardianship filed, the ruling pending. `actor` handles the case."""
+    now = now or timezone.now()
+    for rung, unit, doc_no, ago, note in (
+        ("criticism", "村民委员会", "", 60, "父亲长期不与孩子联系、不寄生活费，村委会上门批评教育（演示）"),
+        ("admonition", "毛市派出所", "毛公（训）字〔2026〕7号", 40, "经教育不改，派出所予以训诫并责令接受家庭教育指导（演示）"),
+        ("application", "监利市人民法院", "（2026）鄂1088民特15号", 10, "拒不履行监护职责已逾六个月，县民政局申请撤销监护资格（演示）"),
+    ):
+        guardianship.intervention_record(actor=actor, case=case, guardian="father", rung=rung, at=now - timedelta(days=ago), unit=unit,
+                                         doc_no=doc_no, note=note, now=now)

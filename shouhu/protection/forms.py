@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from shouhu.core.forms import BootstrapMixin
 from shouhu.regions.models import Region
+from shouhu.rules import guardianship as G
 from shouhu.rules.cases import PLACEMENTS as CASE_PLACEMENTS
 from shouhu.rules.cases import RISK_LEVELS as CASE_RISKS
 from shouhu.rules.cases import SERVICES as CASE_SERVICES
@@ -161,3 +162,46 @@ class GlassForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
+class InterventionForm(BootstrapMixin, forms.Form):
+    """The next rung for one guardian: only the rungs the ladder allows now are offered, and the
+    ruling's outcome only when the ruling is what comes next (rules.guardianship.allowed_next)."""
+    rung = forms.ChoiceField(label="干预措施", choices=(), widget=forms.RadioSelect, required=False)
+    at = forms.DateTimeField(label="时间", widget=WHEN, required=False, input_formats=["%Y-%m-%dT%H:%M"])
+    unit = forms.CharField(label="实施单位", max_length=64, required=False)
+    doc_no = forms.CharField(label="文书号（可选）", max_length=64, required=False)
+    outcome = forms.ChoiceField(label="判决结果", choices=list(G.RULING_OUTCOMES.items()), widget=forms.RadioSelect, required=False)
+    note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "监护人的行为、处理经过"}))
+    document = forms.FileField(label="文书扫描件（可选，PDF/JPG/PNG）", required=False)
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rung"].choices = [(r, G.RUNG_BY_CODE[r].label) for r in allowed]
+        if len(allowed) == 1:
+            self.fields["rung"].initial = allowed[0]
+        if G.RULING not in allowed:
+            del self.fields["outcome"]
+        first = G.RUNG_BY_CODE[allowed[0]] if allowed else None
+        if first is not None:
+            self.fields["unit"].widget.attrs["placeholder"] = first.unit_hint
+            self.fields["doc_no"].help_text = first.doc_label
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.style_widgets()
+        for name in ("rung", "outcome"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-check-input"
+        self.fields["document"].widget.attrs["accept"] = "application/pdf,image/jpeg,image/png"
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    """劝返监护人."""
+    guardian = forms.ChoiceField(label="劝返对象", choices=[("", "请选择")] + [(g, G.GUARDIANS[g]) for g in G.PARENTS], required=False)
+    at = forms.DateTimeField(label="劝返时间", widget=WHEN, required=False, input_formats=["%Y-%m-%dT%H:%M"])
+    outcome = forms.ChoiceField(label="结果", choices=list(G.RETURN_OUTCOMES.items()), widget=forms.RadioSelect, required=False)
+    returned_on = forms.DateField(label="返乡日期（已返乡的填写）", widget=DATE, required=False)
+    note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.style_widgets()
+        self.fields["outcome"].widget.attrs["class"] = "form-check-input"

@@ -9,6 +9,7 @@ from django.db import models
 
 from shouhu.core.fields import EncryptedCharField, EncryptedTextField
 from shouhu.rules import alerts as A
+from shouhu.rules import guardianship as G
 from shouhu.rules.cases import OPEN_STATES as CASE_OPEN_STATES
 from shouhu.rules.cases import SERVICES as CASE_SERVICES
 from shouhu.rules.cases import STATE_CHOICES as CASE_STATE_CHOICES
@@ -306,3 +307,41 @@ class CaseAccess(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "until"], name="case_glass_user")]
+class Intervention(models.Model):
+    """监护干预: one rung of `rules.guardianship`'s ladder recorded against one guardian of the case's
+    child — who did it (the unit: 村委会, 派出所, 法院 …), when, the document, and for the court's
+    ruling its outcome (docs/domain.md, "Guardianship intervention")."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="interventions")
+    guardian = models.CharField("监护人", max_length=8, choices=list(G.GUARDIANS.items()))
+    rung = models.CharField("干预措施", max_length=12, choices=[(r.code, r.label) for r in G.RUNGS])
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.CharField("实施单位", max_length=64)
+    doc_no = models.CharField("文书号", max_length=64, blank=True)
+    outcome = models.CharField("判决结果", max_length=8, blank=True, choices=list(G.RULING_OUTCOMES.items()))
+    note = EncryptedTextField("情况说明", blank=True)  # what the guardian did to the child: encrypted at rest
+    document = models.FileField("文书（可选）", upload_to="interventions/%Y/", blank=True)  # served through the case's scope check
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监护干预"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "guardian", "at"], name="intervention_ladder")]
+
+
+# 劝返 is its own small table, not a kind of Intervention: it has its own outcomes and a return
+# date, is not a rung of the ladder, and keeping it apart keeps the ladder's rows and checks simple.
+class GuardianReturn(models.Model):
+    """劝返监护人: a parent away persuaded to come home — who, when, and whether they came (and when)."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="returns")
+    guardian = models.CharField("劝返对象", max_length=8, choices=[(g, G.GUARDIANS[g]) for g in G.PARENTS])
+    at = models.DateTimeField("劝返时间")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField("结果", max_length=12, choices=list(G.RETURN_OUTCOMES.items()))
+    returned_on = models.DateField("返乡日期", null=True, blank=True)
+    note = EncryptedTextField("情况说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "劝返监护人"
+        ordering = ["at", "id"]

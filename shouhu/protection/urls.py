@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, views
+from . import case_views, guardianship_views, views
 
 app_name = "protection"
 urlpatterns = [
@@ -27,3 +27,4 @@ urlpatterns = [
     path("meetings/items/", views.item_list, name="items"),
     path("meetings/items/<int:pk>/done/", views.item_done, name="item_done"),
 ]
+urlpatterns += guardianship_views.urlpatterns

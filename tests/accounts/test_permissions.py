@@ -18,6 +18,7 @@ from shouhu.care.helpers.services import helper_save, pairing_create
 from shouhu.care.models import Activity, Helper
 from shouhu.care.visits.services import visit_record
 from shouhu.care.wishes.services import wish_create
+from shouhu.protection.cases import case_open
 from tests.api_util import api
 from tests.factories import make_child, make_user
 
@@ -103,6 +104,9 @@ MATRIX = {
     "/quality/issues/": RECORDS,
     "/quality/duplicates/": RECORDS,
     "/schooling/": RECORDS,
+    # a protection case: those who handle cases at the child's place (the township supervisor; the
+    # county's protection role is not among these users)
+    "/protection/cases/{case}/guardianship/": {"dudao"},
     "/api/v1/children/": SEES,
     "/api/v1/children/{child}/": REACH,
     "/api/v1/visits/": SEES,
@@ -141,8 +145,9 @@ def records(users, settings, tmp_path):
     wish = wish_create(actor=w.zhuren, child=child, text="一个书包")
     activity = activity_save(actor=w.zhuren, activity=Activity(title="读书会", date=w.today, place="村委会", organiser="光荣村",
                                                                region=w.guangrong), children=[child])
+    case = case_open(actor=w.dudao, child=child)
     return {"child": child.uid, "school": w.jinxing.pk, "visit": visit.pk, "wish": wish.pk, "helper": helper.pk,
-            "activity": activity.pk}
+            "activity": activity.pk, "case": case.pk}
 
 
 @pytest.mark.parametrize("url", list(MATRIX))
