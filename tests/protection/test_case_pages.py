@@ -214,3 +214,19 @@ def test_a_case_on_an_alert_that_climbed_past_the_supervisor(world, alone, alert
     case = K.case_open(actor=world.dudao, child=alone, alert=alert)
     alert.refresh_from_db()
     assert alert.status == "acted" and alert.note == f"个案 #{case.pk}"
+
+
+@pytest.mark.parametrize("who", ["volunteer", "partner", "xiaozhang", "banzhuren_c32", "inspector", "zhuren_hongxing", "edu"])
+def test_others_get_404_on_every_report_url(client, world, alone, who):
+    report = reports.report_file(actor=world.zhuren, situation="abandoned", discovered_at=timezone.now(), seen="独自在家", village=world.guangrong,
+                                 child=alone)
+    client.force_login(getattr(world, who))
+    assert client.get(f"/protection/reports/{report.pk}/").status_code == 404
+    for url in ("receive", "feedback"):
+        assert client.post(f"/protection/reports/{report.pk}/{url}/", {"feedback": "x"}).status_code == 404
+    assert client.post("/protection/cases/open/", {"report": report.pk}).status_code == 404
+    assert "独自在家" not in client.get("/protection/reports/").content.decode()
+    c = api(getattr(world, who))
+    assert c.get(f"/api/v1/mandatory-reports/{report.pk}/").status_code == 404
+    assert report.pk not in ids(c.get("/api/v1/mandatory-reports/"))
+    assert c.post("/api/v1/cases/", {"report": report.pk}, format="json").status_code == 404
