@@ -43,8 +43,11 @@ class Command(BaseCommand):
             return
         # Background jobs (recompute after a settings change, imports) need a worker beside the server.
         worker = subprocess.Popen([sys.executable, "-m", "shouhu.manage", "db_worker", "--interval", "1", "--no-startup-delay"])
+        # and the clock production runs from a timer (deploy/shouhu-escalate.timer): deadlines pass while the demo runs
+        clock = subprocess.Popen([sys.executable, "-m", "shouhu.manage", "escalate", "--every", "300"], stdout=subprocess.DEVNULL)
         self.stdout.write(self.style.SUCCESS(f"\n守护 已启动：{url}\n"))
         try:
             call_command("runserver", f"{addr}:{port}", use_reloader=False)
         finally:
             worker.terminate()
+            clock.terminate()
