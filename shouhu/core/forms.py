@@ -64,3 +64,18 @@ def run_and_tell(request, do, done: str) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+def run_into_form(request, form: forms.Form, do, done: str, default: str | None = None):
+    """Run a service call behind a valid form: what it wrote (services return it), with `done` said
+    on the next page; or None, with the service's error beside the field it names (`apply_errors`).
+    A `NotFound` stays a 404."""
+    try:
+        result = do()
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        apply_errors(form, exc, default)
+        return None
+    messages.success(request, done)
+    return result

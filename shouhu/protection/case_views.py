@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound, ServiceError
-from shouhu.core.forms import apply_errors, run_and_tell
+from shouhu.core.forms import run_and_tell, run_into_form
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.registry.selectors import child_for
@@ -79,20 +79,12 @@ def case_detail(request, pk):
         if not works:
             raise NotFound("个案不存在")
         if act == "plan" and plan_form is not None and plan_form.is_valid():
-            try:
-                cases.plan_item_add(actor=request.user, case=case, **plan_form.cleaned_data)
-            except ServiceError as exc:
-                apply_errors(plan_form, exc)
-            else:
-                messages.success(request, "已添加帮扶服务")
+            if run_into_form(request, plan_form, lambda: cases.plan_item_add(actor=request.user, case=case, **plan_form.cleaned_data),
+                             "已添加帮扶服务"):
                 return redirect("protection:case", pk=case.pk)
         elif act in forms and forms[act].is_valid():
-            try:
-                cases.case_act(actor=request.user, case=case, action=act, **forms[act].cleaned_data)
-            except ServiceError as exc:
-                apply_errors(forms[act], exc, "note")
-            else:
-                messages.success(request, f"已{C.ACTION_LABELS[act]}")
+            if run_into_form(request, forms[act], lambda: cases.case_act(actor=request.user, case=case, action=act, **forms[act].cleaned_data),
+                             f"已{C.ACTION_LABELS[act]}", "note"):
                 return redirect("protection:case", pk=case.pk)
         elif act not in forms and act != "plan":
             messages.error(request, "个案已到下一步，请刷新后再操作")
@@ -156,14 +148,10 @@ def case_glass(request, child):
     case = cases.glass_case_of(request.user, target.pk)
     form = GlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            cases.case_glass(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
+        if run_into_form(request, form, lambda: cases.case_glass(actor=request.user, case=case, reason=form.cleaned_data["reason"]),
+                         f"紧急查阅已记录，{cases.GLASS_HOURS}小时内可查阅本个案（只读）。"):
             log_access(actor=request.user, action="glass", child=target, scope="保护个案", detail=f"紧急查阅个案 #{case.pk}",
                        confidential=True, request=request)
-            messages.warning(request, f"紧急查阅已记录，{cases.GLASS_HOURS}小时内可查阅本个案。")
             return redirect("protection:case", pk=case.pk)
     return render(request, "protection/case_glass.html", {"form": form, "child": target, "state": C.STATES[case.state]},
                   status=400 if form.errors else 200)

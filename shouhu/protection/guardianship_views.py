@@ -2,7 +2,6 @@
 intervention"): each guardian's ladder — the rungs done, the next ones highlighted, a form for the
 next — and the parents persuaded to come home. Only those who handle the child's case (`case_for`:
 404 for anyone else); every read is in the access log, it names a child."""
-from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -10,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
-from shouhu.core.errors import NotFound, ServiceError
-from shouhu.core.forms import apply_errors
+from shouhu.core.errors import NotFound
+from shouhu.core.forms import run_into_form
 from shouhu.rules import guardianship as G
 from shouhu.rules.cases import STATES
 
@@ -31,7 +30,8 @@ def _ladder_view(ladder: guardianship.Ladder) -> list[dict]:
 
 def _page(request, case, *, bound: InterventionForm | None = None, bound_for: str = "", return_form: ReturnForm | None = None,
           status: int = 200):
-    log_access(actor=request.user, action="view", child=case.child, scope="保护个案", detail=f"个案 #{case.pk} 监护干预", request=request)
+    log_access(actor=request.user, action="view", child=case.child, scope="保护个案", detail=f"个案 #{case.pk} 监护干预",
+               confidential=True, request=request)
     guardians = []
     for ladder in guardianship.ladders(case):
         form = bound if bound is not None and bound_for == ladder.guardian else (
@@ -58,15 +58,10 @@ def intervention_new(request, pk):
     form = InterventionForm(request.POST, request.FILES, allowed=ladder.allowed, prefix=guardian)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            guardianship.intervention_record(actor=request.user, case=case, guardian=guardian, rung=d["rung"], at=d["at"], unit=d["unit"],
-                                             doc_no=d["doc_no"], outcome=d.get("outcome") or "", note=d["note"], document=d["document"])
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已记录：{G.GUARDIANS[guardian]} {G.RUNG_BY_CODE[d['rung']].label}")
+        if run_into_form(request, form, lambda: guardianship.intervention_record(
+                actor=request.user, case=case, guardian=guardian, rung=d["rung"], at=d["at"], unit=d["unit"], doc_no=d["doc_no"],
+                outcome=d.get("outcome") or "", note=d["note"], document=d["document"]),
+                f"已记录：{G.GUARDIANS[guardian]} {G.RUNG_BY_CODE[d['rung']].label}"):
             return redirect("protection:guardianship", pk=case.pk)
     return _page(request, case, bound=form, bound_for=guardian)
 
@@ -78,15 +73,9 @@ def return_new(request, pk):
     form = ReturnForm(request.POST, prefix="return")
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            guardianship.return_record(actor=request.user, case=case, guardian=d["guardian"], at=d["at"], outcome=d["outcome"],
-                                       returned_on=d["returned_on"], note=d["note"])
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已记录劝返情况")
+        if run_into_form(request, form, lambda: guardianship.return_record(
+                actor=request.user, case=case, guardian=d["guardian"], at=d["at"], outcome=d["outcome"], returned_on=d["returned_on"],
+                note=d["note"]), "已记录劝返情况"):
             return redirect("protection:guardianship", pk=case.pk)
     return _page(request, case, return_form=form)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound, ServiceError
-from shouhu.core.forms import apply_errors, run_and_tell
+from shouhu.core.forms import apply_errors, run_and_tell, run_into_form
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.registry.models import Child
@@ -136,14 +136,9 @@ def report_new(request):
     child = child_for(request.user, request.GET["child"]) if request.GET.get("child") else None
     form = ReportForm(request.POST or None, root=settings.SHOUHU["ROOT_REGION"], child=child)
     if request.method == "POST" and form.is_valid():
-        try:
-            report = reports.report_file(actor=request.user, child=child, **_report_args(form))
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "报告已提交。乡镇儿童督导员将立即受理；情况紧急请同时拨打110。")
+        report = run_into_form(request, form, lambda: reports.report_file(actor=request.user, child=child, **_report_args(form)),
+                               "报告已提交。乡镇儿童督导员将立即受理；情况紧急请同时拨打110。")
+        if report is not None:
             return redirect("protection:report", pk=report.pk)
     return render(request, "protection/report_form.html", {"form": form, "child": child, "call": False})
 
@@ -237,12 +232,8 @@ def meeting_list(request):
 def meeting_new(request):
     form = MeetingForm(request.POST or None, regions=meetings.regions_of(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            m = meetings.meeting_record(actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已记录会议，请添加议定事项")
+        m = run_into_form(request, form, lambda: meetings.meeting_record(actor=request.user, **form.cleaned_data), "已记录会议，请添加议定事项")
+        if m is not None:
             return redirect("protection:meeting", pk=m.pk)
     return render(request, "protection/meeting_form.html", {"form": form})
 
@@ -252,14 +243,7 @@ def meeting_detail(request, pk):
     m = meetings.meeting_for(request.user, pk)
     form = ItemForm(request.POST or None, meeting=m)
     if request.method == "POST" and form.is_valid():
-        try:
-            meetings.item_add(actor=request.user, meeting=m, **form.cleaned_data)
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已添加事项")
+        if run_into_form(request, form, lambda: meetings.item_add(actor=request.user, meeting=m, **form.cleaned_data), "已添加事项"):
             return redirect("protection:meeting", pk=m.pk)
     items = meetings.items_visible_to(request.user).filter(meeting=m).select_related("region", "done_by")
     return render(request, "protection/meeting_detail.html", {"m": m, "items": items, "form": form, "done_form": DoneForm(),
