@@ -34,7 +34,7 @@ def case_list(request):
     log_access(actor=request.user, action="list", scope="保护个案", detail=f"{filters[status][0]} 第{page.number}页 共{page.paginator.count}件",
                confidential=True, request=request)
     return render(request, "protection/case_list.html", {
-        "page": page, "status": status, "statuses": [(k, v[0]) for k, v in filters.items()], "now": now,
+        "page": page, "status": status, "statuses": [(k, v[0]) for k, v in filters.items()], "now": now, "base_query": f"status={status}",
         "summary": cases.case_summary(request.user, now=now)})
 
 
