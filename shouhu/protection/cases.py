@@ -101,6 +101,9 @@ def case_open(*, actor, child: Child, alert: Alert | None = None, report: Mandat
         raise NotFound("未找到该儿童")
     if alert is not None and alert.child_id != child.pk:
         raise ServiceError("预警与儿童不符", code=ErrorCode.INVALID, field="alert")
+    if report is None and alert is not None and alert.key.startswith("report:"):  # the alert a report raised: the case is the report's
+        report = MandatoryReport.objects.filter(pk=int(alert.key.removeprefix("report:")), child=child).first()
+        report = report if report is not None and handles(actor, report) else None
     if ProtectionCase.objects.filter(child=child).exclude(state__in=["closed", "revisited"]).exists():
         raise Conflict("该儿童已有进行中的个案", code=CaseErrorCode.OPEN_CASE)
     case = ProtectionCase(child=child, opened_at=now, entered_at=now, opened_by=actor, alert=alert, report=report,
@@ -147,6 +150,7 @@ def case_act(*, actor, case: ProtectionCase, action: str, note: str = "", placem
         if not assessment.strip():
             raise ServiceError("请写明安全处境、监护情况和身心健康的评估", code=ErrorCode.REQUIRED, field="assessment")
         case.risk, case.assessment = risk, assessment.strip()
+        note = f"风险{risk}" + (f"；{note.strip()}" if note.strip() else "")
     if action == "submit_plan" and not case.plan.exists():
         raise ServiceError("请先添加帮扶计划中的服务", code=ErrorCode.REQUIRED, field="plan")
     if action in ("return_plan", "return_close") and not note.strip():

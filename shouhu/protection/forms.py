@@ -129,7 +129,8 @@ class CaseActForm(BootstrapMixin, forms.Form):
     FIELDS = {"place": ("placement", "note"), "assess": ("risk", "assessment", "note")}
     NOTE_LABELS = {"respond": "儿童现在的情况（在哪里、与谁在一起）", "review": "复核情况", "request_close": "结案理由",
                    "return_plan": "退回原因", "return_close": "退回原因", "revisit": "回访情况", "place": "安置说明",
-                   "approve_plan": "审批意见（可选）", "approve_close": "审批意见（可选）"}
+                   "approve_plan": "审批意见（可选）", "approve_close": "审批意见（可选）",
+                   "submit_plan": "提交说明（可选）", "assess": "补充说明（可选）"}
 
     def __init__(self, *args, act: str, **kwargs):
         super().__init__(*args, prefix=act, **kwargs)

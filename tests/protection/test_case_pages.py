@@ -230,3 +230,16 @@ def test_others_get_404_on_every_report_url(client, world, alone, who):
     assert c.get(f"/api/v1/mandatory-reports/{report.pk}/").status_code == 404
     assert report.pk not in ids(c.get("/api/v1/mandatory-reports/"))
     assert c.post("/api/v1/cases/", {"report": report.pk}, format="json").status_code == 404
+
+
+def test_a_case_on_a_reports_alert_is_the_reports_case(world, alone, baohu, oc):
+    report = oc(reports.report_file, actor=world.zhuren, situation="abandoned", discovered_at=timezone.now(), seen="独自在家",
+                village=world.guangrong, child=alone)
+    alert = Alert.objects.get(child=alone, code="report_received")
+    case = K.case_open(actor=world.dudao, child=alone, alert=alert)
+    report.refresh_from_db()
+    assert case.report_id == report.pk and report.status == MandatoryReport.Status.CASE
+    K.case_act(actor=world.dudao, case=case, action="respond")
+    K.case_act(actor=world.dudao, case=case, action="place", placement="亲属照护")
+    K.case_act(actor=world.dudao, case=case, action="assess", risk="高", assessment="x", note="需尽快就医")
+    assert case.steps.get(action="assess").note == "风险高；需尽快就医"
