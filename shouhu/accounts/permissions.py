@@ -29,6 +29,7 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # early-warning alerts: the roles that work them, and counsellors (their school's counselling alerts)
     "sees_alerts": lambda s: s.has("sees_alerts") or s.has("counsellor"),
     "handles_cases": lambda s: s.has("handles_cases"),
+    "protection_settings": lambda s: s.has("protection_settings"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,

@@ -37,6 +37,9 @@ class Role:
     # handles mandatory reports and protection cases of the children in scope (the township
     # supervisor as case worker, the county's protection staff); reads the reporter's identity
     handles_cases: bool = False
+    # changes the county's protection time limits (alert deadlines, case timers): the county admin
+    # (民政) and the county's protection staff who run the procedure (docs/domain.md, "Protection time limits")
+    protection_settings: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -48,7 +51,7 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
-             sees_alerts=True),
+             sees_alerts=True, protection_settings=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
@@ -62,7 +65,7 @@ ROLES: dict[str, Role] = {
         Role("inspector", "督查组", "admin", "region", "region", True, False, False),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
         Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
-             handles_cases=True),
+             handles_cases=True, protection_settings=True),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]

@@ -16,7 +16,7 @@ from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import cases as C
 
 from . import services
-from .models import Alert, CaseStep, MandatoryReport, PlanItem, ProtectionCase
+from .models import Alert, AlertSetting, CaseStep, MandatoryReport, PlanItem, ProtectionCase
 from .selectors import handles
 
 
@@ -42,7 +42,7 @@ def case_for(actor, pk) -> ProtectionCase:
 
 
 def _timer(case: ProtectionCase) -> None:
-    due = C.due(case.state, opened=case.opened_at, entered=case.entered_at)
+    due = C.due(case.state, opened=case.opened_at, entered=case.entered_at, settings=AlertSetting.case_settings())
     case.due_kind, case.due_at = due if due else ("", None)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 app_name = "protection"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/items/", views.item_list, name="items"),
     path("meetings/items/<int:pk>/done/", views.item_done, name="item_done"),
+    path("settings/", settings_views.time_limits, name="settings"),
 ]

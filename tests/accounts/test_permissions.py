@@ -103,6 +103,8 @@ MATRIX = {
     "/quality/issues/": RECORDS,
     "/quality/duplicates/": RECORDS,
     "/schooling/": RECORDS,
+    # the county's protection time limits (the county's protection role, not in this table, may too)
+    "/protection/settings/": {"admin"},
     "/api/v1/children/": SEES,
     "/api/v1/children/{child}/": REACH,
     "/api/v1/visits/": SEES,
