@@ -73,6 +73,8 @@ MATRIX = {
     "/children/{child}/": REACH,
     "/children/{child}/edit/": {"admin", "dudao", "zhuren"},
     "/children/{child}/print/": REACH - {"volunteer"},
+    "/children/{child}/agreement/print/": REACH - {"volunteer"},
+    "/children/{child}/agreement/upload/": {"admin", "dudao", "zhuren"},
     "/regions/schools/": RECORDS,
     "/regions/schools/new/": {"admin"},
     # a village director answers for a village, not its schools; a head teacher sees the school of the class
