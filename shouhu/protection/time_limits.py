@@ -3,7 +3,7 @@ alert deadlines of `rules.alerts.AlertSettings` and the case timers of `rules.ca
 kept in the one `AlertSetting` row. A change is written to the access log with every old → new
 value, and every running clock follows it at once: the escalation already reads the current
 limits, so the cached next check of each active alert and the due time of each running case are
-recomputed here (decisions: "A changed time limit applies to the running clocks")."""
+recomputed here (docs/decisions.md 52)."""
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
