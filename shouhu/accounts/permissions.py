@@ -33,6 +33,7 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # reads a protection case: those who work cases, and a county user by break-the-glass
     "reads_cases": lambda s: s.has("handles_cases") or s.has("breaks_glass"),
     "case_counts": lambda s: s.has("case_counts"),
+    "protection_settings": lambda s: s.has("protection_settings"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,

@@ -42,6 +42,9 @@ class Role:
     breaks_glass: bool = False
     # sees how many protection cases there are, by step (inspectors: counts, never a case)
     case_counts: bool = False
+    # changes the county's protection time limits (alert deadlines, case timers): the county admin
+    # (民政) and the county's protection staff who run the procedure (docs/domain.md, "Protection time limits")
+    protection_settings: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -53,7 +56,7 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
-             sees_alerts=True, breaks_glass=True, case_counts=True),
+             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
@@ -67,7 +70,7 @@ ROLES: dict[str, Role] = {
         Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
         Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
-             handles_cases=True, case_counts=True),
+             handles_cases=True, case_counts=True, protection_settings=True),
     ]
 }
 ROLE_CHOICES = [(r.code, r.label) for r in ROLES.values()]

@@ -22,7 +22,7 @@ from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import cases as C
 
 from . import services
-from .models import Alert, CaseAccess, CaseStep, MandatoryReport, PlanItem, ProtectionCase
+from .models import Alert, AlertSetting, CaseAccess, CaseStep, MandatoryReport, PlanItem, ProtectionCase
 from .selectors import handles
 
 GLASS_HOURS = 8  # a break-the-glass read lasts a working day
@@ -88,7 +88,7 @@ def _tell_handlers(case: ProtectionCase, kind: str, what: str, *, but=None) -> i
 
 
 def _timer(case: ProtectionCase) -> None:
-    due = C.due(case.state, opened=case.opened_at, entered=case.entered_at)
+    due = C.due(case.state, opened=case.opened_at, entered=case.entered_at, settings=AlertSetting.case_settings())
     case.due_kind, case.due_at = due if due else ("", None)
 
 

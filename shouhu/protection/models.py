@@ -9,6 +9,7 @@ from django.db import models
 
 from shouhu.core.fields import EncryptedCharField, EncryptedTextField
 from shouhu.rules import alerts as A
+from shouhu.rules import cases as C
 from shouhu.rules import guardianship as G
 from shouhu.rules.cases import OPEN_STATES as CASE_OPEN_STATES
 from shouhu.rules.cases import SERVICES as CASE_SERVICES
@@ -103,18 +104,39 @@ class AlertEvent(models.Model):
 
 
 class AlertSetting(models.Model):
-    """County settings: the alert deadlines (defaults in rules.alerts.AlertSettings)."""
+    """County settings, one row (defaults if none): the alert deadlines (rules.alerts.AlertSettings)
+    and the case timers (rules.cases.CaseSettings) — docs/domain.md, "Protection time limits"."""
 
     red_ack_hours = models.PositiveSmallIntegerField("红色预警签收时限（小时）", default=2)
     red_act_hours = models.PositiveSmallIntegerField("红色预警处置时限（小时）", default=24)
     orange_act_days = models.PositiveSmallIntegerField("橙色预警处置时限（天）", default=3)
     yellow_act_days = models.PositiveSmallIntegerField("黄色预警处置时限（天）", default=7)
+    respond_hours = models.PositiveSmallIntegerField("个案确认儿童安全时限（小时）", default=2)
+    place_hours = models.PositiveSmallIntegerField("个案安置时限（小时）", default=24)
+    assess_days = models.PositiveSmallIntegerField("个案评估时限（天）", default=7)
+    review_days = models.PositiveSmallIntegerField("帮扶计划复核周期（天）", default=30)
+    revisit_days = models.PositiveSmallIntegerField("结案后回访时限（天）", default=30)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保护工作时限设置"
+
+    @classmethod
+    def row(cls) -> "AlertSetting":
+        """The county's row, or an unsaved one with the defaults."""
+        return cls.objects.order_by("pk").first() or cls()
 
     @classmethod
     def current(cls) -> A.AlertSettings:
-        row = cls.objects.first() or cls()
+        row = cls.row()
         return A.AlertSettings(red_ack=timedelta(hours=row.red_ack_hours), red_act=timedelta(hours=row.red_act_hours),
                                orange_act=timedelta(days=row.orange_act_days), yellow_act=timedelta(days=row.yellow_act_days))
+
+    @classmethod
+    def case_settings(cls) -> C.CaseSettings:
+        row = cls.row()
+        return C.CaseSettings(respond=timedelta(hours=row.respond_hours), place=timedelta(hours=row.place_hours),
+                              assess=timedelta(days=row.assess_days), review=timedelta(days=row.review_days),
+                              revisit=timedelta(days=row.revisit_days))
 
 
 class MandatoryReport(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, guardianship_views, views
+from . import case_views, guardianship_views, settings_views, views
 
 app_name = "protection"
 urlpatterns = [
@@ -26,5 +26,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/items/", views.item_list, name="items"),
     path("meetings/items/<int:pk>/done/", views.item_done, name="item_done"),
+    path("settings/", settings_views.time_limits, name="settings"),
 ]
 urlpatterns += guardianship_views.urlpatterns

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import settings_views, views
+from . import agreement_views, settings_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -12,5 +12,7 @@ urlpatterns = [
     path("<str:uid>/edit/", views.child_edit, name="edit"),
     path("<str:uid>/print/", views.child_print, name="print"),
     path("<str:uid>/agreement/", views.child_file, {"field": "agreement_file"}, name="agreement"),
+    path("<str:uid>/agreement/print/", agreement_views.agreement_print, name="agreement_print"),
+    path("<str:uid>/agreement/upload/", agreement_views.agreement_upload, name="agreement_upload"),
     path("<str:uid>/photo/", views.child_file, {"field": "photo"}, name="photo"),
 ]

@@ -15,6 +15,7 @@ MENU = {
     "care": "reads_records",
     "counsellor": "counsellor",
     "alerts": "sees_alerts",
+    "protection_settings": "protection_settings",
     "reports_mandatory": "signed_in",
     "cases": "handles_cases",
     "meetings": "joint_meetings",

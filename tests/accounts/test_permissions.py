@@ -74,6 +74,8 @@ MATRIX = {
     "/children/{child}/": REACH,
     "/children/{child}/edit/": {"admin", "dudao", "zhuren"},
     "/children/{child}/print/": REACH - {"volunteer"},
+    "/children/{child}/agreement/print/": REACH - {"volunteer"},
+    "/children/{child}/agreement/upload/": {"admin", "dudao", "zhuren"},
     "/regions/schools/": RECORDS,
     "/regions/schools/new/": {"admin"},
     # a village director answers for a village, not its schools; a head teacher sees the school of the class
@@ -107,6 +109,8 @@ MATRIX = {
     # a protection case: those who handle cases at the child's place (the township supervisor; the
     # county's protection role is not among these users)
     "/protection/cases/{case}/guardianship/": {"dudao"},
+    # the county's protection time limits (the county's protection role, not in this table, may too)
+    "/protection/settings/": {"admin"},
     "/api/v1/children/": SEES,
     "/api/v1/children/{child}/": REACH,
     "/api/v1/visits/": SEES,

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from shouhu.accounts.roles import ROLES
+from shouhu.accounts.scope import scope_of
 
 register = template.Library()
 
@@ -45,3 +46,9 @@ def missing(row, key):
 @register.filter
 def role_label(code):
     return ROLES[code].label if code in ROLES else code
+
+
+@register.filter
+def edits_child(user, child) -> bool:
+    """The user may change this child's record (a button to an edit page shows only then: no link to a 404)."""
+    return scope_of(user).can_edit(child)
