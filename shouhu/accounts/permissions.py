@@ -34,6 +34,8 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "reads_cases": lambda s: s.has("handles_cases") or s.has("breaks_glass"),
     "case_counts": lambda s: s.has("case_counts"),
     "protection_settings": lambda s: s.has("protection_settings"),
+    # 控辍保学: the school's staff and head teachers, township supervisors, village directors, county education
+    "dropout_work": lambda s: s.has("dropout_work"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,

@@ -124,6 +124,10 @@ ACTIONS: Mapping[str, tuple[frozenset[str], str]] = MappingProxyType({
     "resolve": (frozenset({"school", "reported", "township", "legal", "returned"}), "closed"),  # a lawful outcome
     "relapse": (frozenset({"returned", "closed"}), "school"),
 })
+# the step's main action (the page's primary button)
+NEXT: Mapping[str, str] = MappingProxyType({
+    "school": "attempt", "reported": "start", "township": "return", "legal": "return", "returned": "follow",
+})
 ACTION_LABELS: Mapping[str, str] = MappingProxyType({
     "attempt": "记录劝返", "report": "书面上报", "start": "启动乡镇劝返", "legal": "依法督促", "return": "复学", "follow": "跟踪回访",
     "close": "结案", "resolve": "记录其他结果", "relapse": "再次辍学",

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import models
 
 from shouhu.core.cells import format_grade
-from shouhu.core.fields import BlindIndexField, EncryptedCharField
+from shouhu.core.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from shouhu.rules.dropout import STATE_CHOICES as DROPOUT_STATE_CHOICES
+from shouhu.rules.dropout import TRIGGERS as DROPOUT_TRIGGERS
 
 # 就学状态 as the student-status system writes it (学籍状态). Only 在读 and 辍学 say something the
 # registry's 就学情况 can be compared with; 休学/转出/毕业 are kept and shown, never compared.
@@ -82,3 +84,134 @@ class RosterEntry(models.Model):
     @property
     def class_label(self) -> str:
         return f"{format_grade(self.grade)}{self.class_name}"
+
+
+# -- 控辍保学 (docs/domain.md, "Keeping children in school"; rules.dropout) ---------------------------
+class CalendarDay(models.Model):
+    """A day the county's calendar marks: a public holiday (no school, no work) or a make-up working
+    day on a weekend (school and work)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日"
+        MAKEUP = "makeup", "调休上班（上课）"
+
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("名称", max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = verbose_name_plural = "校历日期"
+
+
+class SchoolBreak(models.Model):
+    """寒暑假: no school (the township still works); a term ends the day before a break begins."""
+
+    name = models.CharField("名称", max_length=32)
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = verbose_name_plural = "假期"
+
+
+class DropoutSetting(models.Model):
+    """County settings of the procedure, one row (defaults in rules.dropout.DropoutSettings)."""
+
+    streak_days = models.PositiveSmallIntegerField("连续旷课几天视为疑似辍学（上学日）", default=5)
+    attempts_days = models.PositiveSmallIntegerField("学校劝返时限（天）", default=7)
+    report_working_days = models.PositiveSmallIntegerField("书面上报时限（工作日）", default=1)
+    township_working_days = models.PositiveSmallIntegerField("乡镇启动劝返时限（工作日）", default=3)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "控辍保学设置"
+
+
+class Absence(models.Model):
+    """A pupil absent on a school day, excused (请假) or not (旷课), as the head teacher marked it.
+    Kept by exception: a day without a row is a day present. The pupil is known by `pupil_key`
+    (the blind index of the ID number, or of school, name and birth date), which a new roster upload
+    does not change; `child` when the pupil is on the register."""
+
+    school = models.ForeignKey("regions.School", on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey("regions.SchoolClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pupil_key = models.CharField(max_length=64)
+    child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField("姓名", max_length=32)
+    day = models.DateField("日期")
+    excused = models.BooleanField("请假", default=False)
+    reason = models.CharField("原因", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "pupil_key", "day"], name="absence_once_a_day")]
+        indexes = [models.Index(fields=["day", "excused"], name="absence_day"),
+                   models.Index(fields=["school_class", "day"], name="absence_class_day")]
+        verbose_name = verbose_name_plural = "缺勤记录"
+
+
+class DropoutCase(models.Model):
+    """疑似辍学: one pupil's case through the steps of `rules.dropout`. Placed like a child (village,
+    township, school, class) so the scope lines reach it: the pupil's village when registered,
+    else the school's township."""
+
+    state = models.CharField(max_length=10, choices=DROPOUT_STATE_CHOICES, default="school")
+    trigger = models.CharField("来源", max_length=12, choices=list(DROPOUT_TRIGGERS.items()))
+    child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pupil_key = models.CharField(max_length=64, blank=True)
+    name = models.CharField("姓名", max_length=32)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    class_label = models.CharField("班级", max_length=32, blank=True)
+    village_code = models.CharField(max_length=12)
+    township_code = models.CharField(max_length=9)
+    school = models.ForeignKey("regions.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey("regions.SchoolClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_on = models.DateField("立案日期")
+    entered_on = models.DateField()  # when the current step began
+    streak = models.PositiveSmallIntegerField("连续旷课天数", default=0)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)  # in this round (a relapse starts a new one)
+    last_attempt_on = models.DateField(null=True, blank=True)
+    heads = models.JSONField("七长", default=dict, blank=True)  # rules.dropout.SEVEN_HEADS code -> "name 电话"
+    legal_due = models.DateField("限期改正截止", null=True, blank=True)
+    placement = models.CharField("复学安置", max_length=16, blank=True)
+    returned_on = models.DateField("复学日期", null=True, blank=True)
+    follow_ups_done = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField("其他结果", max_length=16, blank=True)
+    whereabouts_unknown = models.BooleanField("下落不明", default=False)
+    due_kind = models.CharField(max_length=12, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    late_for = models.DateField(null=True, blank=True)  # the deadline whose passing was announced
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil_key"], condition=~models.Q(state="closed") & ~models.Q(pupil_key=""),
+                                               name="one_open_dropout_case_per_pupil"),
+                       models.UniqueConstraint(fields=["child"], condition=~models.Q(state="closed") & models.Q(child__isnull=False),
+                                               name="one_open_dropout_case_per_child")]
+        indexes = [models.Index(fields=["state", "village_code"], name="dropout_state_place"),
+                   models.Index(fields=["school", "state"], name="dropout_school_state"),
+                   models.Index(fields=["due_on"], condition=models.Q(due_on__isnull=False), name="dropout_clock")]
+        verbose_name = verbose_name_plural = "疑似辍学个案"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != "closed"
+
+
+class DropoutStep(models.Model):
+    """The case's timeline: each action — an attempt (how, by whom, the result), the report, the
+    township's start, a legal step, the return, each follow-up — who, when, and a note."""
+
+    case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=12)
+    state = models.CharField(max_length=10)
+    on = models.DateField()
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    mode = models.CharField("方式", max_length=4, blank=True)  # 上门 / 电话 / 约谈
+    note = EncryptedTextField("情况", blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

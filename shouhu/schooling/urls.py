@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dropout_views, views
 
 app_name = "schooling"
 urlpatterns = [
@@ -10,3 +10,4 @@ urlpatterns = [
     path("schools/<int:pk>/export/", views.export, name="export"),
     path("schools/<int:pk>/rosters/<int:roster>/", views.roster_detail, name="roster"),
 ]
+urlpatterns += dropout_views.urlpatterns

@@ -18,6 +18,7 @@ MENU = {
     "protection_settings": "protection_settings",
     "reports_mandatory": "signed_in",
     "cases": "handles_cases",
+    "dropout": "dropout_work",
     "meetings": "joint_meetings",
 }
 

@@ -1,0 +1,123 @@
+"""控辍保学 case pages (docs/domain.md, "Keeping children in school"): the list (late, by step,
+exportable), one case with its next step as the primary action and errors beside the field, the
+written report to the township and the county education bureau (printable), and opening a case by
+hand. Every read names a pupil: it is in the access log."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from shouhu.accounts.permissions import requires
+from shouhu.audit.services import log_access
+from shouhu.core.errors import NotFound
+from shouhu.core.forms import run_into_form
+from shouhu.core.params import page_param
+from shouhu.core.xlsx import marked_workbook, xlsx_response
+from shouhu.rules import dropout as D
+
+from . import dropout
+from .forms import DropoutActForm
+
+FILTERS = {"open": ("进行中", ~Q(state="closed")), "late": ("已逾期", Q(due_on__lt=F("opened_on")) | Q(late_for__isnull=False, late_for=F("due_on"))),
+           "school": ("学校劝返", Q(state="school")), "reported": ("已上报", Q(state__in=("reported", "township", "legal"))),
+           "returned": ("已复学跟踪", Q(state="returned")), "closed": ("已结案", Q(state="closed")), "all": ("全部", Q())}
+
+
+def _cases(request):
+    status = request.GET.get("status", "open")
+    status = status if status in FILTERS else "open"
+    today = timezone.localdate()
+    cond = Q(due_on__lt=today) & ~Q(state="closed") if status == "late" else FILTERS[status][1]
+    qs = dropout.dropout_cases_visible_to(request.user).filter(cond).select_related("school")
+    return qs.order_by(F("due_on").asc(nulls_last=True), "-opened_on", "-id"), status
+
+
+@requires("dropout_work")
+def dropout_list(request):
+    qs, status = _cases(request)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, qs, FILTERS[status][0])
+    page = Paginator(qs, 30).get_page(page_param(request.GET))
+    log_access(actor=request.user, action="list", scope="控辍保学", detail=f"{FILTERS[status][0]} 第{page.number}页 共{page.paginator.count}件",
+               request=request)
+    return render(request, "schooling/dropout_list.html", {
+        "page": page, "status": status, "statuses": [(k, v[0]) for k, v in FILTERS.items()], "today": timezone.localdate(),
+        "base_query": f"status={status}", "states": D.STATES, "due_labels": D.DUE_LABELS})
+
+
+def _export(request, qs, label):
+    when = timezone.localtime()
+
+    def rows():
+        for c in qs[:50_000].iterator(chunk_size=2000):
+            yield [c.pk, c.name, c.school.name if c.school else "", c.class_label, D.TRIGGERS.get(c.trigger, c.trigger), D.STATES[c.state],
+                   c.opened_on, c.failed_attempts, D.DUE_LABELS.get(c.due_kind, ""), c.due_on or "", c.placement, c.returned_on or "",
+                   D.OUTCOMES.get(c.outcome, "")]
+
+    data, n = marked_workbook(title="疑似辍学", headers=["个案编号", "姓名", "学校", "班级", "来源", "状态", "立案日期", "劝返次数", "下一步", "时限",
+                                                     "复学安置", "复学日期", "其他结果"],
+                              rows=rows(), who=str(request.user), when=when, label=f"控辍保学（{label}）", freeze_cols=2)
+    log_access(actor=request.user, action="export", scope="控辍保学", detail=f"导出辍学个案 {n} 件（{label}）", request=request)
+    return xlsx_response(data, f"dropout-{when:%Y%m%d-%H%M}.xlsx")
+
+
+def _forms(case, data=None, act=""):
+    return {a: DropoutActForm(data if a == act else None, act=a) for a in D.allowed_actions(case.state)}
+
+
+@requires("dropout_work")
+def dropout_detail(request, pk):
+    case = dropout.dropout_case_for(request.user, pk)
+    act = request.GET.get("act", "") if request.method == "POST" else ""
+    forms = _forms(case, request.POST, act)
+    if request.method == "POST":
+        if act == "missing":
+            if run_into_form(request, forms.get("attempt") or DropoutActForm(act="attempt"),
+                             lambda: dropout.dropout_missing(actor=request.user, case=case, note=request.POST.get("missing-note", "")),
+                             "已报告乡镇和县教育局，请同时向派出所报告"):
+                return redirect("schooling:dropout", pk=case.pk)
+            messages.error(request, "请写明情况及向派出所报告的时间")
+            return redirect("schooling:dropout", pk=case.pk)
+        if act not in forms:
+            messages.error(request, "个案已到下一步，请刷新后再操作")
+            return redirect("schooling:dropout", pk=case.pk)
+        form = forms[act]
+        if form.is_valid() and run_into_form(request, form, lambda: dropout.dropout_act(actor=request.user, case=case, action=act,
+                                                                                        **form.service_args()),
+                                             f"已{D.ACTION_LABELS[act]}", "note"):
+            return redirect("schooling:dropout", pk=case.pk)
+    log_access(actor=request.user, action="view", child=case.child, scope="控辍保学", detail=f"辍学个案 #{case.pk}", request=request)
+    primary = D.NEXT.get(case.state) if D.NEXT.get(case.state) in forms else None
+    if case.state == "school" and case.failed_attempts >= D.ATTEMPTS_BEFORE_REPORT:
+        primary = "report"
+    settings = dropout.dropout_settings()
+    schedule = D.follow_ups(case.returned_on, dropout.term_end(case.returned_on), settings) if case.returned_on else []
+    return render(request, "schooling/dropout_detail.html", {
+        "case": case, "forms": forms, "primary": primary, "act": act, "labels": D.ACTION_LABELS, "state_label": D.STATES[case.state],
+        "path": list(D.STATES.items()), "at": list(D.STATES).index(case.state), "due_label": D.DUE_LABELS.get(case.due_kind, ""),
+        "today": timezone.localdate(), "steps": case.steps.select_related("by"), "heads": [(label, case.heads.get(code, ""))
+                                                                                       for code, label in D.SEVEN_HEADS.items()],
+        "trigger": D.TRIGGERS.get(case.trigger, ""), "schedule": [(d, i < case.follow_ups_done) for i, d in enumerate(schedule)],
+        "outcome": D.OUTCOMES.get(case.outcome, "")}, status=400 if act else 200)
+
+
+@requires("dropout_work")
+def dropout_report(request, pk):
+    """The school's written report (书面报告) to the township government and the county education
+    bureau, filled from the case: printable."""
+    case = dropout.dropout_case_for(request.user, pk)
+    if not case.steps.filter(action="attempt").exists():
+        raise NotFound("尚无劝返记录")
+    log_access(actor=request.user, action="print", child=case.child, scope="控辍保学", detail=f"辍学个案 #{case.pk} 书面报告", request=request)
+    return render(request, "schooling/dropout_report.html", {
+        "case": case, "attempts": case.steps.filter(action="attempt").select_related("by"), "today": timezone.localdate(),
+        "trigger": D.TRIGGERS.get(case.trigger, "")})
+
+
+urlpatterns = [
+    path("dropout/", dropout_list, name="dropouts"),
+    path("dropout/<int:pk>/", dropout_detail, name="dropout"),
+    path("dropout/<int:pk>/report/", dropout_report, name="dropout_report"),
+]
