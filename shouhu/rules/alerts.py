@@ -108,6 +108,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("report_received", RED, "收到强制报告", "未成年人保护法第11条；《关于建立侵害未成年人案件强制报告制度的意见（试行）》",
          REPORT_CHAIN, event=True),
     Rule("harm_unreported", RED, "伤害迹象超过24小时未强制报告", "未成年人保护法第11条；强制报告制度（发现即报告）", REPORT_CHAIN),
+    # 控辍保学: a pupil out of school whose whereabouts nobody knows (002 篇五: 报告乡镇和派出所)
+    Rule("pupil_missing", RED, "辍学学生下落不明", "义务教育法第13条；国发〔2016〕13号（控辍保学）", REPORT_CHAIN),
     Rule("carer_unfit", ORANGE, "委托照护人不适格", "未成年人保护法第22条"),
     Rule("no_agreement", ORANGE, "留守儿童未签委托照护协议", "未成年人保护法第22条；国发〔2016〕13号"),
     Rule("housing_unsafe", ORANGE, "住房危险", "国发〔2016〕13号（危房改造优先）"),
@@ -168,6 +170,12 @@ def _harm_unreported(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
             yield Alert("harm_unreported", f"visit:{visit_id}", f"{on:%Y-%m-%d} 走访发现伤害迹象，至今未提交强制报告", on)
 
 
+def _pupil_missing(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
+    since = f.get("pupil_missing")
+    if since is not None:
+        yield Alert("pupil_missing", "", f"{since:%Y-%m-%d} 起疑似辍学，下落不明", since)
+
+
 def _carer_unfit(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
     if not f.get("carer_name"):
         return
@@ -211,7 +219,7 @@ def _poor_no_benefit(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
 
 
 _FIRING: tuple[Callable[[Mapping[str, Any], date], Iterable[Alert]], ...] = (
-    _unguarded, _unattended, _visit_harm, _counselling, _reports, _harm_unreported, _carer_unfit, _no_agreement, _housing,
+    _unguarded, _unattended, _visit_harm, _counselling, _reports, _harm_unreported, _pupil_missing, _carer_unfit, _no_agreement, _housing,
     _no_contact, _visit_overdue, _poor_no_benefit,
 )
 

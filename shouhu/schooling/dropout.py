@@ -20,6 +20,7 @@ from shouhu.core.errors import Conflict, ErrorCode, NotFound, ServiceError
 from shouhu.notify.services import Message, notify_many
 from shouhu.regions.models import School, SchoolClass
 from shouhu.registry.models import Child
+from shouhu.registry.signals import facts_changed
 from shouhu.rules import dropout as D
 
 from .models import CalendarDay, DropoutCase, DropoutSetting, DropoutStep, SchoolBreak
@@ -243,9 +244,22 @@ def dropout_missing(*, actor, case: DropoutCase, note: str, now: datetime | None
         raise ServiceError("请写明情况及向派出所报告的时间", code=ErrorCode.REQUIRED, field="note")
     DropoutCase.objects.filter(pk=case.pk).update(whereabouts_unknown=True)
     case.whereabouts_unknown = True
+    if case.child_id:  # the protection alert follows (a red alert for the township)
+        transaction.on_commit(lambda: facts_changed.send(sender=DropoutCase, child_ids=[case.child_id]))
     DropoutStep.objects.create(case=case, action="missing", state=case.state, on=timezone.localdate(now), at=now, by=actor, note=note.strip())
     _tell([case], "escalation", lambda c: "学生下落不明", county=True, but=actor)
     return case
+
+
+def dropout_facts(child_ids, *, today: date) -> dict[int, dict]:
+    """For the early-warning rules (registered with `registry.hooks.register_facts`): a registered
+    pupil with an open case whose whereabouts are unknown, since when."""
+    out = {}
+    rows = (DropoutCase.objects.filter(child_id__in=list(child_ids), whereabouts_unknown=True).exclude(state="closed")
+            .values_list("child_id", "opened_on"))
+    for child_id, opened in rows:
+        out[child_id] = {"pupil_missing": opened}
+    return out
 
 
 def escalate_dropouts(*, today: date | None = None) -> int:

@@ -33,6 +33,8 @@ def born_years_ago(years: int, today=TODAY, days: int = 0) -> date:
     ({"birth_date": born_years_ago(5), **AWAY, "mother_situation": "在家"}, []),
     ({"birth_date": born_years_ago(5), **HOME}, []),
     ({"visit_concerns": [(7, date(2026, 12, 5), ["疑似受伤", "营养不良"])]}, [("visit_harm", "visit:7")]),
+    # a pupil out of school whose whereabouts nobody knows (the schooling app's fact)
+    ({"pupil_missing": date(2026, 12, 1)}, [("pupil_missing", "")]),
     # a day later and no mandatory report: flagged to the township; a report that day or later clears it
     ({"visit_concerns": [(7, date(2026, 12, 4), ["疑似受伤"])]}, [("visit_harm", "visit:7"), ("harm_unreported", "visit:7")]),
     ({"visit_concerns": [(7, date(2026, 12, 4), ["疑似受伤"])], "reports": [(2, date(2026, 12, 4))]},
@@ -92,7 +94,7 @@ def test_every_rule_is_fired_by_some_facts_and_has_a_basis():
         {"visit_concerns": [(1, TODAY - timedelta(days=2), ["疑似受伤"])]}, {"counselling_high": [(1, TODAY)]}, {"reports": [(1, TODAY)]},
         {"carer_name": "x", "carer_barred": True}, {"is_left_behind": True, "agreement_date": None},
         {"housing_unsafe": (1, TODAY)}, {"contact_gap_days": 31}, {"visit_overdue_days": 31},
-        {"poor_household": True, "benefits": []},
+        {"poor_household": True, "benefits": []}, {"pupil_missing": TODAY},
     ] for c, _ in codes(facts)}
     assert fired == set(A.RULES)
     assert all(r.basis and r.title and r.level in A.LEVELS for r in A.RULES.values())

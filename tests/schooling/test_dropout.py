@@ -107,3 +107,15 @@ def test_who_sees_a_case(world, case, who, sees):
 def test_pupil_key_never_holds_the_number(world, pupil):
     key = S.pupil_key(id_number=pupil.id_number)
     assert key and pupil.id_number not in key and key == pupil.id_number_index
+
+
+def test_a_missing_pupil_raises_a_red_alert_for_the_township(world, case, django_capture_on_commit_callbacks):
+    from shouhu.protection.models import Alert
+
+    with pytest.raises(ServiceError):
+        S.dropout_missing(actor=world.banzhuren, case=case, note="")
+    with django_capture_on_commit_callbacks(execute=True):
+        S.dropout_missing(actor=world.banzhuren, case=case, note="家中无人，邻居称全家外出；已电话报告毛市派出所")
+    alert = Alert.objects.get(child=case.child, code="pupil_missing")
+    assert (alert.level, alert.owner_role) == ("red", "township_supervisor")
+    assert Notification.objects.filter(user=world.dudao, title__contains="下落不明").exists()
