@@ -134,6 +134,14 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType({
 })
 
 
+# what else the timeline shows
+EVENT_LABELS: Mapping[str, str] = MappingProxyType({"open": "立案", "overdue": "超过时限", "missing": "下落不明"})
+
+
+def step_label(action: str) -> str:
+    return ACTION_LABELS.get(action) or EVENT_LABELS.get(action, action)
+
+
 class DropoutRuleError(ValueError):
     """An action the case's step does not allow, or one missing what it needs (Chinese, for the user)."""
 

@@ -63,15 +63,24 @@ def _export(request, qs, label):
     return xlsx_response(data, f"dropout-{when:%Y%m%d-%H%M}.xlsx")
 
 
-def _forms(case, data=None, act=""):
-    return {a: DropoutActForm(data if a == act else None, act=a) for a in D.allowed_actions(case.state)}
+def _forms(case, data=None, act="", *, follow_ups: int = 0):
+    """The forms of the actions open now: the report only after two failed attempts, closing only
+    after the follow-up (the service says why otherwise; the page does not offer a dead end)."""
+    hidden = set()
+    if case.failed_attempts < D.ATTEMPTS_BEFORE_REPORT:
+        hidden.add("report")
+    if case.follow_ups_done < follow_ups or not case.returned_on:
+        hidden.add("close")
+    return {a: DropoutActForm(data if a == act else None, act=a) for a in D.allowed_actions(case.state) if a not in hidden}
 
 
 @requires("dropout_work")
 def dropout_detail(request, pk):
     case = dropout.dropout_case_for(request.user, pk)
     act = request.GET.get("act", "") if request.method == "POST" else ""
-    forms = _forms(case, request.POST, act)
+    settings = dropout.dropout_settings()
+    schedule = D.follow_ups(case.returned_on, dropout.term_end(case.returned_on), settings) if case.returned_on else []
+    forms = _forms(case, request.POST, act, follow_ups=len(schedule))
     if request.method == "POST":
         if act == "missing":
             if run_into_form(request, forms.get("attempt") or DropoutActForm(act="attempt"),
@@ -92,12 +101,10 @@ def dropout_detail(request, pk):
     primary = D.NEXT.get(case.state) if D.NEXT.get(case.state) in forms else None
     if case.state == "school" and case.failed_attempts >= D.ATTEMPTS_BEFORE_REPORT:
         primary = "report"
-    settings = dropout.dropout_settings()
-    schedule = D.follow_ups(case.returned_on, dropout.term_end(case.returned_on), settings) if case.returned_on else []
     return render(request, "schooling/dropout_detail.html", {
         "case": case, "forms": forms, "primary": primary, "act": act, "labels": D.ACTION_LABELS, "state_label": D.STATES[case.state],
         "path": list(D.STATES.items()), "at": list(D.STATES).index(case.state), "due_label": D.DUE_LABELS.get(case.due_kind, ""),
-        "today": timezone.localdate(), "steps": case.steps.select_related("by"), "heads": [(label, case.heads.get(code, ""))
+        "today": timezone.localdate(), "steps": [(s, D.step_label(s.action)) for s in case.steps.select_related("by")], "heads": [(label, case.heads.get(code, ""))
                                                                                        for code, label in D.SEVEN_HEADS.items()],
         "trigger": D.TRIGGERS.get(case.trigger, ""), "schedule": [(d, i < case.follow_ups_done) for i, d in enumerate(schedule)],
         "outcome": D.OUTCOMES.get(case.outcome, "")}, status=400 if act else 200)
