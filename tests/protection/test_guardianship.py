@@ -225,3 +225,16 @@ def test_the_demo_reaches_the_court(world, case):
     demo_guardianship(case, world.dudao)
     father = next(x for x in GS.ladders(case) if x.guardian == "father")
     assert [i.rung for i in father.records] == ["criticism", "admonition", "application"] and father.waiting
+
+
+def test_a_document_read_is_logged_confidential(client, world, case, settings, tmp_path):
+    """The access log names the child of a confidential row only to counsellors: a case's document is
+    as confidential as the case (the county admin's log must not show whose ruling was read)."""
+    settings.MEDIA_ROOT = tmp_path
+    row = GS.intervention_record(actor=world.dudao, case=case, guardian="father", rung="criticism", at=_at(1), unit="光荣村民委员会",
+                                 document=SimpleUploadedFile("x.pdf", b"%PDF-1.4 demo", content_type="application/pdf"))
+    client.force_login(world.dudao)
+    assert client.get(reverse("protection:intervention_document", args=[case.pk, row.pk])).status_code == 200
+    read = AccessLog.objects.get(user=world.dudao, detail__endswith="监护干预文书")
+    assert read.confidential
+
