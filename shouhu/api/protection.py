@@ -126,7 +126,8 @@ class AlertViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 # -- mandatory reports ------------------------------------------------------------------------------
 class ReportSerializer(serializers.ModelSerializer):
     """Handlers read everything; a reporter reads their own report without the handling (who
-    received it, the police receipt) — the page shows the same."""
+    received it, the police receipt, which registered child it was matched to when the reporter
+    cannot see that child) — the page shows the same."""
     child = ChildField(read_only=True, allow_null=True, help_text="儿童 id（已登记的儿童）")
     village = serializers.CharField(source="village.code", read_only=True)
     situation_label = serializers.CharField(source="get_situation_display", read_only=True)
@@ -143,9 +144,12 @@ class ReportSerializer(serializers.ModelSerializer):
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
-        if not S.handles(self.context["request"].user, obj):
+        user = self.context["request"].user
+        if not S.handles(user, obj):
             for f in self.HANDLER_ONLY:
                 data.pop(f, None)
+            if not S.shows_child(user, obj):  # which record the handlers matched is theirs to know
+                data["child"] = None
         return data
 
 

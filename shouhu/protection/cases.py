@@ -204,11 +204,13 @@ def plan_item_done(*, actor, item_id, result: str = "", now: datetime | None = N
     """A service of the plan carried out, with what came of it."""
     now = now or timezone.now()
     try:
-        item = PlanItem.objects.select_for_update().get(pk=int(item_id), case__in=cases_handled_by(actor))
+        item = PlanItem.objects.select_for_update().select_related("case").get(pk=int(item_id), case__in=cases_handled_by(actor))
     except (ValueError, TypeError, PlanItem.DoesNotExist):
         raise NotFound("服务不存在") from None
     if item.status == PlanItem.Status.DONE:
         return item
+    if item.case.state != "following":  # a service is carried out once its plan is approved, and while the case is followed
+        raise ServiceError("帮扶计划批准后、结案前才能记录服务完成", code=CaseErrorCode.STEP, field="result")
     if not result.strip():
         raise ServiceError("请写明完成情况", code=ErrorCode.REQUIRED, field="result")
     item.status, item.done_at, item.done_by, item.result = PlanItem.Status.DONE, now, actor, result.strip()

@@ -87,8 +87,14 @@ def intervention_document(request, pk, iid):
     row = Intervention.objects.filter(case__child_id=case.child_id, pk=iid).first()  # the ladder is the child's (all its cases)
     if row is None or not row.document:
         raise Http404
-    log_access(actor=request.user, action="view", child=case.child, scope="保护个案", detail=f"个案 #{case.pk} 监护干预文书", request=request)
-    return FileResponse(row.document.open("rb"), as_attachment=False)
+    f = row.document.open("rb")
+    kind = guardianship.document_kind(f)
+    if kind is None:  # stored before the type decided the name: never served as whatever its name claims
+        f.close()
+        raise Http404
+    log_access(actor=request.user, action="view", child=case.child, scope="保护个案", detail=f"个案 #{case.pk} 监护干预文书",
+               confidential=True, request=request)
+    return FileResponse(f, as_attachment=False, content_type=kind[1])
 
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import code_range, in_region
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import alerts as A
 
 from .models import Alert, MandatoryReport
@@ -108,6 +109,21 @@ def report_for(actor, pk) -> MandatoryReport:
 def handles(actor, report: MandatoryReport) -> bool:
     """The actor handles reports of the report's place (saved or not)."""
     return any(a.region_id and in_region(report.village_code, a.region.code) for a in scope_of(actor).assignments_with("handles_cases"))
+
+
+def shows_child(actor, report: MandatoryReport) -> bool:
+    """Whether the reader is told which registered child the report is about: its handlers, and whoever
+    sees that child anyway. A reporter who described a child they cannot see (a name, "a boy about
+    eight") is not told which record the handlers matched it to: that is part of the handling, and
+    the record is out of their scope."""
+    if not report.child_id or handles(actor, report):
+        return True
+    return children_visible_to(actor).filter(pk=report.child_id).exists()
+
+
+def report_who(actor, report: MandatoryReport) -> str:
+    """The child as this reader may see the report name them (`shows_child`); otherwise as the reporter wrote it."""
+    return report.who if shows_child(actor, report) else (report.child_name or "姓名不详")
 
 
 # -- who to tell ----------------------------------------------------------------------------------

@@ -170,6 +170,8 @@ def report_list(request):
     if status in MandatoryReport.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.select_related("child", "village__parent").order_by("status", "-filed_at"), 30).get_page(page_param(request.GET))
+    for r in page:
+        r.shown_who = r.who if handler else selectors.report_who(request.user, r)
     if handler:
         log_access(actor=request.user, action="list", scope="强制报告", detail=f"第{page.number}页 共{page.paginator.count}条", request=request)
     return render(request, "protection/report_list.html", {"page": page, "handler": handler, "status": status,
@@ -188,7 +190,7 @@ def report_detail(request, pk):
             "can_open": True, "candidates": children_visible_to(request.user, flag="handles_cases").filter(
                 village_id=report.village_id, status=Child.Status.ACTIVE).order_by("name")[:300]}
     return render(request, "protection/report_detail.html", {
-        **extra, "r": report, "handler": handler, "situation": SITUATION_LABELS.get(report.situation, report.situation),
+        **extra, "r": report, "handler": handler, "who": report.who if handler else selectors.report_who(request.user, report), "situation": SITUATION_LABELS.get(report.situation, report.situation),
         "owed": owed(police_notified_at=report.police_notified_at, civil_affairs_told=report.civil_affairs_told,
                      feedback_given_at=report.feedback_given_at, received_at=report.received_at, filed_at=report.filed_at,
                      now=timezone.now()),

@@ -80,3 +80,30 @@ def test_opening_from_a_report(world, alone, baohu):
                             village=world.guangrong, child=alone)
     case = K.case_open(actor=baohu, child=alone, report=r)
     assert MandatoryReport.objects.get(pk=r.pk).status == "case" and case.report == r
+
+
+def test_a_service_is_done_only_under_an_approved_plan(world, case, baohu):
+    """The page offers 记录完成 only while the case is followed (跟进中); the service refuses it too:
+    not while the plan waits for approval (待批准), not after the case has ended."""
+    K.case_act(actor=world.dudao, case=case, action="respond")
+    K.case_act(actor=world.dudao, case=case, action="place", placement="亲属照护")
+    case = K.case_act(actor=world.dudao, case=case, action="assess", risk="中", assessment="无人照料")
+    item = K.plan_item_add(actor=world.dudao, case=case, service="监护指导", unit="毛市镇政府", owner="李督导",
+                           due=world.today + timedelta(days=14))
+    K.case_act(actor=world.dudao, case=case, action="submit_plan")
+    for state in ("assessed", "planning"):
+        type(case).objects.filter(pk=case.pk).update(state=state)
+        with pytest.raises(ServiceError) as e:
+            K.plan_item_done(actor=world.dudao, item_id=item.pk, result="已完成")
+        assert e.value.field == "result"
+    type(case).objects.filter(pk=case.pk).update(state="planning")
+    K.case_act(actor=baohu, case=case, action="approve_plan")
+    assert K.plan_item_done(actor=world.dudao, item_id=item.pk, result="已完成").status == "done"
+    other = K.plan_item_add(actor=world.dudao, case=case, service="心理疏导", unit="县心理中心", owner="王老师",
+                            due=world.today + timedelta(days=14))
+    K.case_act(actor=world.dudao, case=case, action="request_close")
+    K.case_act(actor=baohu, case=case, action="approve_close")
+    with pytest.raises(ServiceError):
+        K.plan_item_done(actor=world.dudao, item_id=other.pk, result="结案后补记")
+    other.refresh_from_db()
+    assert other.status == "open"

@@ -225,3 +225,36 @@ def test_the_demo_reaches_the_court(world, case):
     demo_guardianship(case, world.dudao)
     father = next(x for x in GS.ladders(case) if x.guardian == "father")
     assert [i.rung for i in father.records] == ["criticism", "admonition", "application"] and father.waiting
+
+
+def test_a_document_read_is_logged_confidential(client, world, case, settings, tmp_path):
+    """The access log names the child of a confidential row only to counsellors: a case's document is
+    as confidential as the case (the county admin's log must not show whose ruling was read)."""
+    settings.MEDIA_ROOT = tmp_path
+    row = GS.intervention_record(actor=world.dudao, case=case, guardian="father", rung="criticism", at=_at(1), unit="光荣村民委员会",
+                                 document=SimpleUploadedFile("x.pdf", b"%PDF-1.4 demo", content_type="application/pdf"))
+    client.force_login(world.dudao)
+    assert client.get(reverse("protection:intervention_document", args=[case.pk, row.pk])).status_code == 200
+    read = AccessLog.objects.get(user=world.dudao, detail__endswith="监护干预文书")
+    assert read.confidential
+
+
+def test_a_document_is_stored_and_served_as_what_it_is(client, world, case, settings, tmp_path):
+    """The uploader's file name decides neither the stored name (it may name the child) nor the type it
+    is served as: an HTML page that starts with %PDF is a PDF."""
+    settings.MEDIA_ROOT = tmp_path
+    html = SimpleUploadedFile("刘瑶诗判决书.html", b"%PDF<html><body><form action=/login/>", content_type="text/html")
+    row = GS.intervention_record(actor=world.dudao, case=case, guardian="father", rung="criticism", at=_at(1), unit="光荣村民委员会",
+                                 document=html)
+    assert row.document.name.endswith(".pdf") and "刘瑶诗" not in row.document.name and ".html" not in row.document.name
+    client.force_login(world.dudao)
+    r = client.get(reverse("protection:intervention_document", args=[case.pk, row.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    # a file stored before (under its uploader's name) is served by what it is, and not at all if it is none of the three
+    Intervention.objects.filter(pk=row.pk).update(document="interventions/2026/old.html")
+    (tmp_path / "interventions" / "2026").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "interventions" / "2026" / "old.html").write_bytes(b"\x89PNG<html>")
+    r = client.get(reverse("protection:intervention_document", args=[case.pk, row.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    (tmp_path / "interventions" / "2026" / "old.html").write_bytes(b"<html><script>")
+    assert client.get(reverse("protection:intervention_document", args=[case.pk, row.pk])).status_code == 404

@@ -133,3 +133,33 @@ def test_what_was_seen_is_encrypted_at_rest(world, pupil):
     assert "继父" not in raw
     r.refresh_from_db()
     assert r.seen == "手臂多处淤青，说是被继父打的"
+
+
+def test_a_reporter_is_not_told_which_record_the_handlers_matched(client, world, alone, django_capture_on_commit_callbacks):
+    """A volunteer reports a child they cannot see, by name and description; the supervisor matches the
+    report to the registered child and opens a case. The reporter follows the status (已立案) but is not
+    given the record: neither its name (it may differ from what they wrote) on the list and the page,
+    nor its id over the API. One who sees the child anyway (the village director) is."""
+    from shouhu.protection import cases as K
+    from tests.api_util import api
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.report_file(actor=world.volunteer, situation="abandoned", discovered_at=timezone.now(), seen="孩子独自在家",
+                                     village=world.guangrong, child_name="小明", child_desc="男孩，约十岁")
+        K.case_open(actor=world.dudao, child=alone, report=report)
+    report.refresh_from_db()
+    assert report.child == alone and report.status == MandatoryReport.Status.CASE and alone.name != "小明"
+    client.force_login(world.volunteer)
+    for url in (reverse("protection:reports"), reverse("protection:report", args=[report.pk])):
+        page = client.get(url).content.decode()
+        assert "小明" in page and alone.name not in page and str(alone.uid) not in page, url
+    mine = api(world.volunteer).get(f"/api/v1/mandatory-reports/{report.pk}/").json()
+    assert mine["status"] == "case" and mine["child"] is None and mine["child_name"] == "小明"
+    listed = api(world.volunteer).get("/api/v1/mandatory-reports/").json()
+    assert [r["child"] for r in (listed["results"] if isinstance(listed, dict) else listed)] == [None]
+    # the handler, and a reporter who sees the child anyway, read the match
+    assert api(world.dudao).get(f"/api/v1/mandatory-reports/{report.pk}/").json()["child"] == str(alone.uid)
+    MandatoryReport.objects.filter(pk=report.pk).update(reporter=world.zhuren)
+    assert api(world.zhuren).get(f"/api/v1/mandatory-reports/{report.pk}/").json()["child"] == str(alone.uid)
+    client.force_login(world.zhuren)
+    assert alone.name in client.get(reverse("protection:report", args=[report.pk])).content.decode()
