@@ -50,6 +50,7 @@ class AccessLog(models.Model):
         DEACTIVATE = "deactivate", "停用账号"
         PASSWORD_RESET = "password_reset", "重置密码"
         SETTINGS = "settings", "修改设置"
+        GLASS = "glass", "紧急查阅个案"
         CHECKPOINT = "checkpoint", "日志清理检查点"
 
     at = models.DateTimeField("时间", db_index=True)

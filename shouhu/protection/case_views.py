@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shouhu.accounts.permissions import requires
+from shouhu.audit.models import AccessLog
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import run_and_tell, run_into_form
@@ -150,7 +151,7 @@ def case_glass(request, child):
     if request.method == "POST" and form.is_valid():
         if run_into_form(request, form, lambda: cases.case_glass(actor=request.user, case=case, reason=form.cleaned_data["reason"]),
                          f"紧急查阅已记录，{cases.GLASS_HOURS}小时内可查阅本个案（只读）。"):
-            log_access(actor=request.user, action="glass", child=target, scope="保护个案", detail=f"紧急查阅个案 #{case.pk}",
+            log_access(actor=request.user, action=AccessLog.Action.GLASS, child=target, scope="保护个案", detail=f"紧急查阅个案 #{case.pk}",
                        confidential=True, request=request)
             return redirect("protection:case", pk=case.pk)
     return render(request, "protection/case_glass.html", {"form": form, "child": target, "state": C.STATES[case.state]},
