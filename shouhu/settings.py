@@ -249,7 +249,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # father_situation and mother_situation share one list of values
-    "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION", "CaseStateEnum": "shouhu.rules.cases.STATE_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION", "CaseStateEnum": "shouhu.rules.cases.STATE_CHOICES",
+                            "DropoutStateEnum": "shouhu.rules.dropout.STATE_CHOICES"},
 }
 
 # Job progress is written by the task worker and read by the web process: a cache both can see.

@@ -36,6 +36,8 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "protection_settings": lambda s: s.has("protection_settings"),
     # 控辍保学: the school's staff and head teachers, township supervisors, village directors, county education
     "dropout_work": lambda s: s.has("dropout_work"),
+    # 控辍保学 figures (counts only): township supervisors, county education, the county admin
+    "dropout_figures": lambda s: s.has("dropout_figures"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,

@@ -49,10 +49,10 @@ class Role:
     # school's staff and head teachers, the township's supervisor, the village's child director (a
     # registered pupil of the village), county education
     dropout_work: bool = False
-    # works 控辍保学 cases of the pupils in scope (docs/domain.md, "Keeping children in school"): the
-    # school's staff and head teachers, the township's supervisor, the village's child director (a
-    # registered pupil of the village), county education
-    dropout_work: bool = False
+    # reads the 控辍保学 figures (counts per township and school, the one-vote-veto flag; never a
+    # name): those who answer for a township or the county — its supervisor, county education, the
+    # county admin (docs/domain.md, "Keeping children in school")
+    dropout_figures: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -64,11 +64,12 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
-             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True),
-        Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True, dropout_work=True),
+             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True),
+        Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True, dropout_work=True,
+             dropout_figures=True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
-             sees_alerts=True, handles_cases=True, dropout_work=True),
+             sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
              sees_alerts=True, dropout_work=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True, dropout_work=True),

@@ -314,6 +314,10 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     # a case stays with the record it was opened on (both records may have one open: moving could
     # not keep "one open case per child"); the case worker sees the merge on the case's child
     "protection.ProtectionCase",
+    # likewise a 控辍保学 case (one open case per child); absences are kept by the pupil's key
+    "schooling.DropoutCase", "schooling.Absence",
+    # a 人籍一致 answer about the duplicate: the duplicate leaves the lists; the kept record is checked afresh
+    "schooling.RosterMismatch",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

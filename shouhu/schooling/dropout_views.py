@@ -17,7 +17,7 @@ from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.rules import dropout as D
 
-from . import dropout
+from . import dropout, figures
 from .forms import DropoutActForm
 
 FILTERS = {"open": ("进行中", ~Q(state="closed")), "late": ("已逾期", Q(due_on__lt=F("opened_on")) | Q(late_for__isnull=False, late_for=F("due_on"))),
@@ -123,8 +123,25 @@ def dropout_report(request, pk):
         "trigger": D.TRIGGERS.get(case.trigger, "")})
 
 
+@requires("dropout_figures")
+def dropout_figures(request):
+    """Counts per township and school, no names (module `figures`); the bar chart reads the JSON
+    the page embeds (static/js/dropout-figures.js: no inline script, CSP)."""
+    f = figures.dropout_figures(request.user)
+    if request.GET.get("export") == "xlsx":
+        when = timezone.localtime()
+        data, n = marked_workbook(title="控辍保学统计", headers=figures.HEADERS, rows=figures.figure_rows(f), who=str(request.user), when=when,
+                                  label=f"控辍保学统计（{f.today:%Y-%m-%d}，本学期自{f.term_start:%Y-%m-%d}）", freeze_cols=2)
+        log_access(actor=request.user, action="export", scope="控辍保学统计", detail=f"导出控辍保学统计 {n} 行", request=request)
+        return xlsx_response(data, f"dropout-figures-{when:%Y%m%d-%H%M}.xlsx")
+    return render(request, "schooling/dropout_figures.html", {
+        "f": f, "chart": figures.chart_data(f), "steps": [(s, D.STATES[s]) for s in figures.OPEN_STEPS],
+        "overdue_steps": [(s, D.STATES[s]) for s in figures.OVERDUE_STEPS]})
+
+
 urlpatterns = [
     path("dropout/", dropout_list, name="dropouts"),
+    path("dropout/figures/", dropout_figures, name="dropout_figures"),
     path("dropout/<int:pk>/", dropout_detail, name="dropout"),
     path("dropout/<int:pk>/report/", dropout_report, name="dropout_report"),
 ]

@@ -215,3 +215,42 @@ class DropoutStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+# -- 人籍一致: each disagreement has an owner and an answer (docs/domain.md, "Keeping children in school")
+class RosterMismatch(models.Model):
+    """The answer to one line of a school's two 人籍一致 lists. The lists are computed from the
+    roster and the register; a line without a row here is open. `roster` side (学籍在册但未建档: a
+    pupil on the roster with no record) is the school's to answer, keyed by `pupil_key` (a new
+    upload does not change it); `registry` side (建档在该校但学籍名册中没有) is the child's village
+    director's (or the township's), keyed by the child."""
+
+    class Side(models.TextChoices):
+        ROSTER = "roster", "学籍在册但未建档"
+        REGISTRY = "registry", "建档在该校但学籍名册中没有"
+
+    class Resolution(models.TextChoices):
+        ENROLLED = "enrolled", "已入学"
+        REGISTERED = "registered", "已登记"
+        MOVED = "moved", "已迁出"
+        NON_RESIDENT = "non_resident", "非本县常住"
+        OTHER = "other", "其他"
+
+    school = models.ForeignKey("regions.School", on_delete=models.CASCADE, related_name="+", verbose_name="学校")
+    side = models.CharField("名单", max_length=8, choices=Side.choices)
+    child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    pupil_key = models.CharField(max_length=64, blank=True)
+    name = models.CharField("姓名", max_length=32)  # as listed when answered (a roster pupil has no record to name them)
+    resolution = models.CharField("核实结果", max_length=12, choices=Resolution.choices)
+    note = models.CharField("说明", max_length=255, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="核实人")
+    resolved_at = models.DateTimeField("核实时间")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "child"], condition=models.Q(side="registry"), name="mismatch_once_per_child"),
+            models.UniqueConstraint(fields=["school", "pupil_key"], condition=models.Q(side="roster"), name="mismatch_once_per_pupil"),
+            models.CheckConstraint(condition=(models.Q(side="registry", child__isnull=False) | models.Q(side="roster") & ~models.Q(pupil_key="")),
+                                   name="mismatch_keyed_by_side"),
+        ]
+        verbose_name = verbose_name_plural = "人籍不一致核实"

@@ -9,5 +9,7 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school, name="school"),
     path("schools/<int:pk>/export/", views.export, name="export"),
     path("schools/<int:pk>/rosters/<int:roster>/", views.roster_detail, name="roster"),
+    path("schools/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("mismatches/", views.mine, name="mismatches"),
 ]
 urlpatterns += dropout_views.urlpatterns

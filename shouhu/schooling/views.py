@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
@@ -17,13 +18,17 @@ from shouhu.core.forms import apply_errors
 from shouhu.core.params import page_param
 from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
 from shouhu.core.xlsx import marked_workbook
+from shouhu.regions.models import School
+from shouhu.registry.models import Child
+from shouhu.registry.selectors import children_visible_to
 
-from . import selectors, services
+from . import mismatches, selectors, services
 from .forms import ListFilterForm, RosterUploadForm
-from .models import STATUSES, Roster
+from .models import STATUSES, Roster, RosterMismatch
 from .sheet import template_workbook
 
 LISTS = {"unregistered": "学籍在册但未建档", "missing": "建档在该校但学籍名册中没有"}
+STATES = {"open": "待核实", "resolved": "已核实"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,7 +37,9 @@ def index(request):
     schools = selectors.school_rows(request.user)
     if len(schools) == 1:
         return redirect("schooling:school", pk=schools[0].pk)
-    return render(request, "schooling/index.html", {"schools": schools, "can_upload_any": selectors.may_upload_somewhere(request.user)})
+    edits = scope_of(request.user).edit_regions()
+    return render(request, "schooling/index.html", {"schools": schools, "can_upload_any": selectors.may_upload_somewhere(request.user),
+                                                    "village_director": bool(edits) and all(len(r.code) == 12 for r in edits)})
 
 
 @requires("reads_records")
@@ -61,7 +68,15 @@ def _filtered(request, school, which: str):
     else:
         rows = selectors.missing_children(request.user, school)
         rows = [c for c in rows if (not q or q in c.name) and (not cls or c.school_class_id == cls)]
+    resolved = _state(request) == "resolved"
+    rows = [r for r in mismatches.attach(school, which, rows) if (r.answer is not None) == resolved]
+    for r in rows:
+        r.may_answer = mismatches.may_answer(request.user, school, which, r)
     return form, rows
+
+
+def _state(request) -> str:
+    return "resolved" if request.GET.get("state") == "resolved" else "open"
 
 
 def _which(request) -> str:
@@ -107,6 +122,7 @@ def school(request, pk):
     params.pop("page", None)
     return render(request, "schooling/school.html", {
         "school": school, "form": form, "can_upload": can_upload, "roster": roster, "which": which, "lists": LISTS,
+        "state": _state(request), "states": STATES, "resolutions": RosterMismatch.Resolution.choices,
         "filters": filters, "page": page, "base_query": params.urlencode(), "history": Roster.objects.filter(school=school).select_related("uploaded_by")[:10],
     })
 
@@ -126,17 +142,67 @@ def export(request, pk):
     _, rows = _filtered(request, school, which)
     show = scope.show_id
     if which == "unregistered":
-        headers = ["姓名", "性别", "出生日期", "身份证号", "年级", "班级", "就学状态", "父亲姓名", "母亲姓名", "监护人", "名册行号"]
+        headers = ["姓名", "性别", "出生日期", "身份证号", "年级", "班级", "就学状态", "父亲姓名", "母亲姓名", "监护人", "名册行号", *ANSWER_HEADERS]
         data = ([e.name, e.sex, e.birth_date, show(e.id_number), format_grade(e.grade), e.class_name, e.status, e.father_name,
-                 e.mother_name, e.carer_name, e.row_no] for e in rows)
+                 e.mother_name, e.carer_name, e.row_no, e.owner, *_answer_cells(e)] for e in rows)
     else:
-        headers = ["姓名", "性别", "出生日期", "身份证号", "班级", "就学情况", "乡镇（街道）", "村（社区）", "父亲姓名", "母亲姓名"]
+        headers = ["姓名", "性别", "出生日期", "身份证号", "班级", "就学情况", "乡镇（街道）", "村（社区）", "父亲姓名", "母亲姓名", *ANSWER_HEADERS]
         data = ([c.name, c.sex, c.birth_date, show(c.id_number), str(c.school_class or ""), c.schooling,
-                 c.village.parent.short_name if c.village.parent else "", c.village.short_name, c.father_name, c.mother_name] for c in rows)
+                 c.village.parent.short_name if c.village.parent else "", c.village.short_name, c.father_name, c.mother_name, c.owner,
+                 *_answer_cells(c)] for c in rows)
     when = timezone.localtime()
-    label = f"{school.name} {LISTS[which]}"
+    label = f"{school.name} {LISTS[which]}（{STATES[_state(request)]}）"
     content, n = marked_workbook(title=LISTS[which][:31], headers=headers, rows=data, who=str(request.user), when=when, label=label)
     log_access(actor=request.user, action="export", scope=label, detail=f"导出人籍一致名单 {n} 条", request=request)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''roster-{which}-{school.pk}-{when:%Y%m%d-%H%M}.xlsx"
     return response
+
+
+ANSWER_HEADERS = ["负责核实", "核实结果", "说明", "核实人", "核实时间"]
+
+
+def _answer_cells(row) -> list:
+    a = row.answer
+    if a is None:
+        return ["", "", "", ""]
+    return [a.get_resolution_display(), a.note, str(a.resolved_by or ""), timezone.localtime(a.resolved_at).strftime("%Y-%m-%d %H:%M")]
+
+
+@requires("reads_records")
+@require_POST
+def resolve(request, pk):
+    """Answer one line of a 人籍一致 list (`mismatches`): the school page's form, or the village
+    director's page's; back to the page it came from."""
+    which = request.POST.get("list", "")
+    school, row = mismatches.line_for(request.user, pk, which, request.POST.get("ref", ""))
+    try:
+        mismatches.mismatch_resolve(actor=request.user, school=school, which=which, row=row, resolution=request.POST.get("resolution", ""),
+                                    note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        messages.error(request, f"{row.name}：{exc.message}")
+    else:
+        messages.success(request, f"已记录{row.name}的核实结果")
+    if request.POST.get("back") == "mine":
+        return redirect("schooling:mismatches")
+    return redirect(reverse("schooling:school", args=[school.pk]) + f"?list={which}")
+
+
+@requires("edits_records")
+def mine(request):
+    """The village director's share of 人籍一致: the children of their village registered at a school
+    whose roster lacks them — each to check with the family and answer (or fix the record)."""
+    scope = scope_of(request.user)
+    if any(len(r.code) < 12 for r in scope.edit_regions()):  # a township or the county works from the schools' pages
+        return redirect("schooling:index")
+    kids = children_visible_to(request.user).filter(status=Child.Status.ACTIVE, merged_into__isnull=True, school__isnull=False)
+    schools = School.objects.filter(pk__in=kids.values("school"), rosters__isnull=False).distinct().order_by("name")
+    groups = []
+    for school in schools:
+        rows = [c for c in mismatches.attach(school, "missing", list(selectors.missing_children(request.user, school))) if scope.can_edit(c)]
+        for c in rows:
+            c.may_answer = True
+        groups.append((school, [c for c in rows if c.answer is None], [c for c in rows if c.answer is not None]))
+    n = sum(len(o) + len(d) for _, o, d in groups)
+    log_access(actor=request.user, action="view", scope="人籍一致（本村）", detail=f"查看人籍一致名单 {n} 条", request=request)
+    return render(request, "schooling/mismatches.html", {"groups": groups, "resolutions": RosterMismatch.Resolution.choices})

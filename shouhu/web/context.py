@@ -19,6 +19,7 @@ MENU = {
     "reports_mandatory": "signed_in",
     "cases": "handles_cases",
     "dropout": "dropout_work",
+    "dropout_figures": "dropout_figures",
     "meetings": "joint_meetings",
 }
 
