@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import auth, protection, quality, schooling, views
+from . import absences, auth, protection, quality, schooling, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -54,6 +54,7 @@ router.register("alerts", protection.AlertViewSet, basename="alert")
 router.register("mandatory-reports", protection.ReportViewSet, basename="mandatory-report")
 router.register("cases", protection.CaseViewSet, basename="case")
 router.register("meetings", protection.MeetingViewSet, basename="meeting")
+router.register("absences", absences.AbsenceViewSet, basename="absence")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in

@@ -305,6 +305,7 @@ def categories_for_display(child: Child) -> list[CategoryView]:
 MERGE_MOVE = {  # the child's care record: moved to the record kept
     "care.Pairing", "care.Visit", "care.FamilyContact", "care.Wish", "care.CounsellingSession", "care.Participation",
     "protection.MandatoryReport",  # a report about the duplicate is about the child kept
+    "schooling.Absence",  # the duplicate's marked absences are the child's (keyed by pupil, school and day)
 }
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
@@ -314,6 +315,8 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     # a case stays with the record it was opened on (both records may have one open: moving could
     # not keep "one open case per child"); the case worker sees the merge on the case's child
     "protection.ProtectionCase",
+    # a 控辍保学 case likewise: one open case per child (schooling.DropoutCase)
+    "schooling.DropoutCase",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

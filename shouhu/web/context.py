@@ -19,6 +19,8 @@ MENU = {
     "reports_mandatory": "signed_in",
     "cases": "handles_cases",
     "dropout": "dropout_work",
+    "absences": "records_absences",
+    "dropout_settings": "dropout_settings",
     "meetings": "joint_meetings",
 }
 
