@@ -38,6 +38,10 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "dropout_work": lambda s: s.has("dropout_work"),
     # 控辍保学 figures (counts only): township supervisors, county education, the county admin
     "dropout_figures": lambda s: s.has("dropout_figures"),
+    # the absence log (考勤): a class's head teacher, the school's staff
+    "records_absences": lambda s: s.has("records_absences"),
+    # the county's 控辍保学 settings and school calendar: county education and the county admin
+    "dropout_settings": lambda s: s.has("dropout_settings"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,

@@ -53,6 +53,12 @@ class Role:
     # name): those who answer for a township or the county — its supervisor, county education, the
     # county admin (docs/domain.md, "Keeping children in school")
     dropout_figures: bool = False
+    # keeps the daily absence log of a class (考勤: 旷课 / 请假): the class's head teacher, the school's
+    # staff for every class of the school (docs/domain.md, "Keeping children in school")
+    records_absences: bool = False
+    # changes the county's 控辍保学 settings and school calendar (the streak that opens a case, the
+    # steps' time limits, holidays, make-up days, breaks): county education and the county admin
+    dropout_settings: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -64,16 +70,18 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
-             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True),
+             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True, dropout_settings=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True, dropout_work=True,
-             dropout_figures=True),
+             dropout_figures=True, dropout_settings=True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
              sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
              sees_alerts=True, dropout_work=True),
-        Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True, dropout_work=True),
-        Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True, dropout_work=True),
+        Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True, dropout_work=True,
+             records_absences=True),
+        Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True, dropout_work=True,
+             records_absences=True),
         Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
         Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True),

@@ -1,11 +1,11 @@
 """How the care app joins the layers below it: it answers the scope's "pairing" reach, and keeps
 its rows in step with the registry (categories, places and status drive due dates)."""
 from shouhu.accounts.scope import register_line
-from shouhu.registry.hooks import ChildPanel, register_child_panel, register_facts
+from shouhu.registry.hooks import ChildPanel, register_child_panel, register_fact_finder, register_facts
 from shouhu.registry.signals import children_changed
 
 from .dues.services import refresh_care, refresh_children
-from .facts import care_facts
+from .facts import care_facts, dropout_signs
 from .helpers.selectors import paired_children_q
 from .selectors import care_of_child
 
@@ -28,3 +28,4 @@ def connect() -> None:
     register_child_panel(ChildPanel("care", "care/_child_care.html", care_panel, order=10))
     children_changed.connect(registry_changed, dispatch_uid="care.registry_changed")
     register_facts("care", care_facts)
+    register_fact_finder("dropout_sign", dropout_signs)

@@ -28,6 +28,8 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     result.users += care_demo.build_care_demo(today=today, rng=random.Random(seed + 1), log=log)
     # school rosters (学籍), a few disagreeing with the records
     schooling_demo.build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
+    # 控辍保学: absences at 金星小学 and cases at every step
+    schooling_demo.build_dropout_demo(today=today, rng=random.Random(seed + 5), log=log)
     # duplicates and the county-wide check, last: it reads everything above
     quality_demo.build_quality_demo(log=log)
     # early-warning alerts over all of it, some already worked

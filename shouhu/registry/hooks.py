@@ -86,3 +86,19 @@ def child_facts(child_ids, *, today) -> dict[int, dict]:
         for child_id, facts in _FACTS[name](child_ids, today=today).items():
             out.setdefault(child_id, {}).update(facts)
     return out
+
+
+# A nightly check that needs one fact over the whole county asks the app that holds it which
+# children have it, instead of every provider about every child (the 控辍保学 check reads the
+# visits' 辍学迹象 this way): fact name -> (*, today) -> {child id: value}.
+_FACT_FINDERS: dict[str, Callable[..., dict]] = {}
+
+
+def register_fact_finder(fact: str, finder: Callable[..., dict]) -> None:
+    _FACT_FINDERS[fact] = finder
+
+
+def children_with_fact(fact: str, *, today) -> dict:
+    """{child id: value} of the children for whom `fact` holds today; {} when no app provides it."""
+    finder = _FACT_FINDERS.get(fact)
+    return finder(today=today) if finder else {}

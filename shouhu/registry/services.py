@@ -305,6 +305,7 @@ def categories_for_display(child: Child) -> list[CategoryView]:
 MERGE_MOVE = {  # the child's care record: moved to the record kept
     "care.Pairing", "care.Visit", "care.FamilyContact", "care.Wish", "care.CounsellingSession", "care.Participation",
     "protection.MandatoryReport",  # a report about the duplicate is about the child kept
+    "schooling.Absence",  # the duplicate's marked absences are the child's (keyed by pupil, school and day)
 }
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
@@ -314,8 +315,8 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     # a case stays with the record it was opened on (both records may have one open: moving could
     # not keep "one open case per child"); the case worker sees the merge on the case's child
     "protection.ProtectionCase",
-    # likewise a 控辍保学 case (one open case per child); absences are kept by the pupil's key
-    "schooling.DropoutCase", "schooling.Absence",
+    # a 控辍保学 case likewise: one open case per child (schooling.DropoutCase)
+    "schooling.DropoutCase",
     # a 人籍一致 answer about the duplicate: the duplicate leaves the lists; the kept record is checked afresh
     "schooling.RosterMismatch",
 }

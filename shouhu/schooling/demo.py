@@ -117,3 +117,93 @@ def build_schooling_demo(*, today: date, rng: random.Random, log=print) -> int:
         log(f"  学籍名册：{school.name} 导入 {roster.rows_stored} 人，未导入 {roster.rows_rejected} 行")
         done += 1
     return done
+
+
+# -- 控辍保学 (docs/domain.md, "Keeping children in school") -----------------------------------------
+HEADS = {"county": "王县长", "bureau": "李局长", "township": "张镇长", "principal": "赵校长", "village": "刘村长", "teacher": "陈老师",
+         "parent": "家长（父亲）"}
+
+
+def build_dropout_demo(*, today: date, rng: random.Random, log=print) -> int:
+    """Four weeks of absences at 金星小学 (about 3% of the pupils away on a school day, a third of
+    them on leave), with streaks of a week that open cases through the nightly check — six three
+    weeks ago, three this week — then the older cases moved along the procedure with past dates: one
+    reported, one at the township with its 七长, one 依法督促, one back in school and followed up
+    twice, one closed, one left untouched and escalated; a new one with one attempt. Returns the
+    number of cases."""
+    from shouhu.rules import dropout as D
+
+    from . import absences, dropout
+    from .models import Absence, DropoutCase
+
+    school = School.objects.filter(name="金星小学", region_code=DEMO_TOWNSHIP).first()
+    staff, dudao = User.objects.filter(username="xiaozhang").first(), User.objects.filter(username="dudao").first()
+    if school is None or staff is None or dudao is None:
+        return 0
+    cal = dropout.dropout_settings().calendar
+    pupils = [(c, p) for c in absences.absence_classes_visible_to(staff).filter(school=school) for p in absences.class_pupils(staff, c)]
+    if len(pupils) < 12:
+        return 0
+    rng.shuffle(pupils)
+    old, recent, rest = pupils[:6], pupils[6:9], pupils[9:]
+    t0 = list(cal.school_days_back(today - timedelta(days=20)))[0]
+    rows = {}
+
+    def mark(c, p, d, excused=False, reason=""):
+        rows[(p.key, d)] = Absence(school=school, school_class=c, pupil_key=p.key, child=p.child, name=p.name, day=d, excused=excused,
+                                   reason=reason, recorded_by=staff)
+
+    for d in list(cal.school_days_back(today - timedelta(days=1), limit=28)):
+        for c, p in rng.sample(rest, max(1, len(rest) * 3 // 100)):
+            leave = rng.random() < 1 / 3
+            mark(c, p, d, leave, rng.choice(("病假", "事假")) if leave else "")
+    for c, p in old:
+        for d in list(cal.school_days_back(t0))[:rng.randrange(5, 8)]:
+            mark(c, p, d)
+    for c, p in recent:
+        for d in list(cal.school_days_back(today - timedelta(days=1)))[:5]:
+            mark(c, p, d)
+    Absence.objects.bulk_create(rows.values())
+    absences.open_due_cases(today=t0 + timedelta(days=1))
+    absences.open_due_cases(today=today)
+    by_key = {c.pupil_key: c for c in DropoutCase.objects.filter(trigger="absence")}
+    olds = [by_key[p.key] for _, p in old if p.key in by_key]
+    news = [by_key[p.key] for _, p in recent if p.key in by_key]
+    if len(olds) < 6 or not news:
+        return DropoutCase.objects.count()
+    day = lambda n: t0 + timedelta(days=n)  # noqa: E731
+
+    def act(case, who, action, on, **kw):
+        return dropout.dropout_act(actor=who, case=case, action=action, on=on, **kw)
+
+    def attempts(case, *ons):
+        for i, on in enumerate(ons):
+            case = act(case, staff, "attempt", on, mode=D.ATTEMPT_MODES[i % 3], note=("家访未见到学生，祖母说孩子不愿上学", "电话联系在外务工的父亲，答应劝说")[i % 2])
+        return case
+
+    overdue, reported, township, legal, returned, closed = olds[:6]
+    # 已书面上报: two failed attempts, the written report yesterday
+    case = attempts(reported, day(1), day(3))
+    act(case, staff, "report", today - timedelta(days=1), note="两次劝返未果，书面报告镇政府和县教育局")
+    # 乡镇劝返 with the 七长 named
+    case = act(attempts(township, day(1), day(2)), staff, "report", day(3), note="两次劝返未果")
+    act(case, dudao, "start", day(5), heads=HEADS, note="镇政府启动劝返复学，七长到位")
+    # 依法督促: the written order with a time limit
+    case = act(attempts(legal, day(1), day(2)), staff, "report", day(3), note="两次劝返未果")
+    case = act(case, dudao, "start", day(4), heads=HEADS, note="镇政府启动劝返复学")
+    act(case, dudao, "legal", day(8), legal_step="order", legal_due=today + timedelta(days=10), note="家长拒不送子女入学，送达责令限期改正通知书")
+    # 已复学, followed up twice
+    case = act(attempts(returned, day(1), day(2)), staff, "report", day(3), note="两次劝返未果")
+    case = act(case, dudao, "start", day(4), heads=HEADS, note="镇政府启动劝返复学")
+    back = day(6)
+    case = act(case, dudao, "return", back, placement="随班就读", note="父亲返乡送孩子到校")
+    for week in (1, 2):
+        case = act(case, staff, "follow", back + timedelta(weeks=week), note="在校，按时到校")
+    # 已结案: moved away, the receiving school confirmed
+    act(attempts(closed, day(1)), staff, "resolve", day(4), outcome="moved", note="随父母迁往广东东莞，接收学校已确认")
+    # a new case with one attempt; the untouched old one is past its time and escalated
+    attempts(news[0], today)
+    dropout.escalate_dropouts(today=today)  # `overdue`, and the other triggers' cases of three weeks ago
+    n = DropoutCase.objects.count()
+    log(f"  控辍保学：金星小学缺勤 {len(rows)} 条，疑似辍学个案 {n} 件")
+    return n

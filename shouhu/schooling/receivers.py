@@ -1,9 +1,24 @@
-"""How the schooling app joins the layers below it: the early-warning rules read its facts (a
-pupil out of school whose whereabouts are unknown) through the registry's fact hooks."""
-from shouhu.registry.hooks import register_facts
+"""How the schooling app joins the layers below it (docs/domain.md, "Keeping children in school"):
+the early-warning rules read its facts (a pupil out of school whose whereabouts are unknown)
+through the registry's fact hooks; a home visit that noted 辍学迹象 opens a 控辍保学 case — the care
+app says that facts about children changed (`facts_changed`, after the commit) and the facts are
+read through the registry's hooks, so schooling never imports care."""
+from django.utils import timezone
 
+from shouhu.registry.hooks import register_facts
+from shouhu.registry.signals import facts_changed
+
+from .absences import open_visit_cases
 from .dropout import dropout_facts
+
+INLINE_LIMIT = 200  # more (a bulk refresh): the nightly `check-dropout` finds them
+
+
+def _facts_changed(sender, child_ids=None, **kwargs):
+    if child_ids and len(child_ids) <= INLINE_LIMIT:
+        open_visit_cases(child_ids, today=timezone.localdate())
 
 
 def connect() -> None:
     register_facts("schooling", dropout_facts)
+    facts_changed.connect(_facts_changed, dispatch_uid="schooling.facts_changed")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
@@ -111,12 +112,49 @@ def unregistered_entries(school: School) -> list[RosterEntry]:
 def missing_children(actor, school: School) -> QuerySet[Child] | list[Child]:
     """建档在该校但学籍名册中没有: the actor's children registered at this school (in the registry)
     whose ID number is not on the school's roster and whose name and birth date are not either."""
-    roster = RosterEntry.objects.filter(school=school)
-    ids = set(roster.exclude(id_number="").values_list("id_number", flat=True))
-    nb = set(roster.values_list("name", "birth_date"))
     kids = (children_visible_to(actor).filter(school=school, status=Child.Status.ACTIVE, merged_into__isnull=True)
             .select_related("village__parent", "school_class").order_by("school_class__grade", "school_class__name", "name_pinyin", "id"))
-    return [c for c in kids if (c.id_number or "") not in ids and _name_birth(c.name, c.birth_date) not in nb]
+    return off_roster(kids, per_school=True)
+
+
+def off_roster(children: Iterable, *, per_school: bool = False) -> list:
+    """The children (records, or dicts with id_number_index, school_id, name, birth_date) not on the
+    roster of their school (`per_school`: the 人籍一致 list of one school), or, county-wide,
+    registered at a school that has uploaded a roster and found on none: no entry with their ID number (on
+    their own school's roster when `per_school`, else on any), none at their school with their name
+    and birth date. Compared by the keyed index, never the decrypted numbers: two queries for the
+    whole county (the nightly 控辍保学 check; the 人籍一致 list of one school)."""
+    rows = list(children)
+    get = (lambda r, k: r[k]) if rows and isinstance(rows[0], dict) else getattr
+    schools = {get(r, "school_id") for r in rows}
+    indexes: dict = defaultdict(set)
+    nb: set[tuple] = set()
+    for school_id, index, name, birth in RosterEntry.objects.filter(school_id__in=schools).values_list("school_id", "id_number_index",
+                                                                                                      "name", "birth_date").iterator(5000):
+        if index:
+            indexes[school_id].add(index)
+        nb.add((school_id, name, birth))
+    anywhere: set = set()
+    if not per_school:  # the county-wide check: only schools that have uploaded a roster say anything
+        anywhere = set(RosterEntry.objects.exclude(id_number_index=None).exclude(id_number_index="").values_list("id_number_index", flat=True))
+    with_roster = set(indexes) | {s for s, _, _ in nb}
+    out = []
+    for r in rows:
+        school_id, index = get(r, "school_id"), get(r, "id_number_index")
+        if not per_school and school_id not in with_roster:
+            continue
+        if index and (index in indexes[school_id] or index in anywhere):
+            continue
+        if (school_id, get(r, "name"), get(r, "birth_date")) in nb:
+            continue
+        out.append(r)
+    return out
+
+
+def roster_dates(school_ids) -> dict:
+    """school id -> the date its current roster was uploaded."""
+    return {s: timezone.localdate(at) for s, at in Roster.objects.filter(school_id__in=list(school_ids)).values("school_id")
+            .annotate(at=Max("uploaded_at")).values_list("school_id", "at").order_by()}
 
 
 # -- the cross-line pairs --------------------------------------------------------------------------

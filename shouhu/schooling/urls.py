@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dropout_views, views
+from . import absence_views, dropout_views, settings_views, views
 
 app_name = "schooling"
 urlpatterns = [
@@ -13,3 +13,5 @@ urlpatterns = [
     path("mismatches/", views.mine, name="mismatches"),
 ]
 urlpatterns += dropout_views.urlpatterns
+urlpatterns += absence_views.urlpatterns
+urlpatterns += settings_views.urlpatterns

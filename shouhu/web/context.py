@@ -20,6 +20,8 @@ MENU = {
     "cases": "handles_cases",
     "dropout": "dropout_work",
     "dropout_figures": "dropout_figures",
+    "absences": "records_absences",
+    "dropout_settings": "dropout_settings",
     "meetings": "joint_meetings",
 }
 

@@ -58,6 +58,18 @@ def test_demo_builds_a_realistic_county(client):
     assert Alert.objects.filter(level="red", stage=2, owner_role="protection", status="open").exists()
     assert set(MandatoryReport.objects.values_list("status", flat=True)) == {"filed", "received"}
     assert MandatoryReport.objects.filter(recorded_by__username="dudao").exists()
+    # 控辍保学: absences at 金星小学, cases opened by the nightly check at every step, one escalated
+    from shouhu.rules import dropout as D
+    from shouhu.schooling.models import Absence, DropoutCase
+
+    assert Absence.objects.filter(school__name="金星小学", excused=True).exists() and Absence.objects.filter(excused=False).exists()
+    cases = DropoutCase.objects.all()
+    assert set(cases.values_list("state", flat=True)) == set(D.STATES)
+    assert cases.filter(trigger="absence", streak__gte=5).count() >= 7
+    assert cases.filter(state="school", failed_attempts=1).exists()
+    assert all(len(c.heads) == 7 for c in cases.filter(state__in=("township", "legal")))
+    assert cases.filter(state="returned", follow_ups_done=2).exists() and cases.filter(state="closed", outcome="moved").exists()
+    assert cases.filter(late_for__isnull=False, state="school", failed_attempts=0).exists()
     assert ActionItem.objects.filter(status="open", due__lt=timezone.localdate()).exists()
     assert ActionItem.objects.filter(status="done").exists()
     # protection cases at every step, one past its deadline (told), one closed awaiting 回访
