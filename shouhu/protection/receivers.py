@@ -1,6 +1,9 @@
 """How the protection app joins the layers below it: alerts follow the record (children_changed)
 and care work (facts_changed); a big change (an import, the nightly) is done in the background."""
-from shouhu.registry.hooks import ChildPanel, register_child_panel, register_facts
+from django.utils import timezone
+
+from shouhu.accounts.scope import scope_of
+from shouhu.registry.hooks import ChildPanel, TaskPanel, register_child_panel, register_facts, register_task_panel
 from shouhu.registry.signals import children_changed, facts_changed
 
 from . import cases, selectors, services
@@ -23,8 +26,22 @@ def child_panel(request, child, scope) -> dict:
     return {"alerts": list(alerts[:10]), "child": child, "now": None, **cases.child_cases(request.user, child)}
 
 
+def task_panel(request) -> dict | None:
+    """On 我的待办: the active alerts the user owns, most urgent first, and their cases past a deadline."""
+    user = request.user
+    if not selectors.owns_alerts(user):
+        return None
+    mine = selectors.by_urgency(selectors.alerts_visible_to(user).filter(selectors.mine_q(user)), active_only=True)
+    items = list(mine.select_related("child__village__parent")[:10])
+    late = cases.case_summary(user)["late"] if scope_of(user).has("handles_cases") else 0
+    if not items and not late:
+        return None
+    return {"alerts": items, "late_cases": late, "now": timezone.now()}
+
+
 def connect() -> None:
     register_child_panel(ChildPanel("protection", "protection/_child_panel.html", child_panel, order=5))
+    register_task_panel(TaskPanel("protection", "protection/_task_panel.html", task_panel, order=5))
     children_changed.connect(_changed, dispatch_uid="protection.children_changed")
     facts_changed.connect(_changed, dispatch_uid="protection.facts_changed")
     register_facts("protection", report_facts)

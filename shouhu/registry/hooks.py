@@ -3,6 +3,7 @@ registry never imports them (docs/architecture.md, "Layers").
 
 - Child page panels: a feature app shows its part of a child's page (care work, protection
   cases …) by registering a `ChildPanel` in its `AppConfig.ready()`.
+- To-do page panels: a feature app adds what the user must do to 我的待办 (`TaskPanel`).
 - The duplicate check at registration: the data-quality app registers the finder that the
   registration form runs before saving a new record.
 - Facts about children for the early-warning rules: each app that holds some registers a
@@ -41,6 +42,32 @@ def child_panels(request, child, scope, *, helper_page: bool = False) -> list[Sa
         ctx = panel.context(request, child, scope)
         if ctx is not None:
             out.append(render_to_string(panel.template, {"child": child, "scope": scope, **ctx}, request=request))
+    return out
+
+
+@dataclass(frozen=True)
+class TaskPanel:
+    """A feature's part of the user's to-do page (我的待办): protection's alerts the user owns."""
+    name: str
+    template: str
+    context: Callable[..., dict | None]  # (request) -> the template's context, or None to show nothing
+    order: int = 100
+
+
+_TASK_PANELS: dict[str, TaskPanel] = {}
+
+
+def register_task_panel(panel: TaskPanel) -> None:
+    _TASK_PANELS[panel.name] = panel
+
+
+def task_panels(request) -> list[SafeString]:
+    """The registered panels of the to-do page, rendered, in order."""
+    out = []
+    for panel in sorted(_TASK_PANELS.values(), key=lambda p: (p.order, p.name)):
+        ctx = panel.context(request)
+        if ctx is not None:
+            out.append(render_to_string(panel.template, ctx, request=request))
     return out
 
 

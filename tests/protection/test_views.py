@@ -61,3 +61,14 @@ def test_others_get_404(client, world, alert, who):
 def test_missing_is_the_same_404(client, world, alert):
     client.force_login(world.zhuren)
     assert client.get(reverse("protection:alert", args=[alert.pk + 1000])).status_code == 404
+
+
+def test_my_tasks_lead_with_the_alerts_i_own(client, world, alone):
+    client.force_login(world.zhuren)
+    page = client.get("/care/tasks/").content.decode()
+    assert 'id="task-alerts"' in page and alone.name in page and "无人监护或独居" in page
+    assert page.index('id="task-alerts"') < page.index('id="task-list"')
+    client.force_login(world.zhuren_lianfu)  # another village's director: no alert of theirs
+    assert 'id="task-alerts"' not in client.get("/care/tasks/").content.decode()
+    client.force_login(world.volunteer)
+    assert 'id="task-alerts"' not in client.get("/care/tasks/").content.decode()

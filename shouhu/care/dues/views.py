@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
 from shouhu.core.params import page_param
+from shouhu.registry.hooks import task_panels
 
 from . import selectors, services
 from .forms import RulesForm
@@ -22,6 +23,7 @@ def tasks(request):
     return render(request, "care/tasks.html", {
         "tasks": t, "kind": kind, "kinds": selectors.TASK_KINDS, "page_no": page_no,
         "has_next": bool(kind) and page_no * per < total_of_kind, "scope": scope_of(request.user),
+        "panels": task_panels(request) if not kind else [],
     })
 
 
