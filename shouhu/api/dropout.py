@@ -20,7 +20,6 @@ from shouhu.regions.selectors import schools_visible_to
 from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import dropout as D
 from shouhu.schooling import dropout as S
-from shouhu.schooling.dropout_views import FILTERS
 from shouhu.schooling.models import DropoutCase, DropoutStep
 
 from .audit import LoggedListMixin
@@ -39,9 +38,9 @@ MODE_CHOICES = D.ATTEMPT_MODES
 def _filter(qs, status: str):
     if status in D.STATES:
         return qs.filter(state=status)
-    if status == "late":  # a deadline passed, as on the page
-        return qs.filter(due_on__lt=timezone.localdate()).exclude(state="closed")
-    return qs.filter(FILTERS[status][1])
+    if status == "late":
+        return qs.filter(S.late_q(timezone.localdate()))
+    return qs.filter(S.LIST_FILTERS[status][1])
 
 
 class DropoutStepSerializer(serializers.ModelSerializer):
@@ -81,12 +80,7 @@ class DropoutCaseSerializer(serializers.ModelSerializer):
         return obj.is_open and D.is_overdue(obj.due_on, timezone.localdate())
 
     def get_allowed_actions(self, obj) -> list[str]:
-        # the step's actions less the two its data holds back: the report before two failed
-        # attempts, closing while a follow-up is still due
-        held = {"report"} if obj.failed_attempts < D.ATTEMPTS_BEFORE_REPORT else set()
-        if obj.due_kind == "follow":
-            held.add("close")
-        return [a for a in D.allowed_actions(obj.state) if a not in held]
+        return S.actions_open(obj)
 
 
 class HeadsSerializer(serializers.Serializer):

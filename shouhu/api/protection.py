@@ -264,8 +264,7 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_allowed_actions(self, obj) -> list[str]:
-        user = self.context["request"].user
-        return [a for a in C.allowed_actions(obj.state) if not (C.ACTIONS[a][2] and obj.requested_by_id == user.pk)]
+        return cases.actions_for(self.context["request"].user, obj)
 
 
 class CaseDetailSerializer(CaseSerializer):

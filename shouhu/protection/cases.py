@@ -60,8 +60,9 @@ def case_for(actor, pk, *, read_only: bool = False) -> ProtectionCase:
         raise NotFound("个案不存在") from None
 
 
-def works_on(actor, case: ProtectionCase) -> bool:
-    return cases_handled_by(actor).filter(pk=case.pk).exists()
+def actions_for(actor, case: ProtectionCase) -> list[str]:
+    """The step's actions this actor may take: an approval is never the requester's."""
+    return [a for a in C.allowed_actions(case.state) if not (C.ACTIONS[a][2] and case.requested_by_id == actor.pk)]
 
 
 def handler_users(cases: list[ProtectionCase]) -> dict[int, list]:

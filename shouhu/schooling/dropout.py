@@ -101,6 +101,26 @@ def _tell(cases: list[DropoutCase], kind: str, what, *, county: bool = False, bu
                                reverse("schooling:dropout", args=[c.pk]), "您有1件控辍保学个案需要处理，请登录守护查看") for c in cases)
 
 
+# the list's filters: (label, condition); 已逾期 needs today's date (`late_q`)
+LIST_FILTERS = {"open": ("进行中", ~Q(state="closed")), "late": ("已逾期", None),
+                "school": ("学校劝返", Q(state="school")), "reported": ("已上报", Q(state__in=("reported", "township", "legal"))),
+                "returned": ("已复学跟踪", Q(state="returned")), "closed": ("已结案", Q(state="closed")), "all": ("全部", Q())}
+
+
+def late_q(today: date) -> Q:
+    """Open cases past a step's deadline (the list's 已逾期, the page and the API alike)."""
+    return Q(due_on__lt=today) & ~Q(state="closed")
+
+
+def actions_open(case: DropoutCase) -> list[str]:
+    """The step's actions less the two its data holds back — the report before two failed attempts,
+    closing while a follow-up is due — so the page and the API offer no dead end."""
+    held = {"report"} if case.failed_attempts < D.ATTEMPTS_BEFORE_REPORT else set()
+    if case.due_kind == "follow" or not case.returned_on:
+        held.add("close")
+    return [a for a in D.allowed_actions(case.state) if a not in held]
+
+
 # -- writes -------------------------------------------------------------------------------------------
 def _timer(case: DropoutCase, settings: D.DropoutSettings) -> None:
     if case.state == "returned" and case.returned_on:

@@ -4,7 +4,7 @@ written report to the township and the county education bureau (printable), and 
 hand. Every read names a pupil: it is in the access log."""
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -20,16 +20,14 @@ from shouhu.rules import dropout as D
 from . import dropout, figures
 from .forms import DropoutActForm
 
-FILTERS = {"open": ("进行中", ~Q(state="closed")), "late": ("已逾期", Q(due_on__lt=F("opened_on")) | Q(late_for__isnull=False, late_for=F("due_on"))),
-           "school": ("学校劝返", Q(state="school")), "reported": ("已上报", Q(state__in=("reported", "township", "legal"))),
-           "returned": ("已复学跟踪", Q(state="returned")), "closed": ("已结案", Q(state="closed")), "all": ("全部", Q())}
+FILTERS = dropout.LIST_FILTERS
 
 
 def _cases(request):
     status = request.GET.get("status", "open")
     status = status if status in FILTERS else "open"
     today = timezone.localdate()
-    cond = Q(due_on__lt=today) & ~Q(state="closed") if status == "late" else FILTERS[status][1]
+    cond = dropout.late_q(today) if status == "late" else FILTERS[status][1]
     qs = dropout.dropout_cases_visible_to(request.user).filter(cond).select_related("school")
     return qs.order_by(F("due_on").asc(nulls_last=True), "-opened_on", "-id"), status
 
@@ -63,15 +61,8 @@ def _export(request, qs, label):
     return xlsx_response(data, f"dropout-{when:%Y%m%d-%H%M}.xlsx")
 
 
-def _forms(case, data=None, act="", *, follow_ups: int = 0):
-    """The forms of the actions open now: the report only after two failed attempts, closing only
-    after the follow-up (the service says why otherwise; the page does not offer a dead end)."""
-    hidden = set()
-    if case.failed_attempts < D.ATTEMPTS_BEFORE_REPORT:
-        hidden.add("report")
-    if case.follow_ups_done < follow_ups or not case.returned_on:
-        hidden.add("close")
-    return {a: DropoutActForm(data if a == act else None, act=a) for a in D.allowed_actions(case.state) if a not in hidden}
+def _forms(case, data=None, act=""):
+    return {a: DropoutActForm(data if a == act else None, act=a) for a in dropout.actions_open(case)}
 
 
 @requires("dropout_work")
@@ -80,7 +71,7 @@ def dropout_detail(request, pk):
     act = request.GET.get("act", "") if request.method == "POST" else ""
     settings = dropout.dropout_settings()
     schedule = D.follow_ups(case.returned_on, dropout.term_end(case.returned_on), settings) if case.returned_on else []
-    forms = _forms(case, request.POST, act, follow_ups=len(schedule))
+    forms = _forms(case, request.POST, act)
     if request.method == "POST":
         if act == "missing":
             if run_into_form(request, forms.get("attempt") or DropoutActForm(act="attempt"),
