@@ -8,6 +8,8 @@ registry never imports them (docs/architecture.md, "Layers").
   registration form runs before saving a new record.
 - Facts about children for the early-warning rules: each app that holds some registers a
   provider (`register_facts`); the protection app gathers them (`child_facts`).
+- Sections of the monthly report: a feature app counts its work for the month by village
+  (`register_report_section`: schooling's 控辍保学), so the report does not import it.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -129,3 +131,29 @@ def children_with_fact(fact: str, *, today) -> dict:
     """{child id: value} of the children for whom `fact` holds today; {} when no app provides it."""
     finder = _FACT_FINDERS.get(fact)
     return finder(today=today) if finder else {}
+
+
+# -- Sections of the monthly report that feature apps hold ----------------------------------------
+@dataclass(frozen=True)
+class ReportSection:
+    """A feature's table in the monthly report, counted by place for the month and frozen with the
+    township's submission like the report's own tables."""
+    key: str
+    title: str
+    columns: tuple[tuple[str, str], ...]  # (column key, label)
+    # (*, village_range, first, last, known_at) -> {12-digit place code: {column key: n}} for the
+    # work placed in village codes lo..hi, as known at `known_at`
+    counts: Callable[..., dict]
+    note: str = ""
+    order: int = 100
+
+
+_REPORT_SECTIONS: dict[str, ReportSection] = {}
+
+
+def register_report_section(section: ReportSection) -> None:
+    _REPORT_SECTIONS[section.key] = section
+
+
+def report_sections() -> list[ReportSection]:
+    return sorted(_REPORT_SECTIONS.values(), key=lambda s: (s.order, s.key))

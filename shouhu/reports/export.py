@@ -29,7 +29,7 @@ def workbook_bytes(figures: dict, *, heading: str, marking: str, with_names: boo
     cell = wb.add_format({"border": 1})
     total = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
     used: set[str] = set()
-    for t in figures["tables"]:
+    for t in [*figures["tables"], *figures.get("sections", [])]:  # a submission frozen before sections has none
         ws = wb.add_worksheet(_sheet_name(t["title"], used))
         ws.write(0, 0, f"{heading} — {t['title']}", bold)
         ws.write(1, 0, f"统计截至 {figures['as_of']}（在册儿童）；{marking}")

@@ -22,6 +22,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
 from shouhu.registry.fields import statistics_only
+from shouhu.registry.hooks import report_sections
 from shouhu.registry.models import CategoryEvent, Child
 from shouhu.registry.selectors import CATEGORY_FILTERS, birth_range_for_age
 from shouhu.rules import choices as C
@@ -283,7 +284,33 @@ def report_figures(*, node: Region, month: date, known_at: datetime | None = Non
         "node": {"code": node.code, "name": node.display_name, "level": node.level},
         "tables": tables,
         "movements": movement_list(node=node, month=month, known_at=known_at),
+        "sections": section_tables(node=node, month=month, known_at=known_at, units=units, unit_label=unit_label),
     }
+
+
+OUTSIDE_UNITS = "未建档学生（学校所在乡镇）"
+
+
+def section_tables(*, node: Region, month: date, known_at: datetime, units: list, unit_label: str) -> list[dict]:
+    """The feature apps' tables (`registry.hooks.report_sections`: 控辍保学 …), by the same units
+    as the report's own. Work placed under the node but in none of its units (a pupil without a
+    record sits at the school's township) gets a row of its own, so the total is everything."""
+    first, last = rules.month_bounds(month)
+    length = _unit_length(node)
+    known = {code for code, _ in units}
+    out = []
+    for section in report_sections():
+        per_unit: dict[str, dict[str, int]] = {}
+        for code, counts in section.counts(village_range=code_range(node.code), first=first, last=last, known_at=known_at).items():
+            unit = code[:length] if code[:length] in known else node.code
+            cell = per_unit.setdefault(unit, {})
+            for k, n in counts.items():
+                cell[k] = cell.get(k, 0) + n
+        rows = list(units) + ([[node.code, OUTSIDE_UNITS]] if node.code in per_unit and node.code not in known else [])
+        table = rules.build_table(section.key, section.columns, rows, per_unit, node=[node.code, node.display_name],
+                                  unit_label=unit_label, title=section.title)
+        out.append({**table, "note": section.note})
+    return out
 
 
 def direct_totals(*, node: Region, month: date, known_at: datetime | None = None) -> dict:
@@ -315,16 +342,17 @@ def _summary(figures: dict) -> list:
             ("本月纳入", movement.get("enter", 0) + movement.get("reenter", 0)), ("本月退出", movement.get("exit", 0))]
 
 
+def _suppressed(t: dict) -> dict:
+    keys = [k for k, _ in t["columns"]]
+    rows, total = suppress_table([r["counts"] for r in t["rows"]], t["total"]["counts"], keys)
+    return {**t, "rows": [{**r, "counts": c} for r, c in zip(t["rows"], rows, strict=True)], "total": {**t["total"], "counts": total}}
+
+
 def figures_for_statistics(figures: dict) -> dict:
     """The figures a statistics-only reader gets: counts 1–4 as "<5" in every table, and no list
     of who entered or left (a village, a date and a reason point at one family)."""
-    tables = []
-    for t in figures["tables"]:
-        keys = [k for k, _ in t["columns"]]
-        rows, total = suppress_table([r["counts"] for r in t["rows"]], t["total"]["counts"], keys)
-        tables.append({**t, "rows": [{**r, "counts": c} for r, c in zip(t["rows"], rows, strict=True)],
-                       "total": {**t["total"], "counts": total}})
-    return {**figures, "tables": tables, "movements": []}
+    tables = [_suppressed(t) for t in figures["tables"]]
+    return {**figures, "tables": tables, "movements": [], "sections": [_suppressed(t) for t in figures.get("sections", [])]}
 
 
 def monthly_report(actor, *, node_code: str | None, month: date, live: bool = False) -> MonthlyView:

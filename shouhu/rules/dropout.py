@@ -235,3 +235,47 @@ DUE_LABELS: Mapping[str, str] = MappingProxyType({
 def is_overdue(due_on: date | None, now: datetime | date) -> bool:
     today = now.date() if isinstance(now, datetime) else now
     return due_on is not None and due_on < today
+
+
+# -- the month's figures (the 控辍保学 table of the monthly report) ---------------------------------
+# Counted from each case's timeline as of the month's last day, so a month reads the same later
+# (the township's submission freezes it like the rest of the report).
+MONTH_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("opened", "本月立案"), ("returned", "本月复学"), ("closed", "本月结案"), ("persuading", "月末劝返中"),
+    ("following", "月末复学跟踪"), ("overdue", "本月逾期"), ("township_late", "乡镇逾期未启动"), ("missing", "月末下落不明"),
+)
+PERSUADING = frozenset({"school", "reported", "township", "legal"})
+
+
+def month_counts(timeline: Iterable[tuple[str, str, date]], *, first: date, last: date) -> dict[str, int]:
+    """One case's part (0 or 1 per `MONTH_COLUMNS` key) in the month first..last. `timeline`:
+    the case's steps (action, state after it, day) in time order; steps after `last` are ignored.
+    A case not yet open at `last`, or closed before `first`, counts nothing."""
+    out = dict.fromkeys((k for k, _ in MONTH_COLUMNS), 0)
+    state, missing, seen = None, False, False
+    for action, after, on in timeline:
+        if on > last:
+            break
+        seen = True
+        inside = on >= first
+        if action == "open" and inside:
+            out["opened"] = 1
+        if inside and after == "returned" and state in PERSUADING:
+            out["returned"] = 1
+        if inside and after == "closed" and state != "closed":
+            out["closed"] = 1
+        if inside and action == "overdue":
+            out["overdue"] = 1
+            if after == "reported":  # the township has the written report and has not started
+                out["township_late"] = 1
+        if action == "missing":
+            missing = True
+        elif after in ("returned", "closed"):
+            missing = False
+        state = after
+    if not seen:
+        return out
+    out["persuading"] = int(state in PERSUADING)
+    out["following"] = int(state == "returned")
+    out["missing"] = int(missing and state in PERSUADING)
+    return out

@@ -12,7 +12,7 @@ school's clock is the school's, told to it by `escalate_dropouts`.
 One query over the cases in scope, counted in Python: a county has hundreds of cases a term, not
 hundreds of thousands."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 
 from django.utils import timezone
@@ -21,7 +21,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.regions.models import Region, School
 from shouhu.rules import dropout as D
 
-from .models import DropoutCase, SchoolBreak
+from .models import DropoutCase, DropoutStep, SchoolBreak
 
 OPEN_STEPS = tuple(s for s in D.STATES if s in D.OPEN_STATES)  # school … returned, in order
 OVERDUE_STEPS = ("school", "reported", "township", "legal", "returned")
@@ -158,3 +158,29 @@ def chart_data(f: Figures) -> dict:
     return {"labels": [t.label for t in f.townships],
             "series": [{"name": D.STATES[s], "data": [t.open_by_step[s] for t in f.townships]} for s in OPEN_STEPS],
             "overdue": [t.overdue for t in f.townships]}
+
+
+# -- the monthly report's 控辍保学 table (registered with `registry.hooks.register_report_section`)
+def month_by_place(*, village_range: tuple[str, str], first: date, last: date, known_at: datetime) -> dict[str, dict[str, int]]:
+    """{place code: {`rules.dropout.MONTH_COLUMNS` key: n}} for the cases placed in `village_range`,
+    each read from its timeline as known at `known_at` (`rules.dropout.month_counts`). A pupil
+    without a record sits at the school's township (its code padded to twelve digits)."""
+    steps = (DropoutStep.objects.filter(case__village_code__range=village_range, case__opened_on__lte=last, on__lte=last, at__lte=known_at)
+             .order_by("case_id", "at", "id").values_list("case_id", "case__village_code", "action", "state", "on"))
+    out: dict[str, dict[str, int]] = {}
+    timeline: list = []
+    current = place = None
+
+    def flush():
+        if timeline:
+            counts = out.setdefault(place, dict.fromkeys((k for k, _ in D.MONTH_COLUMNS), 0))
+            for k, n in D.month_counts(timeline, first=first, last=last).items():
+                counts[k] += n
+
+    for case_id, code, action, state, on in steps.iterator(chunk_size=2000):
+        if case_id != current:
+            flush()
+            timeline, current, place = [], case_id, code
+        timeline.append((action, state, on))
+    flush()
+    return out

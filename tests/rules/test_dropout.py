@@ -142,3 +142,41 @@ def test_every_open_step_can_reach_the_end():
     for state in D.OPEN_STATES:
         assert "return" in D.allowed_actions(state) or "close" in D.allowed_actions(state) or "resolve" in D.allowed_actions(state)
     assert timedelta(days=SETTINGS.attempts_days) == timedelta(days=7)
+
+
+# -- the month's figures --------------------------------------------------------------------------
+OCT1, OCT31 = date(2026, 10, 1), date(2026, 10, 31)
+
+
+def _d(day, month=10):
+    return date(2026, month, day)
+
+
+@pytest.mark.parametrize("timeline, expected", [
+    ([("open", "school", _d(5))], {"opened": 1, "persuading": 1}),
+    ([("open", "school", _d(20, 9))], {"persuading": 1}),  # opened before the month, still at school
+    ([("open", "school", _d(5)), ("attempt", "school", _d(6)), ("return", "returned", _d(9))], {"opened": 1, "returned": 1, "following": 1}),
+    ([("open", "school", _d(1, 9)), ("report", "reported", _d(20, 9)), ("overdue", "reported", _d(3))],
+     {"persuading": 1, "overdue": 1, "township_late": 1}),  # the township did not start in time: the veto
+    ([("open", "school", _d(1, 9)), ("overdue", "school", _d(3))], {"persuading": 1, "overdue": 1}),  # the school late: no veto
+    ([("open", "school", _d(1, 9)), ("missing", "school", _d(8))], {"persuading": 1, "missing": 1}),
+    ([("open", "school", _d(1, 9)), ("missing", "school", _d(8)), ("return", "returned", _d(20))], {"returned": 1, "following": 1}),
+    ([("open", "school", _d(1, 9)), ("return", "returned", _d(2, 9)), ("close", "closed", _d(15))], {"closed": 1}),
+    ([("open", "school", _d(1, 8)), ("resolve", "closed", _d(2, 8))], {}),  # closed before the month: nothing
+    ([("open", "school", _d(3, 11))], {}),  # opened after the month: nothing
+    ([("open", "school", _d(5)), ("return", "returned", _d(2, 11))], {"opened": 1, "persuading": 1}),  # later steps ignored
+    ([("open", "school", _d(1, 9)), ("return", "returned", _d(2, 9)), ("close", "closed", _d(3, 9)), ("relapse", "school", _d(9))],
+     {"persuading": 1}),  # a relapse reopens: at school again
+])
+def test_month_counts(timeline, expected):
+    assert D.month_counts(timeline, first=OCT1, last=OCT31) == {k: expected.get(k, 0) for k, _ in D.MONTH_COLUMNS}
+
+
+@given(st.lists(st.tuples(st.sampled_from([*D.ACTIONS, "open", "overdue", "missing"]), st.sampled_from(sorted(D.STATES)),
+                          st.integers(0, 120).map(lambda n: date(2026, 9, 1) + timedelta(days=n))), max_size=12))
+def test_month_counts_are_one_case(steps):
+    steps.sort(key=lambda s: s[2])
+    c = D.month_counts(steps, first=OCT1, last=OCT31)
+    assert set(c.values()) <= {0, 1}
+    assert c["persuading"] + c["following"] <= 1  # one state at month end
+    assert c["missing"] <= c["persuading"] and c["township_late"] <= c["overdue"]

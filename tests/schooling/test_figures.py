@@ -3,15 +3,19 @@ returned and how fast, overdue by step), the one-vote-veto flag (the township la
 pupil missing), the page and its download for the township, county education and the county admin
 only — and never a name."""
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from shouhu.reports import export
+from shouhu.reports import selectors as R
+from shouhu.reports.services import report_submit
 from shouhu.schooling import dropout as S
 from shouhu.schooling import figures as F
 from shouhu.schooling.models import DropoutCase, SchoolBreak
-from tests.factories import years_ago
+from tests.factories import make_child, years_ago
 
 
 def _open(world, name, **kw):
@@ -69,7 +73,7 @@ def test_the_page_and_download(client, world, cases):
     client.force_login(world.admin)
     assert "控辍保学统计" in client.get("/").content.decode()  # in the menu of the county admin, who works no case
     r = client.get("/schooling/dropout/figures/?export=xlsx")
-    ws = load_workbook(__import__("io").BytesIO(r.content)).active
+    ws = load_workbook(BytesIO(r.content)).active
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "一票否决" in values and "金星小学" in values and "甲" not in values
 
@@ -78,3 +82,45 @@ def test_the_page_and_download(client, world, cases):
 def test_others_get_404(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get("/schooling/dropout/figures/").status_code == 404
+
+
+def test_the_monthly_report_has_the_dropout_table(world, cases, django_capture_on_commit_callbacks):
+    """The report's 控辍保学 table, by village for a township (a pupil without a record on a row of
+    the school's township) and by township for the county; the township's submission freezes it
+    and the download has it."""
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        pupil = make_child(world.zhuren, world.guangrong, birth_date=years_ago(10), school=world.jinxing, school_class=world.c31)
+    registered = S.dropout_open(trigger="manual", school=world.jinxing, child=pupil, tell=False)
+    S.dropout_missing(actor=world.dudao, case=registered, note="电话联系不上，已报派出所")
+
+    def section(node):
+        return next(s for s in R.report_figures(node=node, month=today)["sections"] if s["key"] == "dropout")
+
+    town = section(world.maoshi)
+    rows = {r["label"]: r["counts"] for r in town["rows"]}
+    assert rows["光荣村"]["opened"] == 1 and rows["光荣村"]["missing"] == 1
+    assert rows[R.OUTSIDE_UNITS]["opened"] == 3  # 甲 乙 丙: pupils of 金星小学 without a record
+    assert town["total"]["counts"]["opened"] == 4 and town["title"] == "控辍保学"
+    county = section(world.county)
+    by_town = {r["label"]: r["counts"] for r in county["rows"]}
+    assert by_town["毛市镇"] == town["total"]["counts"]  # the township's table adds up to its row in the county's
+    assert county["total"]["counts"]["opened"] == 5
+
+    # frozen with the submission (a month closes first: submit last month's, then compare)
+    last_month = today.replace(day=1) - timedelta(days=1)
+    sub = report_submit(actor=world.dudao, township=world.maoshi, month=last_month)
+    assert any(s["key"] == "dropout" for s in sub.figures["sections"])
+    data = export.workbook_bytes(R.report_figures(node=world.maoshi, month=today), heading="毛市镇", marking="测试", with_names=False)
+    assert "控辍保学" in load_workbook(BytesIO(data)).sheetnames
+
+
+def test_the_report_page_shows_the_table_without_names(client, world, cases):
+    client.force_login(world.dudao)
+    month = timezone.localdate().strftime("%Y-%m")
+    page = client.get(f"/reports/?month={month}").content.decode()
+    assert 'id="table-dropout"' in page and "乡镇逾期未启动" in page and R.OUTSIDE_UNITS in page
+    assert "甲" not in page
+    client.force_login(world.partner)  # statistics only: counts under 5 shown as <5
+    page = client.get(f"/reports/?node={world.county.code}&month={month}").content.decode()
+    assert 'id="table-dropout"' in page and "&lt;5" in page
