@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "shouhu.quality",
     "shouhu.schooling",
     "shouhu.protection",
+    "shouhu.supervision",
     "shouhu.web",
     "shouhu.demo",
 ]

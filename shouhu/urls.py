@@ -21,6 +21,7 @@ urlpatterns = [
     path("quality/", include("shouhu.quality.urls")),
     path("schooling/", include("shouhu.schooling.urls")),
     path("protection/", include("shouhu.protection.urls")),
+    path("supervision/", include("shouhu.supervision.urls")),
     path("inbox/", include("shouhu.notify.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),

@@ -44,6 +44,9 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "dropout_settings": lambda s: s.has("dropout_settings"),
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
+    # 督查整改: plans inspections and checks samples; sees findings (those who file, answer or review them)
+    "inspects": lambda s: s.has("inspects"),
+    "findings": lambda s: s.has("inspects") or s.has("answers_findings") or s.has("reviews_findings"),
     "manages_county": lambda s: s.is_county_admin,
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),

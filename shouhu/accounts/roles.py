@@ -59,6 +59,15 @@ class Role:
     # changes the county's 控辍保学 settings and school calendar (the streak that opens a case, the
     # steps' time limits, holidays, make-up days, breaks): county education and the county admin
     dropout_settings: bool = False
+    # 督查 (docs/domain.md, "Supervision"): plans inspections, draws and checks field samples, files
+    # findings in its region — the inspection team (督查组) and the county admin
+    inspects: bool = False
+    # answers a finding about its own unit (整改 with evidence): the village's child director, the
+    # township's supervisor, the school's staff
+    answers_findings: bool = False
+    # re-checks (复核) a unit's answer below its own region: the township supervisor for its villages,
+    # the inspection team and the county admin
+    reviews_findings: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -70,21 +79,22 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
-             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True, dropout_settings=True),
+             sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True, dropout_settings=True,
+             inspects=True, reviews_findings=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True, dropout_work=True,
              dropout_figures=True, dropout_settings=True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
-             sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True),
+             sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True, answers_findings=True, reviews_findings=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
-             sees_alerts=True, dropout_work=True),
+             sees_alerts=True, dropout_work=True, answers_findings=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True, dropout_work=True,
-             records_absences=True),
+             records_absences=True, answers_findings=True),
         Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True, dropout_work=True,
              records_absences=True),
         Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
-        Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True),
+        Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True, inspects=True, reviews_findings=True),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
         Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
              handles_cases=True, case_counts=True, protection_settings=True),

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import absences, auth, dropout, protection, quality, schooling, views
+from . import absences, auth, dropout, protection, quality, schooling, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -55,6 +55,8 @@ router.register("mandatory-reports", protection.ReportViewSet, basename="mandato
 router.register("cases", protection.CaseViewSet, basename="case")
 router.register("meetings", protection.MeetingViewSet, basename="meeting")
 router.register("dropout-cases", dropout.DropoutCaseViewSet, basename="dropout-case")
+router.register("inspections", supervision.InspectionViewSet, basename="inspection")
+router.register("findings", supervision.FindingViewSet, basename="finding")
 router.register("absences", absences.AbsenceViewSet, basename="absence")
 
 urlpatterns = [

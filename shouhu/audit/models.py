@@ -52,6 +52,8 @@ class AccessLog(models.Model):
         SETTINGS = "settings", "修改设置"
         GLASS = "glass", "紧急查阅个案"
         CHECKPOINT = "checkpoint", "日志清理检查点"
+        SAMPLE = "sample", "督查抽样"
+        ACCOUNTABILITY = "accountability", "问责决定"
 
     at = models.DateTimeField("时间", db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False,

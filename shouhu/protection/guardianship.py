@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
+from shouhu.core import uploads
 from shouhu.core.errors import ErrorCode, ServiceError
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_update
@@ -24,9 +25,6 @@ from shouhu.rules.cases import OPEN_STATES
 from . import cases
 from .models import CaseStep, GuardianReturn, Intervention, ProtectionCase
 
-# what a scanned document may be, by its first bytes: (the stored file's extension, the type it is served as)
-DOCUMENT_TYPES = {b"%PDF": (".pdf", "application/pdf"), b"\xff\xd8\xff": (".jpg", "image/jpeg"), b"\x89PNG": (".png", "image/png")}
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DEAD = frozenset({"死亡", "宣告死亡", "宣告失踪"})
 
 
@@ -80,20 +78,9 @@ def _when(at: datetime | None, now: datetime) -> datetime:
     return at
 
 
-def document_kind(f) -> tuple[str, str] | None:
-    """(extension, content type) of a PDF, JPEG or PNG by its first bytes, whatever its name says; None otherwise."""
-    head = f.read(8)
-    f.seek(0)
-    return next((kind for sig, kind in DOCUMENT_TYPES.items() if head.startswith(sig)), None)
-
-
 def document_problem(f) -> str:
     """"" when `f` (an uploaded file) is a PDF, JPEG or PNG of acceptable size."""
-    if f.size > MAX_DOCUMENT_BYTES:
-        return "文书文件不能超过10MB"
-    if document_kind(f) is None:
-        return "文书只能上传PDF、JPG或PNG文件"
-    return ""
+    return uploads.document_problem(f, what="文书")
 
 
 def _editable_child(actor, case: ProtectionCase, field: str) -> Child:
@@ -141,7 +128,7 @@ def intervention_record(*, actor, case: ProtectionCase, guardian: str, rung: str
     if document:
         # stored under a random name with the extension of what it is: the uploader's name may carry a child's name,
         # and its extension (x.html that starts with %PDF) would decide how the file is served
-        document.name = f"{uuid4().hex}{document_kind(document)[0]}"
+        document.name = f"{uuid4().hex}{uploads.document_kind(document)[0]}"
         row.document = document
     row.full_clean(exclude=["document"])
     who, label = G.GUARDIANS[guardian], G.RUNG_BY_CODE[rung].label

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
+from shouhu.core import uploads
 from shouhu.core.errors import NotFound
 from shouhu.core.forms import run_into_form
 from shouhu.rules import guardianship as G
@@ -88,7 +89,7 @@ def intervention_document(request, pk, iid):
     if row is None or not row.document:
         raise Http404
     f = row.document.open("rb")
-    kind = guardianship.document_kind(f)
+    kind = uploads.document_kind(f)
     if kind is None:  # stored before the type decided the name: never served as whatever its name claims
         f.close()
         raise Http404

@@ -4,7 +4,7 @@ changed what the school says about some children, their records are checked agai
 children at once, more in the background by village."""
 from shouhu.registry.hooks import DuplicateCheck, register_duplicate_check
 from shouhu.registry.models import Child
-from shouhu.registry.signals import children_changed, cross_line_changed
+from shouhu.registry.signals import children_changed, cross_line_changed, facts_changed
 
 from .services import note_registered_anyway, plain_reasons, recheck_children, registration_candidates
 from .tasks import recheck
@@ -33,7 +33,15 @@ def roster_changed(sender, child_ids, **kwargs):
     recheck.enqueue(sorted(villages))
 
 
+def facts_changed_(sender, child_ids=None, fact=None, **kwargs):
+    """A field check found a record wrong, or its finding passed: the record's issues follow (other
+    facts, a visit's concerns, change no record check)."""
+    if fact == "field_mismatch" and child_ids and len(child_ids) <= INLINE_LIMIT:
+        recheck_children(child_ids)
+
+
 def connect() -> None:
+    facts_changed.connect(facts_changed_, dispatch_uid="quality.facts_changed")
     children_changed.connect(registry_changed, dispatch_uid="quality.registry_changed")
     cross_line_changed.connect(roster_changed, dispatch_uid="quality.roster_changed")
     register_duplicate_check(DuplicateCheck(registration_candidates, plain_reasons, note_registered_anyway))

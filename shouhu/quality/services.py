@@ -22,6 +22,7 @@ from shouhu.care.models import Visit
 from shouhu.core.crypto import blind
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
 from shouhu.regions.models import Region, School, SchoolClass
+from shouhu.registry.hooks import children_with_fact
 from shouhu.registry.models import Child, CountySetting
 from shouhu.registry.selectors import DEDUPE_FIELDS, dedupe_records
 from shouhu.registry.services import child_merge
@@ -72,6 +73,8 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     found = [f for r in records for f in Q_.record_findings(r, today=today, settings=s)]
     pairs = cross_line_pairs(records)  # village record vs school roster (学籍)
     found += Q_.cross_line_findings(pairs, _link_names(pairs))
+    field = children_with_fact("field_mismatch", today=today)  # open field-check findings: a few, county-wide
+    found += Q_.field_check_findings({r["id"]: field[r["id"]] for r in records if r["id"] in field})
     _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
     _rescore_pairs([r["id"] for r in records], today)
     return len(records)

@@ -319,6 +319,8 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "schooling.DropoutCase",
     # a 人籍一致 answer about the duplicate: the duplicate leaves the lists; the kept record is checked afresh
     "schooling.RosterMismatch",
+    # what an inspector found on the spot is evidence about the record as it was checked
+    "supervision.Finding", "supervision.SampleItem",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

@@ -27,6 +27,8 @@ cross_line_changed = Signal()
 # Sent after care work recorded something about these children (`child_ids`), committed, and
 # the care app's maintained rows are refreshed: a visit's concerns, a counselling risk, family
 # contact. The registry did not change; the early-warning rules read these facts again.
+# A sender may name the fact (`fact="field_mismatch"`: a field check found a record wrong) so a
+# receiver that cares for one fact only does not redo its work for every visit.
 facts_changed = Signal()
 
 

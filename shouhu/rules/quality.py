@@ -45,6 +45,7 @@ from typing import Any, Hashable, Iterable, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from . import choices as C
+from . import supervision as S
 from .care import ledger_missing
 from .categories import CategorySettings, ChildFacts, ParentFacts, age_on, derive
 from .idcard import IdNumberError, parse_id
@@ -59,7 +60,7 @@ __all__ = [
     "BURST_MIN_VISITS", "BURST_WINDOW", "BACKDATE_DAYS", "BACKDATE_MIN_VISITS", "RELATED_MAX", "LEVEL_WEIGHTS",
 ]
 
-KINDS: tuple[str, ...] = ("completeness", "validity", "logic", "cross_line", "duplicate", "fabrication")
+KINDS: tuple[str, ...] = ("completeness", "validity", "logic", "cross_line", "duplicate", "fabrication", "field")
 LEVELS: tuple[str, ...] = ("error", "warning", "info")
 SUBJECTS: tuple[str, ...] = ("child", "visit")
 
@@ -265,6 +266,10 @@ _CHECKS = [
        ("school", "school_class")),
     _c("cross_line_mismatch", "cross_line", "warning", "村校档案不一致",
        "同一名儿童在村（社区）和学校的档案中该项不一致，其中必有一处错误。请村、校共同核对证件后统一。", CROSS_LINE_FIELDS),
+    # ── field verification: an inspector checked the child on the spot (rules.supervision) ──
+    _c("field_check_mismatch", "field", "error", "实地核查与档案不符",
+       "督查组实地核查时发现档案与实际不符（儿童不在、照护人不同、走访不实或协议未签）。请据实更正档案并向督查组提交整改，"
+       "复核通过后本问题自动关闭。", tuple(dict.fromkeys(S.CHECK_FIELDS.values()))),
     # ── duplicates (the finder is `rules.dedupe`; a user merges the pair or marks it "not the same") ──
     _c("possible_duplicate", "duplicate", "warning", "疑似重复档案",
        "另一份档案与这份很可能是同一名儿童（同音字、形近字、改姓、缺身份号码或出生日期日月颠倒）。请对比两份档案："
@@ -573,6 +578,13 @@ def cross_line_findings(pairs: Iterable[tuple[Mapping, Mapping]], names: Mapping
             out.append(Finding("cross_line_mismatch", village.get("id"), f, message,
                                related=tuple(x for x in (school.get("id"),) if x is not None)))
     return out
+
+
+def field_check_findings(mismatches: Mapping[Any, Sequence[str]]) -> list[Finding]:
+    """For each child a field check found wrong ({child id: the checks answered "no"}), one
+    `field_check_mismatch` per check, on the record field it points at."""
+    return [Finding("field_check_mismatch", child_id, S.CHECK_FIELDS[k], S.MISMATCH_TEXT[k])
+            for child_id, checks in mismatches.items() for k in checks if k in S.CHECK_FIELDS]
 
 
 # ── duplicates: candidate pairs from the finder, one finding on each child ───────────────────

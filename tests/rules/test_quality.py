@@ -25,6 +25,7 @@ from shouhu.rules.quality import (
     Finding,
     QualitySettings,
     cross_line_findings,
+    field_check_findings,
     record_findings,
     score,
     shared_parent_findings,
@@ -338,7 +339,15 @@ def test_each_check_stays_quiet(code, overrides):
 
 
 GROUP_CODES = {"shared_parent_details", "shared_carer_details", "copied_visit_notes", "visit_burst", "visit_backdated_bulk",
-               "visit_before_registration", "visit_in_future", "cross_line_mismatch", "possible_duplicate"}
+               "visit_before_registration", "visit_in_future", "cross_line_mismatch", "possible_duplicate",
+               "field_check_mismatch"}  # not from the record: from an inspector's field check (test below)
+
+
+def test_a_field_check_points_at_the_fields_it_found_wrong():
+    found = field_check_findings({7: ["carer", "agreement"], 8: []})
+    assert [(f.child_id, f.code, f.field) for f in found] == [(7, "field_check_mismatch", "carer_name"),
+                                                              (7, "field_check_mismatch", "agreement_file")]
+    assert all(f.field in CATALOGUE["field_check_mismatch"].fields for f in found)
 
 
 def test_every_check_is_tested_both_ways():

@@ -14,6 +14,12 @@ def get(d, key):
     return d.get(key, "") if hasattr(d, "get") else getattr(d, key, "")
 
 
+@register.filter
+def getfield(form, name):
+    """A form's bound field by a name held in a variable (`form|getfield:key`)."""
+    return form[name]
+
+
 @register.simple_tag
 def list_url(link: dict, column: str = "") -> str:
     """The children list filtered to a stat row and column."""
