@@ -47,6 +47,8 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # 督查整改: plans inspections and checks samples; sees findings (those who file, answer or review them)
     "inspects": lambda s: s.has("inspects"),
     "findings": lambda s: s.has("inspects") or s.has("answers_findings") or s.has("reviews_findings"),
+    # the 考核 scoreboard: those who inspect or re-check, and those who answer for a township's figures
+    "scoreboard": lambda s: s.has("inspects") or s.has("reviews_findings") or s.has("dropout_figures"),
     "manages_county": lambda s: s.is_county_admin,
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),

@@ -8,12 +8,15 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from shouhu.audit.services import log_access
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import Region, School
+from shouhu.rules import evaluation as E
 from shouhu.rules import supervision as S
+from shouhu.supervision import scoreboard as SB
 from shouhu.supervision import selectors as Sel
 from shouhu.supervision import services as V
 from shouhu.supervision.models import Finding, FindingStep, Inspection, SampleItem
@@ -232,3 +235,39 @@ class FindingViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
         s.is_valid(raise_exception=True)
         d = s.validated_data
         return self._out(V.finding_act(actor=request.user, finding=self.get_object(), action=d["action"], note=d["note"], files=d["files"]))
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="township / school / total")
+    key = serializers.CharField(help_text="乡镇区划代码或学校 id")
+    label = serializers.CharField()
+    score = serializers.FloatField(allow_null=True, help_text="百分制得分（无适用指标时为空）")
+    veto = serializers.BooleanField(help_text="一票否决")
+    values = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()), help_text="指标 → [达标数, 应统计数]")
+
+
+class ScoreboardSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    label = serializers.CharField()
+    frozen = serializers.BooleanField()
+    indicators = serializers.ListField(child=serializers.DictField())
+    townships = ScoreRowSerializer(many=True)
+    schools = ScoreRowSerializer(many=True)
+    total = ScoreRowSerializer()
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("period", str, description="2026Q3（季度）或 2026（年度），默认本季度"),
+                                                   OpenApiParameter("live", bool, description="已冻结的考核期也实时计算")],
+                                       responses=ScoreboardSerializer))
+class ScoreboardViewSet(viewsets.ViewSet):
+    """考核: each township and school scored for a quarter or a year (frozen after the period once
+    the county has frozen it), the indicators with weights and targets; counts only, no names."""
+    needs = declare(("list",), "scoreboard")
+
+    def list(self, request):
+        try:
+            year, quarter = E.parse_period(request.query_params.get("period") or E.period_key(*E.quarter_of(timezone.localdate())))
+        except ValueError as e:
+            raise ValidationError({"period": str(e)}) from None
+        figures, frozen = SB.scoreboard(request.user, year=year, quarter=quarter, live=request.query_params.get("live") in ("1", "true"))
+        return Response({**figures, "frozen": frozen is not None})

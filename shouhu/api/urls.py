@@ -57,6 +57,7 @@ router.register("meetings", protection.MeetingViewSet, basename="meeting")
 router.register("dropout-cases", dropout.DropoutCaseViewSet, basename="dropout-case")
 router.register("inspections", supervision.InspectionViewSet, basename="inspection")
 router.register("findings", supervision.FindingViewSet, basename="finding")
+router.register("scoreboard", supervision.ScoreboardViewSet, basename="scoreboard")
 router.register("absences", absences.AbsenceViewSet, basename="absence")
 
 urlpatterns = [

@@ -3,10 +3,19 @@ and care work (facts_changed); a big change (an import, the nightly) is done in 
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
-from shouhu.registry.hooks import ChildPanel, TaskPanel, register_child_panel, register_facts, register_task_panel
+from shouhu.registry.hooks import (
+    ChildPanel,
+    Indicator,
+    TaskPanel,
+    register_child_panel,
+    register_facts,
+    register_indicator,
+    register_task_panel,
+)
 from shouhu.registry.signals import children_changed, facts_changed
 
 from . import cases, selectors, services
+from .indicators import alerts_counts
 from .reports import report_facts
 
 INLINE_LIMIT = 200
@@ -45,3 +54,4 @@ def connect() -> None:
     children_changed.connect(_changed, dispatch_uid="protection.children_changed")
     facts_changed.connect(_changed, dispatch_uid="protection.facts_changed")
     register_facts("protection", report_facts)
+    register_indicator(Indicator("alerts", alerts_counts, "/protection/alerts/?level=red&status=all"))

@@ -8,6 +8,8 @@ registry never imports them (docs/architecture.md, "Layers").
   registration form runs before saving a new record.
 - Facts about children for the early-warning rules: each app that holds some registers a
   provider (`register_facts`); the protection app gathers them (`child_facts`).
+- Indicators of the 考核 scoreboard: each app counts its indicator by place and school
+  (`register_indicator`); supervision scores them.
 - Sections of the monthly report: a feature app counts its work for the month by village
   (`register_report_section`: schooling's 控辍保学), so the report does not import it.
 """
@@ -157,3 +159,26 @@ def register_report_section(section: ReportSection) -> None:
 
 def report_sections() -> list[ReportSection]:
     return sorted(_REPORT_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+# -- Indicators of the 考核 scoreboard that feature apps compute ----------------------------------
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of `rules.evaluation.INDICATORS`, counted by the app that holds its records."""
+    key: str
+    # (*, first, last, today) -> {"places": {12-digit place code: (numerator, denominator)},
+    #                              "schools": {school id: (numerator, denominator)}}
+    counts: Callable[..., dict]
+    # the list behind it; "{unit}" becomes "region=<code>" or "school=<id>" where the list filters so
+    link: str = ""
+
+
+_INDICATORS: dict[str, Indicator] = {}
+
+
+def register_indicator(indicator: Indicator) -> None:
+    _INDICATORS[indicator.key] = indicator
+
+
+def indicators() -> dict[str, Indicator]:
+    return dict(_INDICATORS)

@@ -161,26 +161,47 @@ def chart_data(f: Figures) -> dict:
 
 
 # -- the monthly report's 控辍保学 table (registered with `registry.hooks.register_report_section`)
+def _by_case(steps, *, first: date, last: date) -> dict:
+    """{key: {MONTH_COLUMNS key: n}} from `steps`: (case id, key, action, state, on) in the case's time order."""
+    out: dict = {}
+    timeline: list = []
+    current = key = None
+
+    def flush():
+        if timeline:
+            counts = out.setdefault(key, dict.fromkeys((k for k, _ in D.MONTH_COLUMNS), 0))
+            for k, n in D.month_counts(timeline, first=first, last=last).items():
+                counts[k] += n
+
+    for case_id, k, action, state, on in steps.iterator(chunk_size=2000):
+        if case_id != current:
+            flush()
+            timeline, current, key = [], case_id, k
+        timeline.append((action, state, on))
+    flush()
+    return out
+
+
+def _steps(*, first: date, last: date, known_at: datetime, key: str, **where):
+    return (DropoutStep.objects.filter(case__opened_on__lte=last, on__lte=last, at__lte=known_at, **where)
+            .order_by("case_id", "at", "id").values_list("case_id", f"case__{key}", "action", "state", "on"))
+
+
 def month_by_place(*, village_range: tuple[str, str], first: date, last: date, known_at: datetime) -> dict[str, dict[str, int]]:
     """{place code: {`rules.dropout.MONTH_COLUMNS` key: n}} for the cases placed in `village_range`,
     each read from its timeline as known at `known_at` (`rules.dropout.month_counts`). A pupil
     without a record sits at the school's township (its code padded to twelve digits)."""
-    steps = (DropoutStep.objects.filter(case__village_code__range=village_range, case__opened_on__lte=last, on__lte=last, at__lte=known_at)
-             .order_by("case_id", "at", "id").values_list("case_id", "case__village_code", "action", "state", "on"))
-    out: dict[str, dict[str, int]] = {}
-    timeline: list = []
-    current = place = None
+    return _by_case(_steps(first=first, last=last, known_at=known_at, key="village_code", case__village_code__range=village_range),
+                    first=first, last=last)
 
-    def flush():
-        if timeline:
-            counts = out.setdefault(place, dict.fromkeys((k for k, _ in D.MONTH_COLUMNS), 0))
-            for k, n in D.month_counts(timeline, first=first, last=last).items():
-                counts[k] += n
 
-    for case_id, code, action, state, on in steps.iterator(chunk_size=2000):
-        if case_id != current:
-            flush()
-            timeline, current, place = [], case_id, code
-        timeline.append((action, state, on))
-    flush()
+def veto_counts(*, first: date, last: date, today: date) -> dict:
+    """The 考核's one-vote veto (`rules.evaluation.INDICATORS["dropout"]`): per place and per school,
+    the cases whose township was late to start within the period, or whose pupil was missing at its
+    end — counted from the timelines like the monthly table."""
+    now = timezone.now()
+    out = {}
+    for part, key in (("places", "village_code"), ("schools", "school_id")):
+        counts = _by_case(_steps(first=first, last=last, known_at=now, key=key), first=first, last=last)
+        out[part] = {k: (c["township_late"] + c["missing"], 0) for k, c in counts.items() if k is not None}
     return out

@@ -129,3 +129,19 @@ class AccountabilityForm(BootstrapMixin, forms.Form):
             self.fields["unit"].queryset = Region.objects.filter(code__startswith=region.code, level__gt=region.level).order_by("code")
         self.fields["decided_on"].initial = timezone.localdate()
         self.style_widgets()
+
+
+class IndicatorsForm(BootstrapMixin, forms.Form):
+    """The county's weight and target of each scored indicator (the veto has neither)."""
+
+    def __init__(self, *args, table=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = [k for k, s in table.items() if not s.veto]
+        for k in self.keys:
+            s = table[k]
+            self.fields[f"{k}_weight"] = forms.FloatField(label=f"{s.label}·权重", min_value=0, max_value=100, initial=s.weight, help_text=s.help)
+            self.fields[f"{k}_target"] = forms.FloatField(label=f"{s.label}·目标（%）", min_value=1, max_value=100, initial=s.target)
+        self.style_widgets()
+
+    def values(self) -> dict:
+        return {k: {"weight": self.cleaned_data[f"{k}_weight"], "target": self.cleaned_data[f"{k}_target"]} for k in self.keys}

@@ -15,6 +15,8 @@ class SupervisionSetting(models.Model):
     rectify_days = models.PositiveSmallIntegerField("整改期限（天）", default=S.RECTIFY_DAYS)
     sample_size = models.PositiveSmallIntegerField("每村抽查儿童数", default=S.SAMPLE_DEFAULT)
     per_month = models.PositiveSmallIntegerField("每乡镇每月至少督查次数", default=1)
+    # 考核: the county's weights and targets over `rules.evaluation.INDICATORS` ({key: {"weight", "target"}})
+    indicators = models.JSONField("考核指标权重与目标", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "督查设置"
@@ -152,3 +154,17 @@ class Accountability(models.Model):
     class Meta:
         ordering = ["-decided_on", "-id"]
         verbose_name = verbose_name_plural = "问责"
+
+
+class ScorePeriod(models.Model):
+    """A 考核 period's scoreboard frozen after its end, like a township's 上报: what the county was
+    scored on stays, whatever is edited later (docs/domain.md, "Supervision and evaluation")."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=8)  # rules.evaluation.period_key: "2026Q3" or "2026"
+    figures = models.JSONField()
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    frozen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "period"], name="one_frozen_score_per_period")]

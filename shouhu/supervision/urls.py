@@ -14,4 +14,7 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("findings/<int:pk>/files/<int:fid>/", views.finding_file, name="finding_file"),
     path("accountability/", views.accountability, name="accountability"),
+    path("scoreboard/", views.scoreboard, name="scoreboard"),
+    path("scoreboard/freeze/", views.scoreboard_freeze, name="scoreboard_freeze"),
+    path("scoreboard/settings/", views.scoreboard_settings, name="scoreboard_settings"),
 ]

@@ -2,10 +2,13 @@
 for everyone who files, answers or re-checks findings; inspections, the seeded sample and the
 field check on a phone for the inspection team; one finding with its timeline, evidence and the
 step's action; accountability for the county. A page that names a child is in the access log."""
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,10 +20,12 @@ from shouhu.core.forms import run_and_tell, run_into_form
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.regions.models import Region
+from shouhu.rules import evaluation as E
 from shouhu.rules import supervision as S
 
+from . import scoreboard as score
 from . import selectors, services
-from .forms import AccountabilityForm, ActForm, CheckForm, DrawForm, FindingForm, InspectionForm
+from .forms import AccountabilityForm, ActForm, CheckForm, DrawForm, FindingForm, IndicatorsForm, InspectionForm
 from .models import FindingFile, SupervisionSetting
 
 EXPORT_HEADERS = ["编号", "来源", "责任单位", "学校", "问题", "状态", "发现日期", "整改期限", "是否逾期", "所属督查"]
@@ -207,3 +212,94 @@ def accountability(request):
                 return redirect("supervision:accountability")
         suggested = selectors.units_calling_for_accountability(request.user, today=today)
     return render(request, "supervision/accountability.html", {"rows": rows, "form": form, "suggested": suggested, "measures": S.MEASURES})
+
+
+# -- 考核 -----------------------------------------------------------------------------------------
+def _period(request):
+    today = timezone.localdate()
+    text = request.GET.get("period") or request.POST.get("period") or E.period_key(*E.quarter_of(today))
+    try:
+        return E.parse_period(text)
+    except ValueError:
+        return E.quarter_of(today)
+
+
+def _periods(today) -> list[tuple[str, str]]:
+    year, q = E.quarter_of(today)
+    out = []
+    for _ in range(6):
+        out.append((E.period_key(year, q), E.period_label(year, q)))
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    y = today.year
+    return out + [(str(y - 1), E.period_label(y - 1, None)), (str(y), E.period_label(y, None))]
+
+
+SCORE_HEADERS = ["单位", "类型", "得分", "一票否决"]
+
+
+def _score_rows(figures):
+    for r in [*figures["townships"], *figures["schools"], figures["total"]]:
+        cells = [r["label"], {"township": "乡镇", "school": "学校", "total": "合计"}[r["kind"]], "" if r["score"] is None else r["score"],
+                 "是" if r["veto"] else ""]
+        for ind in figures["indicators"]:
+            n, d = r["values"].get(ind["key"], [0, 0])
+            cells += [n] if ind["veto"] else [n, d, "" if E.rate(n, d) is None else E.rate(n, d)]
+        yield cells
+
+
+def _display(figures) -> list[dict]:
+    """Each row with its indicators as cells: rate, counts, points, and the list behind it."""
+    out = []
+    for r in [*figures["townships"], *figures["schools"], figures["total"]]:
+        unit = f"school={r['key']}" if r["kind"] == "school" else f"region={r['key']}"
+        cells = []
+        for ind in figures["indicators"]:
+            n, d = r["values"].get(ind["key"], [0, 0])
+            cells.append({"key": ind["key"], "label": ind["label"], "n": n, "d": d, "veto": ind["veto"], "rate": E.rate(n, d),
+                          "points": r["parts"].get(ind["key"]), "below": E.rate(n, d) is not None and E.rate(n, d) < ind["target"],
+                          "link": ind["link"].replace("{unit}", unit) if ind["link"] else ""})
+        out.append({**r, "cells": cells})
+    return out
+
+
+@requires("scoreboard")
+def scoreboard(request):
+    year, quarter = _period(request)
+    figures, frozen = score.scoreboard(request.user, year=year, quarter=quarter, live=request.GET.get("live") == "1")
+    if request.GET.get("export") == "xlsx":
+        when = timezone.localtime()
+        headers = list(SCORE_HEADERS)
+        for ind in figures["indicators"]:
+            headers += [f"{ind['label']}（次数）"] if ind["veto"] else [f"{ind['label']}·达标", f"{ind['label']}·应统计", f"{ind['label']}（%）"]
+        data, n = marked_workbook(title="考核", headers=headers, rows=_score_rows(figures), who=str(request.user), when=when,
+                                  label=f"{figures['region']['name']}考核（{figures['label']}{'，已冻结' if frozen else ''}）", freeze_cols=1)
+        log_access(actor=request.user, action="export", scope="考核", detail=f"导出考核 {figures['period']} {n} 行", request=request)
+        return xlsx_response(data, f"scoreboard-{figures['period']}.xlsx")
+    today = timezone.localdate()
+    ended = date.fromisoformat(figures["last"]) < today
+    return render(request, "supervision/scoreboard.html", {
+        "f": figures, "rows": _display(figures), "frozen": frozen, "periods": _periods(today), "period": figures["period"], "county": scope_of(request.user).is_county_admin,
+        "may_freeze": ended and frozen is None and scope_of(request.user).is_county_admin})
+
+
+@requires("manages_county")
+@require_POST
+def scoreboard_freeze(request):
+    year, quarter = _period(request)
+    run_and_tell(request, lambda: score.scoreboard_freeze(actor=request.user, year=year, quarter=quarter), "考核结果已冻结")
+    return redirect(f"{reverse('supervision:scoreboard')}?period={E.period_key(year, quarter)}")
+
+
+@requires("manages_county")
+def scoreboard_settings(request):
+    table = E.specs(SupervisionSetting.current().indicators)
+    form = IndicatorsForm(request.POST or None, table=table)
+    if request.method == "POST" and form.is_valid():
+        before = {k: (s.weight, s.target) for k, s in table.items() if not s.veto}
+        done = run_into_form(request, form, lambda: score.indicators_set(actor=request.user, values=form.values()), "已保存考核指标")
+        if done is not None:
+            log_access(actor=request.user, action="settings", scope="考核指标", request=request,
+                       detail="；".join(f"{E.INDICATORS[k].label} {before[k][0]:g}/{before[k][1]:g}→{v['weight']:g}/{v['target']:g}"
+                                       for k, v in form.values().items() if (v["weight"], v["target"]) != before.get(k))[:255])
+            return redirect("supervision:scoreboard")
+    return render(request, "supervision/scoreboard_settings.html", {"form": form})

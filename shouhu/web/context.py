@@ -24,6 +24,7 @@ MENU = {
     "dropout_settings": "dropout_settings",
     "meetings": "joint_meetings",
     "supervision": "findings",
+    "scoreboard": "scoreboard",
 }
 
 

@@ -60,3 +60,12 @@ def test_others_get_404(world, who):
     assert c.post(f"/api/v1/findings/{f.pk}/act/", {"action": "answer", "note": "x"}).status_code == 404
     assert c.get(f"/api/v1/inspections/{i.pk}/").status_code == 404
     assert c.post(f"/api/v1/inspections/{i.pk}/sample/", {"village": world.guangrong.code}).status_code == 404
+
+
+def test_the_scoreboard(world):
+    r = api(world.admin).get("/api/v1/scoreboard/")
+    assert r.status_code == 200 and [t["label"] for t in r.json()["townships"]] == ["朱河镇", "毛市镇"] and r.json()["frozen"] is False
+    assert api(world.dudao).get("/api/v1/scoreboard/?period=2026").json()["label"] == "2026年度"
+    assert api(world.admin).get("/api/v1/scoreboard/?period=2026Q9").status_code == 400
+    for who in ("zhuren", "volunteer", "xiaozhang"):
+        assert api(getattr(world, who)).get("/api/v1/scoreboard/").status_code == 404
