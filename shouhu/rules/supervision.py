@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 KINDS: Mapping[str, str] = MappingProxyType({"routine": "例行督查", "unannounced": "明察暗访", "revisit": "回访抽查"})
 INSPECTION_STATES: Mapping[str, str] = MappingProxyType({"planned": "计划中", "active": "进行中", "done": "已完成"})
+INSPECTION_STATE_CHOICES = tuple(INSPECTION_STATES.items())
 
 # -- field verification: what the inspector checks for each sampled child, and what a "no" means
 CHECKS: Mapping[str, str] = MappingProxyType({
@@ -43,6 +44,7 @@ SOURCES: Mapping[str, str] = MappingProxyType({
 STATES: Mapping[str, str] = MappingProxyType({
     "open": "待整改", "answered": "已整改待复核", "passed": "复核通过", "returned": "退回重改",
 })
+STATE_CHOICES = tuple(STATES.items())
 OPEN_STATES = frozenset({"open", "answered", "returned"})
 # action -> (from states, to state)
 ACTIONS: Mapping[str, tuple[frozenset[str], str]] = MappingProxyType({

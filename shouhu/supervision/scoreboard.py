@@ -123,3 +123,42 @@ def indicators_set(*, actor, values: dict) -> SupervisionSetting:
     row.indicators = clean
     row.save()
     return row
+
+
+# the finding's source for an indicator below its target (`rules.supervision.SOURCES`)
+SOURCE_OF = {"quality": "quality", "visits": "visits", "contact": "visits", "one_to_one": "visits", "alerts": "alert",
+             "reports": "report", "dropout": "dropout", "rectify": "recheck"}
+
+
+def suggestions(*, region: Region, today: date | None = None, limit: int = 30) -> list[dict]:
+    """Findings the system's own data suggest in `region` this quarter so far: each village (or a
+    township, for what is counted per township) whose indicator is below the county's target, or
+    whose 控辍保学 vetoes — worst first. The inspector files the ones they confirm."""
+    today = today or timezone.localdate()
+    year, quarter = E.quarter_of(today)
+    first, last = E.period_bounds(year, quarter)
+    table = E.specs(SupervisionSetting.current().indicators)
+    rows = []
+    for key, ind in indicators().items():
+        spec = table.get(key)
+        if spec is None:
+            continue
+        for code, (n, d) in ind.counts(first=first, last=last, today=today).get("places", {}).items():
+            if not code.startswith(region.code):
+                continue
+            r = E.rate(n, d)
+            if spec.veto and n > 0:
+                rows.append((1000.0, code, key, f"{spec.label}触发一票否决", f"{n}件：乡镇逾期未启动劝返或学生下落不明"))
+            elif not spec.veto and r is not None and r < spec.target:
+                rows.append((spec.target - r, code, key, f"{spec.label}未达标",
+                             f"{spec.label} {r}%（{n}/{d}），目标 {spec.target:g}%；统计 {first:%Y-%m-%d} 至 {min(today, last):%Y-%m-%d}"))
+    rows.sort(key=lambda x: (-x[0], x[1]))
+    rows = rows[:limit]
+    codes = {c for _, c, *_ in rows}
+    units = {r.code: r for r in Region.objects.filter(code__in=codes | {c[:9] for c in codes})}  # a padded township code → the township
+    out = []
+    for _gap, code, key, problem, detail in rows:
+        unit = units.get(code) or units.get(code[:9])
+        if unit is not None:
+            out.append({"unit": unit, "key": key, "source": SOURCE_OF.get(key, "manual"), "problem": problem, "detail": detail})
+    return out

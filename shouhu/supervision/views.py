@@ -96,6 +96,14 @@ def inspection_detail(request, pk):
 
 
 @requires("inspects")
+def inspection_suggestions(request, pk):
+    """What the system's own data suggest in the inspection's region (indicators below target this
+    quarter): each can be filed as a finding, pre-filled."""
+    i = selectors.inspection_for(request.user, pk)
+    return render(request, "supervision/suggestions.html", {"i": i, "rows": score.suggestions(region=i.region)})
+
+
+@requires("inspects")
 @require_POST
 def inspection_finish(request, pk):
     i = selectors.inspection_for(request.user, pk)
@@ -141,12 +149,16 @@ def finding_new(request):
     region = inspection.region if inspection else (min(regions, key=lambda r: r.level) if regions else None)
     if region is None:
         raise Http404
-    form = FindingForm(request.POST or None, request.FILES or None, region=region)
+    source = request.GET.get("source", "manual") if request.GET.get("source") in S.SOURCES else "manual"
+    initial = {k: request.GET[k] for k in ("problem", "detail") if request.GET.get(k)}
+    if request.GET.get("unit"):
+        initial["unit"] = Region.objects.filter(code=request.GET["unit"]).values_list("pk", flat=True).first()
+    form = FindingForm(request.POST or None, request.FILES or None, region=region, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         f = run_into_form(request, form, lambda: services.finding_create(
             actor=request.user, inspection=inspection, unit=d["unit"], school=d["school"], problem=d["problem"], detail=d["detail"],
-            due_on=d["due_on"], files=d["files"]), "已登记问题，责任单位已收到通知")
+            due_on=d["due_on"], files=d["files"], source=source), "已登记问题，责任单位已收到通知")
         if f is not None:
             return redirect("supervision:finding", pk=f.pk)
     return render(request, "supervision/finding_form.html", {"form": form, "inspection": inspection})

@@ -99,3 +99,18 @@ def test_others_get_404(client, world, who):
     client.force_login(getattr(world, who))
     for url in ("/supervision/scoreboard/", "/supervision/scoreboard/settings/"):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_system_suggests_findings(client, county):
+    rows = SB.suggestions(region=county.maoshi)
+    assert rows and all(r["unit"].code.startswith(county.maoshi.code) for r in rows)
+    assert any(r["key"] == "rectify" and r["unit"] == county.guangrong and r["source"] == "recheck" for r in rows)  # the overdue finding
+    i = V.inspection_create(actor=county.inspector, region=county.maoshi, kind="routine", planned_on=county.today)
+    client.force_login(county.inspector)
+    page = client.get(f"/supervision/inspections/{i.pk}/suggestions/").content.decode()
+    assert "督查整改按时未达标" in page and "登记为问题" in page
+    r = client.get(f"/supervision/findings/new/?inspection={i.pk}&unit={county.guangrong.code}&source=recheck&problem=督查整改按时未达标")
+    assert 'value="督查整改按时未达标"' in r.content.decode()
+    client.post(f"/supervision/findings/new/?inspection={i.pk}&unit={county.guangrong.code}&source=recheck",
+                {"unit": county.guangrong.pk, "problem": "督查整改按时未达标"})
+    assert Finding.objects.filter(source="recheck", inspection=i).exists()
