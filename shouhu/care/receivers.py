@@ -1,12 +1,20 @@
 """How the care app joins the layers below it: it answers the scope's "pairing" reach, and keeps
 its rows in step with the registry (categories, places and status drive due dates)."""
 from shouhu.accounts.scope import register_line
-from shouhu.registry.hooks import ChildPanel, register_child_panel, register_fact_finder, register_facts
+from shouhu.registry.hooks import (
+    ChildPanel,
+    ReportSection,
+    register_child_panel,
+    register_fact_finder,
+    register_facts,
+    register_report_section,
+)
 from shouhu.registry.signals import children_changed
 
 from .dues.services import refresh_care, refresh_children
 from .facts import care_facts, dropout_signs
 from .helpers.selectors import paired_children_q
+from .month import COLUMNS, NOTE, month_by_place
 from .selectors import care_of_child
 
 INLINE_LIMIT = 200
@@ -29,3 +37,4 @@ def connect() -> None:
     children_changed.connect(registry_changed, dispatch_uid="care.registry_changed")
     register_facts("care", care_facts)
     register_fact_finder("dropout_sign", dropout_signs)
+    register_report_section(ReportSection("care", "关爱帮扶", COLUMNS, month_by_place, note=NOTE, order=20, population=True))

@@ -3,10 +3,18 @@ and care work (facts_changed); a big change (an import, the nightly) is done in 
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
-from shouhu.registry.hooks import ChildPanel, TaskPanel, register_child_panel, register_facts, register_task_panel
+from shouhu.registry.hooks import (
+    ChildPanel,
+    ReportSection,
+    TaskPanel,
+    register_child_panel,
+    register_facts,
+    register_report_section,
+    register_task_panel,
+)
 from shouhu.registry.signals import children_changed, facts_changed
 
-from . import cases, selectors, services
+from . import cases, month, selectors, services
 from .reports import report_facts
 
 INLINE_LIMIT = 200
@@ -45,3 +53,4 @@ def connect() -> None:
     children_changed.connect(_changed, dispatch_uid="protection.children_changed")
     facts_changed.connect(_changed, dispatch_uid="protection.facts_changed")
     register_facts("protection", report_facts)
+    register_report_section(ReportSection("protection", "未成年人保护", month.COLUMNS, month.month_by_place, note=month.NOTE, order=30))

@@ -299,9 +299,15 @@ def section_tables(*, node: Region, month: date, known_at: datetime, units: list
     length = _unit_length(node)
     known = {code for code, _ in units}
     out = []
+    population = None
     for section in report_sections():
         per_unit: dict[str, dict[str, int]] = {}
-        for code, counts in section.counts(village_range=code_range(node.code), first=first, last=last, known_at=known_at).items():
+        extra = {}
+        if section.population:
+            if population is None:
+                population = state_rows(month_end=last, known_at=known_at, node=node).filter(_in_node(node), status=ACTIVE)
+            extra["children"] = population
+        for code, counts in section.counts(village_range=code_range(node.code), first=first, last=last, known_at=known_at, **extra).items():
             unit = code[:length] if code[:length] in known else node.code
             cell = per_unit.setdefault(unit, {})
             for k, n in counts.items():
