@@ -45,6 +45,8 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # 联席会议: the county admin (民政) and those who handle cases (township supervisors, protection)
     "joint_meetings": lambda s: s.is_county_admin or s.has("handles_cases"),
     "manages_county": lambda s: s.is_county_admin,
+    # the leaders' screen (counts only): county admin, county education, partners, township supervisors, inspectors
+    "dashboard": lambda s: any(a.region_id for a in s.assignments_with("dashboard")),
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),
 }

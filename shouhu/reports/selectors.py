@@ -409,3 +409,60 @@ def submission_status(actor, *, month: date, today: date | None = None) -> list[
         st = rules.submission_status(month, on, today, day)
         out.append(StatusRow(t, st, rules.STATUS_LABELS[st], s))
     return out
+
+
+def township_statuses(codes: list[str], *, month: date, today: date) -> dict[str, tuple[str, str]]:
+    """{township code: (status, label)} of a month's 月报 for these townships (no scope check: the
+    caller's node holds them)."""
+    month = rules.month_start(month)
+    submitted = dict(Submission.objects.filter(month=month, reopened_at__isnull=True, township__code__in=codes)
+                     .values_list("township__code", "submitted_at"))
+    day = deadline_day()
+    out = {}
+    for code in codes:
+        at = submitted.get(code)
+        st = rules.submission_status(month, timezone.localtime(at).date() if at else None, today, day)
+        out[code] = (st, rules.STATUS_LABELS[st])
+    return out
+
+
+# -- the months' totals for a trend (the leaders' screen) ----------------------------------------------
+TREND_COLUMNS: list[list[str]] = [["total", "在册儿童"], ["left_behind", "农村留守儿童"], ["difficulty", "困境儿童"]]
+_TREND_FIELDS = {"left_behind": "is_left_behind", "difficulty": "is_difficulty"}
+
+
+def month_series(*, node: Region, months: list[date], known_at: datetime | None = None) -> list[dict]:
+    """[{"month": "2026-03", "total": n, "left_behind": n, "difficulty": n}, …]: the node's 在册
+    figures at each month's end as known at `known_at`, by the same rule as the report's
+    (`state_rows`: each child's latest-recorded row in effect by the month's end) — but in one read
+    of the node's children's history rows, walked in Python for every month at once, instead of
+    one ranking per month (twelve months of a county of 100,000 children: one pass, not twelve)."""
+    known_at = known_at or timezone.now()
+    ends = [rules.month_end(m) for m in months]
+    end_dts = [timezone.make_aware(datetime.combine(e + timedelta(days=1), time.min)) for e in ends]
+    lo, hi = code_range(node.code)
+    touched = History.objects.filter(_in_history_node(node)).values("id")
+    rows = (History.objects.filter(id__in=touched, history_date__lte=known_at)
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "effective_date", "history_date", "history_type", "status", "village_code", *_TREND_FIELDS.values()))
+    counts = [dict.fromkeys((k for k, _ in TREND_COLUMNS), 0) for _ in months]
+
+    def settle(child_rows):
+        for i, (end, end_dt) in enumerate(zip(ends, end_dts, strict=True)):
+            for r in reversed(child_rows):  # newest recorded first: the first in effect is the state
+                if (r[1] <= end) if r[1] is not None else (r[2] < end_dt):
+                    if r[3] != "-" and r[4] == ACTIVE and lo <= r[5] <= hi:
+                        c = counts[i]
+                        c["total"] += 1
+                        for k, flag in zip(_TREND_FIELDS, r[6:], strict=True):
+                            c[k] += bool(flag)
+                    break
+
+    current, child_rows = None, []
+    for r in rows.iterator(chunk_size=5000):
+        if r[0] != current:
+            settle(child_rows)
+            current, child_rows = r[0], []
+        child_rows.append(r)
+    settle(child_rows)
+    return [{"month": rules.format_month(m), **c} for m, c in zip(months, counts, strict=True)]

@@ -23,6 +23,7 @@ MENU = {
     "absences": "records_absences",
     "dropout_settings": "dropout_settings",
     "meetings": "joint_meetings",
+    "dashboard": "dashboard",
 }
 
 
