@@ -52,6 +52,7 @@ class AccessLog(models.Model):
         SETTINGS = "settings", "修改设置"
         GLASS = "glass", "紧急查阅个案"
         CHECKPOINT = "checkpoint", "日志清理检查点"
+        REMIND = "remind", "催报"
 
     at = models.DateTimeField("时间", db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False,

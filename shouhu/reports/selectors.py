@@ -29,7 +29,7 @@ from shouhu.rules import choices as C
 from shouhu.rules.small_counts import suppress_count, suppress_table
 
 from . import rules
-from .models import Submission
+from .models import Reminder, Submission
 
 History = Child.history.model
 ACTIVE = Child.Status.ACTIVE
@@ -409,6 +409,11 @@ def submission_status(actor, *, month: date, today: date | None = None) -> list[
         st = rules.submission_status(month, on, today, day)
         out.append(StatusRow(t, st, rules.STATUS_LABELS[st], s))
     return out
+
+
+def reminded_today(townships: list[Region], *, today: date) -> dict[int, datetime]:
+    """{township id: when} of today's 催报 (at most one a day per township)."""
+    return dict(Reminder.objects.filter(township__in=townships, day=today).values_list("township_id", "sent_at"))
 
 
 def township_statuses(codes: list[str], *, month: date, today: date) -> dict[str, tuple[str, str]]:
