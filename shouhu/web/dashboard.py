@@ -35,6 +35,8 @@ from shouhu.schooling.figures import open_by_unit as dropout_by_unit
 TREND_MONTHS = 12
 TREND_SECONDS = 30 * 60
 COUNTS_SECONDS = 5 * 60
+LEVEL_COLORS = {"red": "#dc3545", "orange": "#fd7e14", "yellow": "#ffc107"}  # the alert levels as the alert cards show them
+AGE_COLORS = ("#198754", "#ffc107", "#fd7e14", "#dc3545")  # older is redder
 BASE_COLUMNS = (("total", "在册儿童"), ("left_behind", "农村留守儿童"), ("difficulty", "困境儿童"))
 
 
@@ -182,12 +184,13 @@ def build(actor, node: Region, *, today: date | None = None) -> Dashboard:
     # open alerts by level, and by age
     alerts = work["alerts"]
     alert_links = [[_url("protection:alerts", level=lv, region=code) if can["sees_alerts"] else "" for code, _ in units] for lv in A.LEVELS]
-    charts.append(Chart("chart-alerts", "未办结预警（按等级）", "bar", labels, [{**s, "stack": "level"} for s in series(alerts, list(A.LEVELS.items()))],
+    charts.append(Chart("chart-alerts", "未办结预警（按等级）", "bar", labels,
+                        [{**s, "stack": "level", "color": LEVEL_COLORS[lv]} for s, lv in zip(series(alerts, list(A.LEVELS.items())), A.LEVELS, strict=True)],
                         alert_links))
     ages = alert_selectors.AGE_BANDS
     cases = work["cases"]
     age_chart_series = [{"name": label, "data": [sum(int(r.get(k) or 0) for r in alerts.values()), sum(int(r.get(k) or 0) for r in cases.values())],
-                         "stack": "age"} for k, label, _ in ages]
+                         "stack": "age", "color": color} for (k, label, _), color in zip(ages, AGE_COLORS, strict=True)]
     if statistics:
         age_chart_series = [{**s, "data": [suppress_count(v) for v in s["data"]]} for s in age_chart_series]
     charts.append(Chart("chart-ages", "未办结预警与在办个案的时长", "bar", ["预警", "保护个案"], age_chart_series,
@@ -196,7 +199,7 @@ def build(actor, node: Region, *, today: date | None = None) -> Dashboard:
     # dropout: open and overdue by unit
     dropout = work["dropout"]
     charts.append(Chart("chart-dropout", "控辍保学进行中与逾期", "bar", labels,
-                        series(dropout, (("open", "进行中"), ("overdue", "已逾期"))),
+                        [{**s, "color": c} for s, c in zip(series(dropout, (("open", "进行中"), ("overdue", "已逾期"))), ("#0d6efd", "#dc3545"), strict=True)],
                         [[_url("schooling:dropouts", status=st, region=code) if can["dropout_work"] else "" for code, _ in units]
                          for st in ("open", "late")]))
 

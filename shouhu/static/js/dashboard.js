@@ -20,7 +20,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var series = d.series.map(function (s) {
       return {
         name: s.name, type: bar ? "bar" : "line", stack: s.stack, cursor: "pointer",
-        label: { show: bar, position: s.stack ? "inside" : "right", fontSize: font - 2 },
+        itemStyle: s.color ? { color: s.color } : undefined, lineStyle: s.color ? { color: s.color } : undefined,
+        label: { show: bar, position: s.stack ? "inside" : "right", fontSize: font - 2,
+                 formatter: function (p) { return p.value ? String(p.value) : ""; } },  // no "0" on empty bars
         data: s.data.map(function (v) {
           if (typeof v === "number") return v;
           if (v === null) return null;
