@@ -148,7 +148,15 @@ def build(actor, node: Region, *, today: date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     now = timezone.now()
     statistics = statistics_only(scope_of(actor))
-    can = {need: allowed(actor, need) for need in ("reads_records", "sees_alerts", "handles_cases", "dropout_work", "answers_for_region")}
+    can = {need: allowed(actor, need) for need in ("reads_records", "sees_alerts", "handles_cases", "dropout_work", "dropout_figures",
+                                                   "answers_for_region")}
+
+    def dropout_link(status: str, code: str) -> str:
+        """The place's cases for those who work them; the county's figures page for those who read figures."""
+        if can["dropout_work"]:
+            return _url("schooling:dropouts", status=status, region=code)
+        return _url("schooling:dropout_figures") if can["dropout_figures"] else ""
+
     base = stats.region_table(node)
     units = [(r.link["region"], r.label) for r in base.rows]
     work, counts_at = _cached(f"dashboard:work:{node.code}:{today}", COUNTS_SECONDS, lambda: open_work(node, today=today, now=now))
@@ -200,8 +208,7 @@ def build(actor, node: Region, *, today: date | None = None) -> Dashboard:
     dropout = work["dropout"]
     charts.append(Chart("chart-dropout", "控辍保学进行中与逾期", "bar", labels,
                         [{**s, "color": c} for s, c in zip(series(dropout, (("open", "进行中"), ("overdue", "已逾期"))), ("#0d6efd", "#dc3545"), strict=True)],
-                        [[_url("schooling:dropouts", status=st, region=code) if can["dropout_work"] else "" for code, _ in units]
-                         for st in ("open", "late")]))
+                        [[dropout_link(st, code) for code, _ in units] for st in ("open", "late")]))
 
     # the tiles: one per unit, each leading to that unit's screen
     statuses = reports.township_statuses([code for code, _ in units], month=report_rules.previous_month(today), today=today) if node.level == 3 else {}
@@ -222,8 +229,7 @@ def build(actor, node: Region, *, today: date | None = None) -> Dashboard:
               ("困境儿童", total.get("difficulty", 0), _url("registry:list", region=node.code, category="difficulty") if can["reads_records"] else ""),
               ("红色预警未办结", sum(r.get("red", 0) for r in alerts.values()), _url("protection:alerts", level="red", region=node.code) if can["sees_alerts"] else ""),
               ("在办保护个案", sum(r.get("open", 0) for r in cases.values()), _url("protection:cases") if can["handles_cases"] else ""),
-              ("控辍保学逾期", sum(r.get("overdue", 0) for r in dropout.values()),
-               _url("schooling:dropouts", status="late", region=node.code) if can["dropout_work"] else "")]
+              ("控辍保学逾期", sum(r.get("overdue", 0) for r in dropout.values()), dropout_link("late", node.code))]
     if statistics:
         totals = [(lbl, suppress_count(v), link) for lbl, v, link in totals]
     return Dashboard(node, base.unit_label, statistics, charts, tiles, totals, trend_at, counts_at)

@@ -46,6 +46,7 @@ def test_the_county_admin_sees_every_township_and_each_bar_leads_to_its_list(cli
     assert registered == [1, 7] and sum(registered) == 8  # the townships add up to the county
     assert base["links"][1][1] == f"/children/?region={world.maoshi.code}&category=left_behind"
     assert charts["chart-alerts"]["links"][0][1] == f"/protection/alerts/?level=red&region={world.maoshi.code}"
+    assert charts["chart-dropout"]["links"][1][1] == "/schooling/dropout/figures/"  # the county admin reads figures, works no case
     assert charts["chart-trend"]["series"][0]["data"][-1] == 8  # this month, rebuilt from history
     assert charts["chart-trend"]["links"][0][-1].startswith(f"/reports/?node={world.county.code}&month=")
     assert 'data-code="421088109"' in page and f'href="/dashboard/?node={world.maoshi.code}"' in page
@@ -55,7 +56,9 @@ def test_a_township_supervisor_sees_their_township_by_village_and_no_other(clien
     client.force_login(world.dudao)
     r = client.get("/dashboard/")
     assert r.status_code == 200
-    assert _charts(r)["chart-base"]["labels"] == ["光荣村", "莲福村"]
+    charts = _charts(r)
+    assert charts["chart-base"]["labels"] == ["光荣村", "莲福村"]
+    assert charts["chart-dropout"]["links"][1][0] == f"/schooling/dropout/?status=late&region={world.guangrong.code}"
     assert client.get(f"/dashboard/?node={world.zhuhe.code}").status_code == 404
     assert client.get(f"/dashboard/?node={world.hongxing.code}").status_code == 404
     assert client.get(f"/dashboard/?node={world.county.code}").status_code == 404
@@ -100,3 +103,14 @@ def test_the_briefing_prints_the_months_figures(client, world, kids):
     page = client.get(f"/dashboard/briefing/?month={month}").content.decode()
     assert "月度简报" in page and 'id="brief-care"' in page and 'id="brief-protection"' in page and 'id="brief-dropout"' in page
     assert "陆金" not in page
+
+
+def test_the_lists_behind_the_bars_filter_by_place(client, world, kids):
+    """The alert list and the dropout list take the place a bar stands for (`region`)."""
+    client.force_login(world.admin)
+    maoshi = client.get(f"/protection/alerts/?level=red&region={world.maoshi.code}").content.decode()
+    zhuhe = client.get(f"/protection/alerts/?level=red&region={world.zhuhe.code}").content.decode()
+    assert "王小军" in maoshi and "王小军" not in zhuhe  # the child living alone, 光荣村 (毛市镇)
+    assert client.get(f"/schooling/dropout/?status=late&region={world.zhuhe.code}").status_code == 404  # the county admin works no case
+    client.force_login(world.dudao)
+    assert client.get(f"/schooling/dropout/?status=open&region={world.maoshi.code}").status_code == 200
