@@ -114,3 +114,15 @@ def test_the_lists_behind_the_bars_filter_by_place(client, world, kids):
     assert client.get(f"/schooling/dropout/?status=late&region={world.zhuhe.code}").status_code == 404  # the county admin works no case
     client.force_login(world.dudao)
     assert client.get(f"/schooling/dropout/?status=open&region={world.maoshi.code}").status_code == 200
+
+
+def test_an_inspector_and_a_village_screen(client, world, kids):
+    """The inspector of 毛市镇 reads its screen (counts; the children list behind a bar is theirs to
+    read) and a village's screen below it; the village's own director has none."""
+    client.force_login(world.inspector)
+    r = client.get("/dashboard/")
+    assert r.status_code == 200 and _charts(r)["chart-base"]["labels"] == ["光荣村", "莲福村"]
+    r = client.get(f"/dashboard/?node={world.guangrong.code}")
+    assert r.status_code == 200 and _charts(r)["chart-base"]["series"][0]["data"] == [7]
+    assert f'href="/dashboard/?node={world.maoshi.code}"' in r.content.decode()  # back up to the township
+    assert client.get(f"/dashboard/?node={world.hongxing.code}").status_code == 404
