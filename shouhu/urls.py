@@ -7,6 +7,8 @@ from shouhu.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
+    path("dashboard/", web.dashboard, name="dashboard"),
+    path("dashboard/briefing/", web.briefing, name="dashboard_briefing"),
     path("login/", public(auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("account/password/", signin.password_change_view, name="password_change"),

@@ -50,6 +50,8 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     # the 考核 scoreboard: those who inspect or re-check, and those who answer for a township's figures
     "scoreboard": lambda s: s.has("inspects") or s.has("reviews_findings") or s.has("dropout_figures"),
     "manages_county": lambda s: s.is_county_admin,
+    # the leaders' screen (counts only): county admin, county education, partners, township supervisors, inspectors
+    "dashboard": lambda s: any(a.region_id for a in s.assignments_with("dashboard")),
     # the region tables (home page figures, monthly report): every assignment on a region
     "answers_for_region": lambda s: bool(s.region_nodes()),
 }

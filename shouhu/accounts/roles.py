@@ -68,6 +68,11 @@ class Role:
     # re-checks (复核) a unit's answer below its own region: the township supervisor for its villages,
     # the inspection team and the county admin
     reviews_findings: bool = False
+    # opens the leaders' screen (领导驾驶舱: charts of the county's or township's figures, counts only,
+    # never a name) for the region of the assignment: those who answer for a county or a township —
+    # the county admin, county education, the partner departments (statistics only: small counts
+    # suppressed), township supervisors, inspectors (docs/domain.md, "The leaders' screen")
+    dashboard: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -80,12 +85,13 @@ ROLES: dict[str, Role] = {
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
              sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True, dropout_settings=True,
-             inspects=True, reviews_findings=True),
+             inspects=True, reviews_findings=True, dashboard=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True, dropout_work=True,
-             dropout_figures=True, dropout_settings=True),
-        Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none"),
+             dropout_figures=True, dropout_settings=True, dashboard=True),
+        Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none", dashboard=True),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
-             sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True, answers_findings=True, reviews_findings=True),
+             sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True, answers_findings=True, reviews_findings=True,
+             dashboard=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
              sees_alerts=True, dropout_work=True, answers_findings=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True, dropout_work=True,
@@ -94,7 +100,8 @@ ROLES: dict[str, Role] = {
              records_absences=True),
         Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
-        Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True, inspects=True, reviews_findings=True),
+        Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True, inspects=True, reviews_findings=True,
+             dashboard=True),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
         Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
              handles_cases=True, case_counts=True, protection_settings=True),

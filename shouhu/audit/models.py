@@ -54,6 +54,7 @@ class AccessLog(models.Model):
         CHECKPOINT = "checkpoint", "日志清理检查点"
         SAMPLE = "sample", "督查抽样"
         ACCOUNTABILITY = "accountability", "问责决定"
+        REMIND = "remind", "催报"
 
     at = models.DateTimeField("时间", db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False,

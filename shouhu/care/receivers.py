@@ -1,13 +1,23 @@
 """How the care app joins the layers below it: it answers the scope's "pairing" reach, and keeps
 its rows in step with the registry (categories, places and status drive due dates)."""
 from shouhu.accounts.scope import register_line
-from shouhu.registry.hooks import ChildPanel, Indicator, register_child_panel, register_fact_finder, register_facts, register_indicator
+from shouhu.registry.hooks import (
+    ChildPanel,
+    Indicator,
+    ReportSection,
+    register_child_panel,
+    register_fact_finder,
+    register_facts,
+    register_indicator,
+    register_report_section,
+)
 from shouhu.registry.signals import children_changed
 
 from .dues.services import refresh_care, refresh_children
 from .facts import care_facts, dropout_signs
 from .helpers.selectors import paired_children_q
 from .indicators import contact_counts, one_to_one_counts, visits_counts
+from .month import COLUMNS, NOTE, month_by_place
 from .selectors import care_of_child
 
 INLINE_LIMIT = 200
@@ -34,3 +44,4 @@ def connect() -> None:
     register_indicator(Indicator("visits", visits_counts, "/care/tasks/"))
     register_indicator(Indicator("contact", contact_counts, "/care/tasks/"))
     register_indicator(Indicator("one_to_one", one_to_one_counts, "/care/tasks/"))
+    register_report_section(ReportSection("care", "关爱帮扶", COLUMNS, month_by_place, note=NOTE, order=20, population=True))

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from shouhu.registry.models import Child
 from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import cases as C
 
-from . import services
+from . import selectors, services
 from .models import Alert, AlertSetting, CaseAccess, CaseStep, MandatoryReport, PlanItem, ProtectionCase
 from .selectors import handles
 
@@ -316,3 +317,13 @@ def case_summary(actor, *, now: datetime | None = None) -> dict[str, int]:
     qs = cases_handled_by(actor).filter(state__in=C.OPEN_STATES)
     return qs.aggregate(open=Count("id"), late=Count("id", filter=Q(due_at__lt=now)),
                         approve=Count("id", filter=Q(state__in=C.APPROVAL_STATES) & ~Q(requested_by=actor)))
+
+
+def open_cases_by_unit(*, village_range: tuple[str, str], unit_length: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """{unit: {"open", "late", age band…}} of the cases in progress placed in `village_range`: counts
+    for the leaders' screen (never a case; ages from the opening, `selectors.AGE_BANDS`)."""
+    now = now or timezone.now()
+    rows = (ProtectionCase.objects.filter(village_code__range=village_range, state__in=C.OPEN_STATES)
+            .annotate(unit=Substr("village_code", 1, unit_length)).values("unit")
+            .annotate(open=Count("*"), late=Count("pk", filter=Q(due_at__lt=now)), **selectors.age_counts("opened_at", now)).order_by())
+    return {r.pop("unit"): r for r in rows}

@@ -6,15 +6,17 @@ from shouhu.accounts.scope import scope_of
 from shouhu.registry.hooks import (
     ChildPanel,
     Indicator,
+    ReportSection,
     TaskPanel,
     register_child_panel,
     register_facts,
     register_indicator,
+    register_report_section,
     register_task_panel,
 )
 from shouhu.registry.signals import children_changed, facts_changed
 
-from . import cases, selectors, services
+from . import cases, month, selectors, services
 from .indicators import alerts_counts
 from .reports import report_facts
 
@@ -55,3 +57,4 @@ def connect() -> None:
     facts_changed.connect(_changed, dispatch_uid="protection.facts_changed")
     register_facts("protection", report_facts)
     register_indicator(Indicator("alerts", alerts_counts, "/protection/alerts/?level=red&status=all"))
+    register_report_section(ReportSection("protection", "未成年人保护", month.COLUMNS, month.month_by_place, note=month.NOTE, order=30))

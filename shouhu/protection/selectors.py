@@ -1,7 +1,11 @@
 """Who sees which alerts (docs/domain.md, "Early warning"; "Privacy"). An alert is about a child, so
 it is seen only where the child is: through the roles that work alerts (`Role.sees_alerts`), and a
 confidential alert (counselling) only through the confidential roles (counsellor, protection)."""
+from datetime import datetime, timedelta
+
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
 
 from shouhu.accounts.models import Assignment
 from shouhu.accounts.roles import ROLES
@@ -154,3 +158,30 @@ def role_label(code: str) -> str:
 
 def place_of(rule_chain, role: str) -> str:
     return next((p for r, p in rule_chain if r == role), "county")
+
+
+# -- open work by place and age (the leaders' screen: counts, never a name) -------------------------
+AGE_BANDS: tuple[tuple[str, str, int | None], ...] = (("d1", "1天内", 1), ("d3", "1–3天", 3), ("d7", "3–7天", 7), ("old", "超过7天", None))
+
+
+def age_counts(field: str, now: datetime) -> dict:
+    """Conditional counts by how long ago `field` was: the bands of `AGE_BANDS`."""
+    out, lower = {}, None
+    for key, _label, days in AGE_BANDS:
+        cond = Q() if days is None else Q(**{f"{field}__gt": now - timedelta(days=days)})
+        if lower is not None:
+            cond &= Q(**{f"{field}__lte": now - timedelta(days=lower)})
+        out[key] = Count("pk", filter=cond) if cond else Count("*")
+        lower = days
+    return out
+
+
+def open_alerts_by_unit(*, village_range: tuple[str, str], unit_length: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """{unit: {level: n, age band: n}} of the active alerts placed in `village_range` that are not
+    confidential (the same alerts the county's alert card and list count: the number clicked is
+    the number listed)."""
+    now = now or timezone.now()
+    rows = (Alert.objects.filter(village_code__range=village_range, status__in=Alert.ACTIVE, confidential=False)
+            .annotate(unit=Substr("village_code", 1, unit_length)).values("unit")
+            .annotate(**{lv: Count("pk", filter=Q(level=lv)) for lv in A.LEVELS}, **age_counts("opened_at", now)).order_by())
+    return {r.pop("unit"): r for r in rows}

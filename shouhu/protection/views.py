@@ -14,6 +14,7 @@ from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors, run_and_tell, run_into_form
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
+from shouhu.regions.models import code_range
 from shouhu.registry.models import Child
 from shouhu.registry.selectors import child_for, children_visible_to
 from shouhu.rules import alerts as A
@@ -43,7 +44,13 @@ def _filtered(request):
     mine = request.GET.get("mine") == "1"
     if mine:
         qs = qs.filter(selectors.mine_q(request.user))
-    return selectors.by_urgency(qs, active_only=status == "active"), {"status": status, "level": level, "code": code, "mine": mine}
+    region = request.GET.get("region", "")  # a place's alerts (the leaders' screen links here)
+    if region.isdigit() and len(region) <= 12:
+        qs = qs.filter(village_code__range=code_range(region))
+    else:
+        region = ""
+    return (selectors.by_urgency(qs, active_only=status == "active"),
+            {"status": status, "level": level, "code": code, "mine": mine, "region": region})
 
 
 @requires("sees_alerts")

@@ -148,6 +148,11 @@ class ReportSection:
     counts: Callable[..., dict]
     note: str = ""
     order: int = 100
+    # The section counts over the report's own population: `counts` then also gets `children`, the
+    # children's history rows in effect at the month's end as known at `known_at`, in 在册 status,
+    # under the node (id, village_code and the category columns as they were then), so a rate's
+    # denominator is the report's own 在册 figure and a frozen month reproduces.
+    population: bool = False
 
 
 _REPORT_SECTIONS: dict[str, ReportSection] = {}

@@ -28,3 +28,20 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.township} {self.month:%Y-%m}"
+
+
+class Reminder(models.Model):
+    """催报: the county told a late township's supervisors to submit a month, at most once a day per
+    township (the unique day), through the inbox; the access log holds who sent it."""
+
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="乡镇（街道）")
+    month = models.DateField("月份")
+    day = models.DateField("催报日期")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="催报人")
+    sent_at = models.DateTimeField("催报时间")
+    recipients = models.PositiveSmallIntegerField("通知人数", default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = verbose_name_plural = "月报催报"
+        constraints = [models.UniqueConstraint(fields=["township", "day"], name="report_one_reminder_a_day")]

@@ -10,12 +10,13 @@ status. The same reconstruction with known_at = a submission's time gives back i
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Coalesce, RowNumber, Substr, TruncDate
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
@@ -29,7 +30,7 @@ from shouhu.rules import choices as C
 from shouhu.rules.small_counts import suppress_count, suppress_table
 
 from . import rules
-from .models import Submission
+from .models import Reminder, Submission
 
 History = Child.history.model
 ACTIVE = Child.Status.ACTIVE
@@ -299,9 +300,15 @@ def section_tables(*, node: Region, month: date, known_at: datetime, units: list
     length = _unit_length(node)
     known = {code for code, _ in units}
     out = []
+    population = None
     for section in report_sections():
         per_unit: dict[str, dict[str, int]] = {}
-        for code, counts in section.counts(village_range=code_range(node.code), first=first, last=last, known_at=known_at).items():
+        extra = {}
+        if section.population:
+            if population is None:
+                population = state_rows(month_end=last, known_at=known_at, node=node).filter(_in_node(node), status=ACTIVE)
+            extra["children"] = population
+        for code, counts in section.counts(village_range=code_range(node.code), first=first, last=last, known_at=known_at, **extra).items():
             unit = code[:length] if code[:length] in known else node.code
             cell = per_unit.setdefault(unit, {})
             for k, n in counts.items():
@@ -403,3 +410,91 @@ def submission_status(actor, *, month: date, today: date | None = None) -> list[
         st = rules.submission_status(month, on, today, day)
         out.append(StatusRow(t, st, rules.STATUS_LABELS[st], s))
     return out
+
+
+def reminded_today(townships: list[Region], *, today: date) -> dict[int, datetime]:
+    """{township id: when} of today's 催报 (at most one a day per township)."""
+    return dict(Reminder.objects.filter(township__in=townships, day=today).values_list("township_id", "sent_at"))
+
+
+def township_statuses(codes: list[str], *, month: date, today: date) -> dict[str, tuple[str, str]]:
+    """{township code: (status, label)} of a month's 月报 for these townships (no scope check: the
+    caller's node holds them)."""
+    month = rules.month_start(month)
+    submitted = dict(Submission.objects.filter(month=month, reopened_at__isnull=True, township__code__in=codes)
+                     .values_list("township__code", "submitted_at"))
+    day = deadline_day()
+    out = {}
+    for code in codes:
+        at = submitted.get(code)
+        st = rules.submission_status(month, timezone.localtime(at).date() if at else None, today, day)
+        out[code] = (st, rules.STATUS_LABELS[st])
+    return out
+
+
+# -- the months' totals for a trend (the leaders' screen) ----------------------------------------------
+TREND_COLUMNS: list[list[str]] = [["total", "在册儿童"], ["left_behind", "农村留守儿童"], ["difficulty", "困境儿童"]]
+_TREND_FIELDS = {"left_behind": "is_left_behind", "difficulty": "is_difficulty"}
+
+
+def month_series(*, node: Region, months: list[date], known_at: datetime | None = None) -> list[dict]:
+    """[{"month": "2026-03", "total": n, "left_behind": n, "difficulty": n}, …]: the node's 在册
+    figures at each month's end as known at `known_at`, by the same rule as the report's
+    (`state_rows`: each child's latest-recorded row in effect by the month's end) — but in one read
+    of the node's children's history rows, walked in Python for every month at once, instead of
+    one ranking per month (twelve months of a county of 100,000 children: one pass, not twelve).
+    A row takes effect on its effective date, else on the local day it was recorded (the same as
+    `_effective_by`), computed by the database so that no timestamp is parsed here."""
+    known_at = known_at or timezone.now()
+    ends = [rules.month_end(m) for m in months]
+    lo, hi = code_range(node.code)
+    touched = History.objects.filter(_in_history_node(node)).values("id")
+    rows = (History.objects.filter(id__in=touched, history_date__lte=known_at)
+            .annotate(takes_effect=Coalesce("effective_date", TruncDate("history_date")))
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "takes_effect", "history_type", "status", "village_code", *_TREND_FIELDS.values()))
+    # starts[i]: the figures of the children whose state changes at month i (a difference array,
+    # summed up at the end): a child with one row — most children — costs one bisect
+    n = len(ends)
+    starts = [[0, 0, 0] for _ in range(n + 1)]
+
+    def counted(r) -> tuple[int, int, int] | None:
+        if r[2] != "-" and r[3] == ACTIVE and lo <= r[4] <= hi:
+            return 1, 1 if r[5] else 0, 1 if r[6] else 0
+        return None
+
+    def add(i: int, j: int, c) -> None:  # months i..j-1 count c
+        if c is not None and i < j:
+            for k in range(3):
+                starts[i][k] += c[k]
+                starts[j][k] -= c[k]
+
+    def settle(child_rows):
+        if len(child_rows) == 1:
+            r = child_rows[0]
+            add(bisect_left(ends, r[1]), n, counted(r))
+            return
+        state, since = None, 0
+        for i, end in enumerate(ends):
+            now_state = next((r for r in reversed(child_rows) if r[1] <= end), None)  # newest recorded in effect
+            if now_state is not state:
+                if state is not None:
+                    add(since, i, counted(state))
+                state, since = now_state, i
+        if state is not None:
+            add(since, n, counted(state))
+
+    current, child_rows = None, []
+    for r in rows.iterator(chunk_size=5000):
+        if r[0] != current:
+            if child_rows:
+                settle(child_rows)
+            current, child_rows = r[0], []
+        child_rows.append(r)
+    if child_rows:
+        settle(child_rows)
+    counts, running = [], [0, 0, 0]
+    for i in range(n):
+        running = [a + b for a, b in zip(running, starts[i], strict=True)]
+        counts.append(dict(zip((k for k, _ in TREND_COLUMNS), running, strict=True)))
+    return [{"month": rules.format_month(m), **c} for m, c in zip(months, counts, strict=True)]

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from shouhu.accounts.models import Assignment
+from shouhu.audit.services import log_access
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, ServiceError
+from shouhu.notify.services import notify
 from shouhu.regions.models import Region
 
 from . import rules, selectors
-from .models import Submission
+from .models import Reminder, Submission
 
 ALREADY = "该乡镇本月已上报；如需重新上报，请县级管理员先退回"
 
@@ -19,6 +24,8 @@ ALREADY = "该乡镇本月已上报；如需重新上报，请县级管理员先
 class ReportErrorCode(StrEnum):
     # the month is submitted already: a client offers 退回 (county) instead of retrying
     ALREADY_SUBMITTED = "already_submitted"
+    NOT_LATE = "not_late"  # 催报 only a township past the deadline without a submission
+    REMINDED_TODAY = "reminded_today"  # 催报 once a day per township
 
 
 @transaction.atomic
@@ -58,3 +65,30 @@ def report_reopen(*, actor, township: Region, month: date, reason: str = "") -> 
     sub.reopened_at, sub.reopened_by, sub.reopen_reason = timezone.now(), actor, reason.strip()[:255]
     sub.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
     return sub
+
+
+@transaction.atomic
+def report_remind(*, actor, township: Region, month: date, now: datetime | None = None) -> Reminder:
+    """催报: tell the township's supervisors (who submit) that the month is late, through the inbox
+    (a channel gets a text without the township's figures: decision 50). The county admin over the
+    township only; only a township past the deadline without a submission; once a day per
+    township; in the access log."""
+    if not selectors.can_reopen(actor, township):  # the county admin over the township
+        raise Forbidden("只有县级管理员可以催报")
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    month = rules.month_start(month)
+    status = selectors.township_statuses([township.code], month=month, today=today)[township.code][0]
+    if status != rules.LATE:
+        raise ServiceError(f"{township.display_name}{rules.month_label(month)}月报未逾期，无需催报", code=ReportErrorCode.NOT_LATE, field="node")
+    Region.objects.select_for_update().filter(pk=township.pk).first()  # one reminder at a time per township
+    if Reminder.objects.filter(township=township, day=today).exists():
+        raise Conflict(f"今天已催报过{township.display_name}，明天可再次催报", code=ReportErrorCode.REMINDED_TODAY)
+    users = [a.user for a in Assignment.objects.filter(role="township_supervisor", region=township, user__is_active=True).select_related("user")]
+    url = reverse("reports:monthly") + "?" + urlencode({"node": township.code, "month": rules.format_month(month)})
+    n = notify(users=users, kind="report_reminder", title=f"催报：{township.display_name}{rules.month_label(month)}月报已逾期，请尽快上报",
+               url=url, outside="您有1条月报催报，请登录守护查看")
+    reminder = Reminder.objects.create(township=township, month=month, day=today, sent_by=actor, sent_at=now, recipients=n)
+    log_access(actor=actor, action="remind", scope=f"{township.display_name}（{township.code}）",
+               detail=f"催报 {rules.format_month(month)} 月报，通知 {n} 人")
+    return reminder

@@ -8,5 +8,6 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("reopen/", views.reopen, name="reopen"),
     path("status/", views.status, name="status"),
+    path("remind/", views.remind, name="remind"),
     path("download/", views.download, name="download"),
 ]

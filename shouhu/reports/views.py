@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
+from shouhu.core.errors import ServiceError
 from shouhu.core.forms import run_and_tell
 
 from . import export, rules, selectors, services
@@ -94,6 +95,30 @@ def reopen(request):
 
 
 @requires("answers_for_region")
+@require_POST
+def remind(request):
+    """催报 one late township (node) or every late township under the user's county (node=late)."""
+    month = _month(request, request.POST)
+    code = request.POST.get("node") or "-"
+    if code == "late":
+        done, skipped = 0, 0
+        for r in selectors.submission_status(request.user, month=month):
+            if r.status != rules.LATE:
+                continue
+            try:
+                services.report_remind(actor=request.user, township=r.township, month=month)
+                done += 1
+            except ServiceError:  # reminded today already, or not the user's to remind
+                skipped += 1
+        messages.success(request, f"已向 {done} 个逾期乡镇催报{rules.month_label(month)}月报" + (f"（{skipped} 个今天已催报）" if skipped else ""))
+    else:
+        node = selectors.node_for(request.user, code)
+        run_and_tell(request, lambda: services.report_remind(actor=request.user, township=node, month=month),
+                     f"已向{node.display_name}催报{rules.month_label(month)}月报")
+    return redirect(reverse("reports:status") + "?" + urlencode({"month": rules.format_month(month)}))
+
+
+@requires("answers_for_region")
 @require_GET
 def status(request):
     month = _month(request)
@@ -105,6 +130,8 @@ def status(request):
         "max_month": rules.format_month(today), "deadline": rules.deadline(month, selectors.deadline_day()),
         "counts": counts, "labels": rules.STATUS_LABELS,
         "reopenable": {r.township.pk for r in rows if r.submission and selectors.can_reopen(request.user, r.township)},
+        "remindable": {r.township.pk for r in rows if r.status == rules.LATE and selectors.can_reopen(request.user, r.township)},
+        "reminded": selectors.reminded_today([r.township for r in rows], today=today),
         "reopen_form": ReopenForm(auto_id=False),
     })
 

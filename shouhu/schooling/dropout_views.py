@@ -2,6 +2,8 @@
 exportable), one case with its next step as the primary action and errors beside the field, the
 written report to the township and the county education bureau (printable), and opening a case by
 hand. Every read names a pupil: it is in the access log."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -15,6 +17,7 @@ from shouhu.core.errors import NotFound
 from shouhu.core.forms import run_into_form
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
+from shouhu.regions.models import code_range
 from shouhu.rules import dropout as D
 
 from . import dropout, figures
@@ -29,6 +32,9 @@ def _cases(request):
     today = timezone.localdate()
     cond = dropout.late_q(today) if status == "late" else FILTERS[status][1]
     qs = dropout.dropout_cases_visible_to(request.user).filter(cond).select_related("school")
+    region = request.GET.get("region", "")  # a place's cases (the leaders' screen links here)
+    if region.isdigit() and len(region) <= 12:
+        qs = qs.filter(village_code__range=code_range(region))
     return qs.order_by(F("due_on").asc(nulls_last=True), "-opened_on", "-id"), status
 
 
@@ -42,7 +48,7 @@ def dropout_list(request):
                request=request)
     return render(request, "schooling/dropout_list.html", {
         "page": page, "status": status, "statuses": [(k, v[0]) for k, v in FILTERS.items()], "today": timezone.localdate(),
-        "base_query": f"status={status}", "states": D.STATES, "due_labels": D.DUE_LABELS})
+        "base_query": urlencode({"status": status, **({"region": r} if (r := request.GET.get("region", "")).isdigit() else {})}), "states": D.STATES, "due_labels": D.DUE_LABELS})
 
 
 def _export(request, qs, label):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
@@ -205,3 +207,14 @@ def veto_counts(*, first: date, last: date, today: date) -> dict:
         counts = _by_case(_steps(first=first, last=last, known_at=now, key=key), first=first, last=last)
         out[part] = {k: (c["township_late"] + c["missing"], 0) for k, c in counts.items() if k is not None}
     return out
+
+
+# -- open cases by place (the leaders' screen) --------------------------------------------------------
+def open_by_unit(*, village_range: tuple[str, str], unit_length: int, today: date | None = None) -> dict[str, dict[str, int]]:
+    """{unit: {"open", "overdue"}} of the 控辍保学 cases in progress placed in `village_range` (a
+    pupil without a record at the school's township): counts only."""
+    today = today or timezone.localdate()
+    rows = (DropoutCase.objects.filter(village_code__range=village_range, state__in=list(D.OPEN_STATES))
+            .annotate(unit=Substr("village_code", 1, unit_length)).values("unit")
+            .annotate(open=Count("*"), overdue=Count("pk", filter=Q(due_on__lt=today))).order_by())
+    return {r.pop("unit"): r for r in rows}

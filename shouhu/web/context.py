@@ -25,6 +25,7 @@ MENU = {
     "meetings": "joint_meetings",
     "supervision": "findings",
     "scoreboard": "scoreboard",
+    "dashboard": "dashboard",
 }
 
 

@@ -9,12 +9,16 @@ from shouhu.protection import cases as protection_cases
 from shouhu.protection import meetings
 from shouhu.protection import selectors as alert_selectors
 from shouhu.protection.models import ActionItem, MandatoryReport
-from shouhu.regions.models import School, code_range
+from shouhu.regions.models import Region, School, code_range
 from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
 from shouhu.registry.models import COUNTED
 from shouhu.registry.selectors import children_visible_to
+from shouhu.reports import rules as report_rules
+from shouhu.reports import selectors as report_selectors
 from shouhu.rules.cases import STATES as CASE_STATES
+
+from . import dashboard as leaders
 
 
 def _region_schools(a) -> stats.StatTable:
@@ -74,3 +78,44 @@ def home_alerts(user) -> dict:
                      if allowed(user, "joint_meetings") else None)
     return {"counts": alert_selectors.open_counts(user), "items": list(mine.select_related("child__village__parent")[:5]) if mine is not None else [],
             "reports_pending": pending, "items_overdue": overdue_items, "owns": mine is not None}
+
+
+@requires("dashboard")
+def dashboard(request):
+    """The leaders' screen of a node (the user's county or township, or a place below it): counts
+    only, each chart leading to its list; another township's screen is a 404."""
+    node = leaders.dashboard_node(request.user, request.GET.get("node"))
+    d = leaders.build(request.user, node)
+    up = node.parent if node.parent_id and any(node.parent.code.startswith(a.region.code) for a in
+                                                  scope_of(request.user).assignments_with("dashboard") if a.region_id) else None
+    return render(request, "dashboard/dashboard.html", {
+        "d": d, "node": node, "up": up, "charts": {c.id: c.as_json() for c in d.charts},
+        "month": report_rules.format_month(report_rules.previous_month(timezone.localdate())),
+    })
+
+
+@requires("dashboard")
+def briefing(request):
+    """The printable one-page monthly briefing (月度简报) of a node: the month's report figures in
+    brief (frozen when the township submitted), small counts suppressed for statistics-only readers."""
+    node = leaders.dashboard_node(request.user, request.GET.get("node"))
+    today = timezone.localdate()
+    month = report_rules.parse_month(request.GET.get("month", "")) or report_rules.previous_month(today)
+    if month > report_rules.month_start(today):
+        month = report_rules.previous_month(today)
+    view = report_selectors.monthly_report(request.user, node_code=node.code, month=month)
+    statuses = (report_selectors.township_statuses(list(Region.objects.filter(parent=node, level=4).values_list("code", flat=True)),
+                                                   month=month, today=today) if node.level == 3 else {})
+    late = sum(1 for st, _ in statuses.values() if st == report_rules.LATE)
+    return render(request, "dashboard/briefing.html", {
+        "node": node, "view": view, "month_label": report_rules.month_label(month), "month_value": report_rules.format_month(month),
+        "categories": view.figures["tables"][0], "sections": [_section_brief(s) for s in view.figures.get("sections", [])],
+        "submitted": sum(1 for st, _ in statuses.values() if st in (report_rules.SUBMITTED, report_rules.SUBMITTED_LATE)),
+        "late": late, "townships": len(statuses), "now": timezone.localtime(), "max_month": report_rules.format_month(today),
+    })
+
+
+def _section_brief(section: dict) -> dict:
+    """A feature's table in brief: its title and the county's (node's) total row, column by column."""
+    return {"key": section["key"], "title": section["title"],
+            "figures": [(label, section["total"]["counts"].get(k, 0)) for k, label in section["columns"]]}

@@ -288,7 +288,7 @@ def test_download_writes_access_log(client, world, data, month):
     r = client.get(reverse("reports:download"), {"node": world.maoshi.code, "month": rules.format_month(month)})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["分类统计", "监护情况", "年龄段（截至月末）", "就学情况", "父母外出务工省份", "本月纳入与退出", "控辍保学", "纳入退出名单"]
+    assert wb.sheetnames == ["分类统计", "监护情况", "年龄段（截至月末）", "就学情况", "父母外出务工省份", "本月纳入与退出", "控辍保学", "关爱帮扶", "未成年人保护", "纳入退出名单"]
     ws = wb["纳入退出名单"]
     assert [c.value for c in ws[4]] == ["姓名", "村（社区）", "日期", "类型", "原因"]
     cells = [str(c.value) for row_ in ws.iter_rows() for c in row_ if c.value]

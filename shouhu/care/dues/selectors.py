@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from shouhu.accounts.scope import NOTHING, scope_of
@@ -98,3 +99,24 @@ def _split(qs: QuerySet, due_field: str, today: date) -> dict:
 def _task(kind: str, child: Child, due: date, title: str, detail: str, today: date) -> Task:
     state = R.due_state(due, today, 10**6)
     return Task(kind, child, due, title, detail, state, (today - due).days)
+
+
+# -- coverage by place (the leaders' screen) -------------------------------------------------------
+def coverage_by_unit(*, village_range: tuple[str, str], unit_length: int, today: date | None = None) -> dict[str, dict[str, int]]:
+    """{unit code (the first `unit_length` digits of the village code): counts} from the maintained
+    rows, never from visits: children owing family contact (`contact`) and those whose contact is
+    on time (`contact_ok`); key children owing a one-to-one pairing (`pair`) and those who have it
+    (`pair_ok`); visit dues (`visits`) and those not yet overdue (`visits_ok`)."""
+    today = today or timezone.localdate()
+    unit = Substr("village_code", 1, unit_length)
+    status = (CareStatus.objects.filter(village_code__range=village_range, active=True).annotate(unit=unit).values("unit")
+              .annotate(contact=Count("pk", filter=Q(needs_contact=True)), contact_ok=Count("pk", filter=Q(needs_contact=True, contact_due__gte=today)),
+                        pair=Count("pk", filter=Q(needs_one_to_one=True)), pair_ok=Count("pk", filter=Q(needs_one_to_one=True, has_one_to_one=True)))
+              .order_by())
+    out = {r.pop("unit"): {**r, "visits": 0, "visits_ok": 0} for r in status}
+    dues = (VisitDue.objects.filter(village_code__range=village_range).annotate(unit=unit).values("unit")
+            .annotate(visits=Count("*"), visits_ok=Count("pk", filter=Q(due__gte=today))).order_by())
+    for r in dues:
+        cell = out.setdefault(r["unit"], dict.fromkeys(("contact", "contact_ok", "pair", "pair_ok"), 0))
+        cell["visits"], cell["visits_ok"] = r["visits"], r["visits_ok"]
+    return out
