@@ -14,7 +14,9 @@ from django.utils import timezone
 from shouhu.accounts.models import User
 from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE
+from shouhu.rules import evaluation as E
 
+from . import scoreboard as SB
 from . import services as V
 from .models import Finding, FindingStep, Inspection
 
@@ -71,4 +73,7 @@ def build_supervision_demo(*, today: date, rng: random.Random, log=print) -> Non
     back = V.finding_create(actor=ducha, inspection=now, unit=guangrong, problem="台账未及时更新", detail="两名已返乡父母仍记为外出务工")
     V.finding_act(actor=zhuren, finding=back, action="answer", note="已更新", files=[_photo("台账.png")])
     V.finding_act(actor=dudao, finding=back, action="return", note="照片中台账仍是旧的，请更新后重新拍照")
+    # last quarter's scoreboard, frozen by the county as it would be after the quarter ended
+    year, quarter = E.quarter_of(E.period_bounds(*E.quarter_of(today))[0] - timedelta(days=1))
+    SB.scoreboard_freeze(actor=admin, year=year, quarter=quarter, today=today)
     log(f"督查：{Inspection.objects.count()} 次，问题 {Finding.objects.count()} 项（{time.monotonic() - t0:.1f} 秒）")

@@ -81,11 +81,28 @@ def scoreboard(actor, *, year: int, quarter: int | None, live: bool = False) -> 
     county = region if region.level <= 3 else region.parent
     frozen = ScorePeriod.objects.filter(region=county, period=E.period_key(year, quarter)).select_related("frozen_by").first()
     figures = frozen.figures if frozen is not None and not live else compute(region=county, year=year, quarter=quarter)
-    if region.level >= 4:
-        school_ids = set(School.objects.filter(region_code__startswith=region.code[:9]).values_list("pk", flat=True))
-        figures = {**figures, "townships": [t for t in figures["townships"] if t["key"] == region.code],
-                   "schools": [s for s in figures["schools"] if s["key"] in school_ids]}
-    return figures, frozen
+    return _within(region, figures), frozen
+
+
+def _within(region: Region, figures: dict) -> dict:
+    """A township's reader gets its own row and schools."""
+    if region.level < 4:
+        return figures
+    school_ids = set(School.objects.filter(region_code__startswith=region.code[:9]).values_list("pk", flat=True))
+    return {**figures, "townships": [t for t in figures["townships"] if t["key"] == region.code],
+            "schools": [s for s in figures["schools"] if s["key"] in school_ids]}
+
+
+def latest_frozen(actor) -> dict | None:
+    """The last frozen period's figures the actor may read (the leaders' screen shows them: cheap,
+    where computing the period live reads every indicator); None without one."""
+    try:
+        region = root_of(actor)
+    except NotFound:
+        return None
+    county = region if region.level <= 3 else region.parent
+    frozen = ScorePeriod.objects.filter(region=county).order_by("-frozen_at").first()
+    return _within(region, frozen.figures) if frozen is not None else None
 
 
 @transaction.atomic

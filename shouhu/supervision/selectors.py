@@ -11,9 +11,10 @@ from shouhu.accounts.models import Assignment
 from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import NotFound
+from shouhu.regions.models import Region
 from shouhu.rules import supervision as S
 
-from .models import Accountability, Finding, Inspection, Sample
+from .models import Accountability, Finding, Inspection, Sample, SupervisionSetting
 
 FINDING_FLAGS = ("inspects", "answers_findings", "reviews_findings")
 
@@ -143,3 +144,36 @@ def units_calling_for_accountability(actor, *, today: date) -> list[dict]:
         if why:
             out.append({"unit": rows[0].unit, "why": why, "findings": rows})
     return out
+
+
+def inspection_coverage(actor, *, today: date) -> list[dict]:
+    """Each township of the actor's inspecting regions with this month's inspections against the
+    county's minimum (002 篇四: 每月至少开展一次督查) — those short of it first. An inspection
+    counts for a township when it covers the township, or names one of its villages."""
+    regions = [a.region for a in scope_of(actor).assignments_with("inspects") if a.region_id]
+    q = NOTHING
+    for r in regions:
+        q |= Q(code__startswith=r.code)
+    townships = list(Region.objects.filter(q, level=4).order_by("code")) if regions else []
+    month = today.replace(day=1)
+    done: dict[str, set] = {t.code: set() for t in townships}
+    rows = Inspection.objects.filter(planned_on__gte=month, planned_on__lte=today).prefetch_related("units")
+    for i in rows:
+        codes = {i.region_code} if len(i.region_code) >= 9 else set()
+        codes |= {u.code[:9] for u in i.units.all()}
+        for code in codes:
+            if code[:9] in done:
+                done[code[:9]].add(i.pk)
+    need = SupervisionSetting.current().per_month
+    out = [{"township": t, "count": len(done[t.code]), "short": len(done[t.code]) < need} for t in townships]
+    return sorted(out, key=lambda r: (not r["short"], r["township"].code))
+
+
+def last_round(inspection: Inspection) -> list[Finding]:
+    """The previous inspection's findings in the same region: the next round re-checks them."""
+    prev = (Inspection.objects.filter(region_code=inspection.region_code, planned_on__lt=inspection.planned_on)
+            .exclude(pk=inspection.pk).order_by("-planned_on", "-id").first())
+    if prev is None:
+        return []
+    rechecked = set(Finding.objects.filter(inspection=inspection, recheck_of__isnull=False).values_list("recheck_of_id", flat=True))
+    return [f for f in prev.findings.select_related("unit").order_by("id") if f.pk not in rechecked]

@@ -262,3 +262,22 @@ def field_mismatches(*, today: date) -> dict[int, list[str]]:
         out.setdefault(child_id, [])
         out[child_id] += [c for c in checks if c not in out[child_id]]
     return out
+
+
+@transaction.atomic
+def finding_recheck(*, actor, inspection: Inspection, finding: Finding, still: bool, note: str = "") -> Finding:
+    """The next round re-checks a finding of the last: still there → a new finding (复查, linked,
+    the unit told); put right → the re-check recorded as passed."""
+    inspection = selectors.inspection_for(actor, inspection.pk)
+    finding = selectors.finding_for(actor, finding.pk)
+    if Finding.objects.filter(inspection=inspection, recheck_of=finding).exists():
+        raise ServiceError("本轮已复查过该问题", code=ErrorCode.CONFLICT, field="finding")
+    if still:
+        return _file(actor=actor, inspection=inspection, source="recheck", unit=finding.unit, school=finding.school, child=finding.child,
+                     problem=finding.problem, detail=f"复查发现问题仍然存在。{note.strip()}".strip(), recheck_of=finding)
+    today = timezone.localdate()
+    f = Finding.objects.create(inspection=inspection, source="recheck", unit=finding.unit, unit_code=finding.unit_code, school=finding.school,
+                               problem=finding.problem, detail=f"复查：整改到位。{note.strip()}".strip(), state="passed", found_on=today,
+                               due_on=today, closed_on=today, recheck_of=finding, created_by=actor)
+    FindingStep.objects.create(finding=f, action="pass", state="passed", at=timezone.now(), by=actor, note=f.detail)
+    return f

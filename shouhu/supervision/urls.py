@@ -9,6 +9,7 @@ urlpatterns = [
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
     path("inspections/<int:pk>/suggestions/", views.inspection_suggestions, name="inspection_suggestions"),
+    path("inspections/<int:pk>/recheck/<int:fid>/", views.inspection_recheck, name="inspection_recheck"),
     path("inspections/<int:pk>/finish/", views.inspection_finish, name="inspection_finish"),
     path("samples/<int:pk>/", views.sample_detail, name="sample"),
     path("findings/new/", views.finding_new, name="finding_new"),

@@ -62,9 +62,11 @@ def index(request):
                                late=Count("id", filter=selectors.late_q(today)))
     inspects = allowed(request.user, "inspects")
     inspections = selectors.inspections_visible_to(request.user).annotate(n=Count("findings"))[:10] if inspects else []
+    coverage = selectors.inspection_coverage(request.user, today=today) if inspects else []
     return render(request, "supervision/index.html", {
         "page": page, "state": key, "states": [(k, v[0]) for k, v in selectors.LIST_FILTERS.items()], "source": source,
         "sources": list(S.SOURCES.items()), "counts": counts, "inspections": inspections, "inspects": inspects, "today": today,
+        "coverage": coverage, "short": sum(1 for c in coverage if c["short"]),
         "base_query": f"state={key}&source={source}"})
 
 
@@ -92,7 +94,20 @@ def inspection_detail(request, pk):
                                                            n=Count("items"))
     findings = i.findings.select_related("unit", "school").order_by("id")
     return render(request, "supervision/inspection_detail.html", {
-        "i": i, "form": form, "samples": samples, "findings": findings, "units": i.units.order_by("code"), "today": timezone.localdate()})
+        "i": i, "form": form, "samples": samples, "findings": findings, "units": i.units.order_by("code"), "today": timezone.localdate(),
+        "last_round": selectors.last_round(i) if i.state != "done" else []})
+
+
+@requires("inspects")
+@require_POST
+def inspection_recheck(request, pk, fid):
+    i = selectors.inspection_for(request.user, pk)
+    old = selectors.finding_for(request.user, fid)
+    still = request.POST.get("still") == "1"
+    run_and_tell(request, lambda: services.finding_recheck(actor=request.user, inspection=i, finding=old, still=still,
+                                                            note=request.POST.get("note", "")),
+                 "复查：问题仍存在，已重新登记并通知责任单位" if still else "复查：整改到位，已记录")
+    return redirect("supervision:inspection", pk=i.pk)
 
 
 @requires("inspects")

@@ -17,6 +17,7 @@ from shouhu.registry.selectors import children_visible_to
 from shouhu.reports import rules as report_rules
 from shouhu.reports import selectors as report_selectors
 from shouhu.rules.cases import STATES as CASE_STATES
+from shouhu.supervision.scoreboard import latest_frozen
 
 from . import dashboard as leaders
 
@@ -88,8 +89,10 @@ def dashboard(request):
     d = leaders.build(request.user, node)
     up = node.parent if node.parent_id and any(node.parent.code.startswith(a.region.code) for a in
                                                   scope_of(request.user).assignments_with("dashboard") if a.region_id) else None
+    score = latest_frozen(request.user) if allowed(request.user, "scoreboard") else None
     return render(request, "dashboard/dashboard.html", {
         "d": d, "node": node, "up": up, "charts": {c.id: c.as_json() for c in d.charts},
+        "score": score, "score_rows": sorted(score["townships"], key=lambda t: (t["veto"], -(t["score"] or 0))) if score else [],
         "month": report_rules.format_month(report_rules.previous_month(timezone.localdate())),
     })
 

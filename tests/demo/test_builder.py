@@ -91,3 +91,6 @@ def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     assert Finding.objects.filter(late_for__isnull=False, state="open").exists() and Accountability.objects.filter(measure="talk").exists()
     assert client.login(username="ducha", password="shouhu2026")
     assert client.get("/supervision/").status_code == 200
+    from shouhu.supervision.models import ScorePeriod
+
+    assert ScorePeriod.objects.count() == 1 and "毛市镇" in client.get("/supervision/scoreboard/").content.decode()

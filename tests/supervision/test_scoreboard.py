@@ -114,3 +114,15 @@ def test_the_system_suggests_findings(client, county):
     client.post(f"/supervision/findings/new/?inspection={i.pk}&unit={county.guangrong.code}&source=recheck",
                 {"unit": county.guangrong.pk, "problem": "督查整改按时未达标"})
     assert Finding.objects.filter(source="recheck", inspection=i).exists()
+
+
+def test_the_leaders_screen_shows_the_last_frozen_period(client, county):
+    client.force_login(county.admin)
+    assert 'id="dashboard-score"' not in client.get("/dashboard/").content.decode()
+    last_quarter = E.quarter_of(E.period_bounds(*period_of(county.today))[0] - timedelta(days=1))
+    SB.scoreboard_freeze(actor=county.admin, year=last_quarter[0], quarter=last_quarter[1])
+    page = client.get("/dashboard/").content.decode()
+    assert 'id="dashboard-score"' in page and "毛市镇" in page
+    client.force_login(county.dudao)
+    page = client.get("/dashboard/").content.decode()
+    assert 'id="dashboard-score"' in page and "朱河镇" not in page.split('id="dashboard-score"')[1].split("</ul>")[0]

@@ -106,3 +106,25 @@ def test_accountability_by_the_county(world, inspection):
     assert list(a.findings.all()) == [f] and AccessLog.objects.filter(action="accountability").exists()
     assert list(Sel.accountabilities_visible_to(world.zhuren)) == [a]  # the unit sees its own history
     assert list(Sel.accountabilities_visible_to(world.zhuren_lianfu)) == []
+
+
+def test_monthly_coverage_and_the_next_round_rechecks(world, client):
+    assert [(c["township"], c["short"]) for c in Sel.inspection_coverage(world.admin, today=world.today)] == [
+        (world.zhuhe, True), (world.maoshi, True)]
+    first = V.inspection_create(actor=world.inspector, region=world.maoshi, kind="routine", planned_on=world.today - timedelta(days=1))
+    old = V.finding_create(actor=world.inspector, inspection=first, unit=world.guangrong, problem="协议未签")
+    put_right = V.finding_create(actor=world.inspector, inspection=first, unit=world.lianfu, problem="台账未更新")
+    cover = {c["township"]: c for c in Sel.inspection_coverage(world.admin, today=world.today)}
+    assert cover[world.maoshi]["count"] == (1 if first.planned_on.month == world.today.month else 0) and cover[world.zhuhe]["short"]
+    second = V.inspection_create(actor=world.inspector, region=world.maoshi, kind="revisit", planned_on=world.today)
+    assert Sel.last_round(second) == [old, put_right]
+    again = V.finding_recheck(actor=world.inspector, inspection=second, finding=old, still=True, note="协议仍未签")
+    assert (again.recheck_of, again.state, again.source) == (old, "open", "recheck") and "仍然存在" in again.detail
+    ok = V.finding_recheck(actor=world.inspector, inspection=second, finding=put_right, still=False)
+    assert ok.state == "passed" and Sel.last_round(second) == []
+    with pytest.raises(ServiceError):
+        V.finding_recheck(actor=world.inspector, inspection=second, finding=old, still=True)
+    # the same problem twice at 光荣村 calls for accountability
+    assert any(s["unit"] == world.guangrong and "被发现2次" in s["why"][-1] for s in Sel.units_calling_for_accountability(world.admin, today=world.today))
+    client.force_login(world.inspector)
+    assert "本月督查覆盖" in client.get("/supervision/").content.decode()
