@@ -20,7 +20,6 @@ cached parts warm, as a reader after the first sees them; and, once, the cold co
 import argparse
 import base64
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -44,6 +43,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.bench_care import measure, rebuild  # noqa: E402  (the care benchmark's county and timing)
 from shouhu.accounts.models import User  # noqa: E402
 from shouhu.regions.models import Region  # noqa: E402
 from shouhu.registry.models import Child  # noqa: E402
@@ -59,21 +59,7 @@ def use(name: str) -> None:
 
 
 def build(n: int) -> None:
-    from bench import bench_care  # the care benchmark's county: build_demo with care records, VACUUM ANALYZE
-
-    bench_care.rebuild(n)
-
-
-def measure(client: Client, url: str, repeat: int) -> float:
-    for _ in range(3):
-        assert client.get(url).status_code == 200
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        r = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200
-    return statistics.median(times)
+    rebuild(n)  # the care benchmark's county: build_demo with care records, VACUUM ANALYZE
 
 
 def cold(node_code: str) -> tuple[float, float]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from shouhu.accounts.scope import scope_of
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
+from shouhu.regions.selectors import node_within
 from shouhu.registry.fields import statistics_only
 from shouhu.registry.hooks import report_sections
 from shouhu.registry.models import CategoryEvent, Child
@@ -65,17 +66,7 @@ def report_nodes(actor) -> list[Region]:
 def node_for(actor, code: str | None) -> Region:
     """The region `code` if it is in the actor's report scope; the same 404 for unknown and
     out of scope. Without a code: the actor's first (highest) region."""
-    roots = _answering_nodes(actor)
-    if not roots:
-        raise NotFound("无可查看的月报范围")
-    if not code:
-        return sorted(roots, key=lambda r: (len(r.code), r.code))[0]
-    if not code.isdigit() or not any(code.startswith(r.code) for r in roots):
-        raise NotFound("未找到该区域")
-    try:
-        return Region.objects.get(code=code)
-    except Region.DoesNotExist:
-        raise NotFound("未找到该区域") from None
+    return node_within(_answering_nodes(actor), code, none="无可查看的月报范围")
 
 
 def shows_names(actor, node: Region) -> bool:

@@ -20,10 +20,10 @@ from django.utils import timezone
 from shouhu.accounts.permissions import allowed
 from shouhu.accounts.scope import scope_of
 from shouhu.care.dues.selectors import coverage_by_unit
-from shouhu.core.errors import NotFound
 from shouhu.protection import cases as protection_cases
 from shouhu.protection import selectors as alert_selectors
 from shouhu.regions.models import CODE_LENGTH, Region, code_range
+from shouhu.regions.selectors import node_within
 from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
 from shouhu.reports import rules as report_rules
@@ -43,17 +43,7 @@ BASE_COLUMNS = (("total", "在册儿童"), ("left_behind", "农村留守儿童")
 def dashboard_node(actor, code: str | None) -> Region:
     """The node asked for, within the regions the actor's dashboard roles answer for and below
     them; the same 404 for unknown and out of reach. Without a code: the actor's highest."""
-    roots = [a.region for a in scope_of(actor).assignments_with("dashboard") if a.region_id]
-    if not roots:
-        raise NotFound("无可查看的范围")
-    if not code:
-        return sorted(roots, key=lambda r: (len(r.code), r.code))[0]
-    if not code.isdigit() or not any(code.startswith(r.code) for r in roots):
-        raise NotFound("未找到该区域")
-    try:
-        return Region.objects.get(code=code)
-    except Region.DoesNotExist:
-        raise NotFound("未找到该区域") from None
+    return node_within([a.region for a in scope_of(actor).assignments_with("dashboard") if a.region_id], code)
 
 
 def _unit_length(node: Region) -> int:
