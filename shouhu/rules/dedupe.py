@@ -62,7 +62,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming
 
 from .idcard import IdNumberError, parse_id
-from .names import fuzzy_pinyin, split_name
+from .names import fuzzy_pinyin, simplified, split_name
 
 __all__ = [
     "Candidate", "NotSame", "CONFUSABLE", "THRESHOLD", "find_duplicates", "compare", "prepare", "score_prepared",
@@ -83,6 +83,14 @@ W_SURNAME = 5.0          # given names equal, surnames differ (one-character giv
 W_SURNAME_HOMOPHONE = 4.0  # given names homophones, surnames differ
 W_FALLBACK = 2.0         # same length, one character differs, same pinyin initial
 W_NAME_NEAR = -6.0       # fuzzy pinyin ≥ 85% alike (rapidfuzz ratio)
+# Near misses of the given name (`_near_miss`): the same surname and given-name characters, but two
+# swapped, one dropped or doubled, or a pet-name form. They count only when the birth date agrees
+# and the household does (NEAR_FAMILY_MIN), else as W_NAME_NEAR: see the module docstring.
+W_NAME_SWAP = 5.0        # 嘉豪/豪嘉
+W_NAME_DOUBLE = 4.0      # 乐/乐乐, 嘉豪/嘉嘉豪
+W_NAME_PET = 3.0         # 嘉豪/小豪, 阿豪, 豪豪
+W_NAME_DROP = 3.0        # 嘉豪/嘉
+NEAR_FAMILY_MIN = 4.0    # family points a near-miss name needs: a parent's name and phone, ID, both names ...
 W_NAME_DIFF = -20.0
 W_BD_SAME = 6.0
 W_BD_SWAP = 5.0          # day and month swapped
@@ -158,6 +166,11 @@ REASONS = {
     "NAME_SURNAME": "姓氏不同、名字相同：{0}／{1}",
     "NAME_SURNAME_HOMOPHONE": "姓氏不同、名字同音：{0}／{1}",
     "NAME_SIMILAR": "姓名字数相同、仅一字不同且拼音首字母相同：{0}／{1}",
+    "NAME_TRADITIONAL": "姓名繁简体不同：{0}／{1}",
+    "NAME_SWAP": "姓名前后两字颠倒：{0}／{1}",
+    "NAME_DROP": "姓名少一字：{0}／{1}",
+    "NAME_DOUBLE": "姓名多一叠字：{0}／{1}",
+    "NAME_PET": "姓名为小名（小、阿加一字或叠字）：{0}／{1}",
     "BD_SAME": "出生日期相同",
     "BD_SWAP": "出生日期日月颠倒：{0}／{1}",
     "BD_ID": "出生日期与对方身份号码中的出生日期一致",
@@ -257,6 +270,11 @@ def _split(name: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def _simplified(name: str) -> str:
+    return simplified(name)
+
+
+@lru_cache(maxsize=1 << 16)
 def _name_fuzzy(name: str) -> str:
     return fuzzy_pinyin(name) if name else ""
 
@@ -277,7 +295,7 @@ class Rec:
     """Prepared features of one record (see module docstring). Made by `prepare`."""
 
     __slots__ = (
-        "idx", "id", "name", "surname", "given", "syl", "fz", "gfz", "sfz", "sex", "bd", "bd_id", "idn", "id_ok",
+        "idx", "id", "raw", "name", "surname", "given", "gsyl", "syl", "fz", "gfz", "sfz", "sex", "bd", "bd_id", "idn", "id_ok",
         "father", "mother", "ffz", "mfz", "fid", "mid", "fphone", "mphone", "carer", "cphone",
         "village", "school", "klass", "address", "n_name", "n_fz", "n_given",
     )
@@ -285,11 +303,13 @@ class Rec:
     def __init__(self, idx: int, r: Mapping) -> None:
         self.idx = idx
         self.id = r.get("id", idx)
-        name = _s(r.get("name"))
-        self.name = name
+        raw = _s(r.get("name"))
+        self.raw = raw
+        name = self.name = _simplified(raw)  # 陳嘉豪 is compared as 陈嘉豪
         surname, given = _split(name)
         self.surname, self.given = surname, given
         ssyl, gsyl = _surname_syllables(surname), _given_syllables(given)
+        self.gsyl = gsyl
         syl = ssyl + gsyl
         self.syl = syl if len(syl) == len(name) else None  # one syllable per character, or no alignment
         self.fz = " ".join(syl) if name else ""
@@ -300,12 +320,12 @@ class Rec:
         idn = _s(r.get("id_number")).upper()
         self.idn = idn
         self.id_ok, self.bd_id = _id_info(idn) if idn else (False, None)
-        self.father, self.mother = _s(r.get("father_name")), _s(r.get("mother_name"))
+        self.father, self.mother = _simplified(_s(r.get("father_name"))), _simplified(_s(r.get("mother_name")))
         self.ffz = _name_fuzzy(self.father)
         self.mfz = _name_fuzzy(self.mother)
         self.fid, self.mid = _s(r.get("father_id_number")).upper(), _s(r.get("mother_id_number")).upper()
         self.fphone, self.mphone = _s(r.get("father_phone")), _s(r.get("mother_phone"))
-        self.carer, self.cphone = _s(r.get("carer_name")), _s(r.get("carer_phone"))
+        self.carer, self.cphone = _simplified(_s(r.get("carer_name"))), _s(r.get("carer_phone"))
         self.village = _s(r.get("village_code"))
         school, klass = r.get("school_id"), r.get("school_class_id")
         self.school = None if school in (None, "") else school
@@ -317,7 +337,7 @@ class Rec:
 def prepare(records: Iterable[Mapping]) -> list[Rec]:
     """Features of every record, with name frequencies counted over this batch."""
     recs = [Rec(i, r) for i, r in enumerate(records)]
-    names = Counter(r.name for r in recs)
+    names = Counter(r.name for r in recs)  # simplified: 陳嘉豪 and 陈嘉豪 are one name
     fzs = Counter(r.fz for r in recs)
     givens = Counter(r.gfz for r in recs)
     for r in recs:
@@ -348,10 +368,10 @@ def _name(a: Rec, b: Rec, out: list) -> float:
     if not a.name or not b.name:
         return 0.0
     if a.name == b.name:
-        out.append(("NAME_SAME",))
+        out.append(("NAME_SAME",) if a.raw == b.raw else ("NAME_TRADITIONAL", a.raw, b.raw))
         return W_NAME_SAME - _tf(min(a.n_name, b.n_name))
     if a.fz == b.fz:
-        out.append(("NAME_HOMOPHONE", a.name, b.name))
+        out.append(("NAME_HOMOPHONE", a.raw, b.raw))
         return W_HOMOPHONE - _tf(min(a.n_fz, b.n_fz))
     surname_changed = a.surname != b.surname and bool(a.given) and bool(b.given)
     if a.syl is not None and b.syl is not None and len(a.name) == len(b.name):
@@ -368,26 +388,68 @@ def _name(a: Rec, b: Rec, out: list) -> float:
             else:
                 other += 1
         if not diff_at:  # every differing character a homophone; the phrase reading of another differed (乐毅 yue yi)
-            out.append(("NAME_HOMOPHONE", a.name, b.name))
+            out.append(("NAME_HOMOPHONE", a.raw, b.raw))
             return W_HOMOPHONE - _tf(min(a.n_fz, b.n_fz))
         if shape and not (fallback or other):
-            out.append(("NAME_SHAPE", a.name, b.name))
+            out.append(("NAME_SHAPE", a.raw, b.raw))
             return W_SHAPE - 1.5 * (shape - 1)
         only_surname = len(a.surname) == len(b.surname) and all(i < len(a.surname) for i in diff_at)
         if not (surname_changed and only_surname) and fallback == 1 and not other and not shape:
             if len(a.given) == len(b.given):
-                out.append(("NAME_SIMILAR", a.name, b.name))
+                out.append(("NAME_SIMILAR", a.raw, b.raw))
                 return W_FALLBACK
+    near = _near_miss(a, b)
+    if near:
+        out.append((near, a.raw, b.raw))
+        return _NEAR_POINTS[near]
     if surname_changed:
         if a.given == b.given:
-            out.append(("NAME_SURNAME", a.name, b.name))
+            out.append(("NAME_SURNAME", a.raw, b.raw))
             return (W_SURNAME if len(a.given) > 1 else W_SURNAME - 2) - _tf(min(a.n_given, b.n_given))
         if a.gfz == b.gfz:
-            out.append(("NAME_SURNAME_HOMOPHONE", a.name, b.name))
+            out.append(("NAME_SURNAME_HOMOPHONE", a.raw, b.raw))
             return (W_SURNAME_HOMOPHONE if len(a.given) > 1 else W_SURNAME_HOMOPHONE - 2) - _tf(min(a.n_given, b.n_given))
     if fuzz.ratio(a.fz, b.fz) >= 85:
         return W_NAME_NEAR
     return W_NAME_DIFF
+
+
+_NEAR_POINTS = {"NAME_SWAP": W_NAME_SWAP, "NAME_DOUBLE": W_NAME_DOUBLE, "NAME_PET": W_NAME_PET, "NAME_DROP": W_NAME_DROP}
+_PET_PREFIXES = frozenset("小阿")
+
+
+def _near_miss(a: Rec, b: Rec) -> str | None:
+    """How the given names are a near miss of each other, with the same surname (a reason code), else
+    None. Compared by fuzzy syllable, so a homophone on top (嘉豪/豪家) still counts:
+    - NAME_SWAP: two neighbouring characters swapped (张嘉豪/张豪嘉: a clerk's slip copying a list);
+    - NAME_DOUBLE: one character written twice (张乐/张乐乐, the 叠字 pet form; 张嘉豪/张嘉嘉豪);
+    - NAME_PET: 小 or 阿 and one character of the other given name, or that character doubled
+      (张嘉豪/张小豪/张阿豪/张豪豪): the name the family calls the child, given at the door;
+    - NAME_DROP: one character left out (张嘉豪/张嘉): a pet name or a clerk's slip."""
+    if not (a.given and b.given and a.gsyl and b.gsyl) or a.sfz != b.sfz:
+        return None
+    x, y = a.gsyl, b.gsyl
+    if len(x) == len(y):
+        if len(x) >= 2:
+            d = [i for i in range(len(x)) if x[i] != y[i]]
+            if len(d) == 2 and d[1] == d[0] + 1 and x[d[0]] == y[d[1]] and x[d[1]] == y[d[0]]:
+                return "NAME_SWAP"
+        if len(x) == 2:
+            for g, gs, other in ((a.given, x, y), (b.given, y, x)):
+                if (g[0] in _PET_PREFIXES or g[0] == g[1]) and gs[1] in other and gs != other:
+                    return "NAME_PET"
+        return None
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if len(long_) != len(short) + 1:
+        return None
+    for i in range(len(long_)):
+        if long_[:i] + long_[i + 1:] == short:
+            if i == 0 and (a.given if len(x) > len(y) else b.given)[0] in _PET_PREFIXES:
+                return "NAME_PET"  # 张豪/张小豪
+            if (i > 0 and long_[i - 1] == long_[i]) or (i + 1 < len(long_) and long_[i + 1] == long_[i]):
+                return "NAME_DOUBLE"
+            return "NAME_DROP"
+    return None
 
 
 def _birth(a: Rec, b: Rec, out: list) -> float:
@@ -528,15 +590,24 @@ def _points(a: Rec, b: Rec, floor: float = -math.inf) -> tuple[float, list]:
     pts = _name(a, b, out)
     if pts + _MAX_AFTER_NAME < floor:
         return pts + _MAX_AFTER_NAME, out
-    why = _surname_explained(a, b) if out and out[-1][0] in ("NAME_SURNAME", "NAME_SURNAME_HOMOPHONE") else None
-    pts += _birth(a, b, out) + _idnum(a, b, out)
+    name_code = out[-1][0] if out else None
+    why = _surname_explained(a, b) if name_code in ("NAME_SURNAME", "NAME_SURNAME_HOMOPHONE") else None
+    n_birth = len(out)
+    birth = _birth(a, b, out)
+    birth_agrees = len(out) > n_birth and out[n_birth][0] in ("BD_SAME", "BD_SWAP", "BD_ID")
+    pts += birth + _idnum(a, b, out)
     if a.sex and b.sex:
         if a.sex != b.sex:
             pts += W_SEX_DIFF
             out.append(("SEX_DIFF",))
         else:
             pts += W_SEX_SAME
-    pts += min(W_HOUSEHOLD_CAP, _family(a, b, out, why) + _place(a, b, out))
+    family = _family(a, b, out, why)
+    if name_code in _NEAR_POINTS and not (birth_agrees and family >= NEAR_FAMILY_MIN):
+        # A near-miss name is the same child only in the same household on the same birthday: a
+        # sibling 张嘉 born two years after 张嘉豪, or a namesake-like 张豪嘉 elsewhere, is not.
+        pts += W_NAME_NEAR - _NEAR_POINTS[name_code]
+    pts += min(W_HOUSEHOLD_CAP, family + _place(a, b, out))
     return pts, out
 
 
