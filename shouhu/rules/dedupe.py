@@ -66,7 +66,7 @@ from .names import fuzzy_pinyin, simplified, split_name
 
 __all__ = [
     "Candidate", "NotSame", "CONFUSABLE", "THRESHOLD", "find_duplicates", "compare", "prepare", "score_prepared",
-    "blocking_keys", "swap_day_month",
+    "blocking_keys", "swap_day_month", "NameCounts", "name_counts", "parts_of", "ID_PART",
 ]
 
 THRESHOLD = 0.5
@@ -334,15 +334,99 @@ class Rec:
         self.n_name = self.n_fz = self.n_given = 1
 
 
-def prepare(records: Iterable[Mapping]) -> list[Rec]:
-    """Features of every record, with name frequencies counted over this batch."""
-    recs = [Rec(i, r) for i, r in enumerate(records)]
-    names = Counter(r.name for r in recs)  # simplified: 陳嘉豪 and 陈嘉豪 are one name
-    fzs = Counter(r.fz for r in recs)
-    givens = Counter(r.gfz for r in recs)
+@dataclass
+class NameCounts:
+    """How often each (simplified) name, its fuzzy pinyin and its fuzzy given name occur: the
+    frequency penalty's counts (`_tf`). One batch's own (`prepare`), or the whole county's when the
+    run is split into parts (`name_counts`), so that every part scores as the whole run would."""
+
+    name: Counter
+    fz: Counter
+    given: Counter
+
+
+def name_counts(names: Iterable[tuple[str, int]]) -> NameCounts:
+    """Counts from (name as written, how many records carry it) — a GROUP BY over the names, or a
+    Counter over a stream: memory grows with the distinct names, not with the records."""
+    out = NameCounts(Counter(), Counter(), Counter())
+    for raw, n in names:
+        name = _simplified(_s(raw))
+        surname, given = _split(name)
+        gsyl = _given_syllables(given)
+        out.name[name] += n
+        out.fz[" ".join(_surname_syllables(surname) + gsyl) if name else ""] += n
+        out.given[" ".join(gsyl)] += n
+    return out
+
+
+def prepare(records: Iterable[Mapping], counts: NameCounts | None = None, keep: Callable[[Rec], bool] | None = None) -> list[Rec]:
+    """Features of every record (of those `keep` accepts), with name frequencies from `counts`, else
+    counted over this batch."""
+    recs: list[Rec] = []
+    for r in records:
+        rec = Rec(len(recs), r)
+        if keep is None or keep(rec):
+            recs.append(rec)
+        else:
+            rec.idx = -1
+    if counts is None:
+        counts = NameCounts(Counter(r.name for r in recs), Counter(r.fz for r in recs), Counter(r.gfz for r in recs))
+    names, fzs, givens = counts.name, counts.fz, counts.given
     for r in recs:
-        r.n_name, r.n_fz, r.n_given = names[r.name], fzs[r.fz], givens[r.gfz]
+        r.n_name, r.n_fz, r.n_given = names[r.name] or 1, fzs[r.fz] or 1, givens[r.gfz] or 1
     return recs
+
+
+# --- parts: a county or province run split by birth year -------------------------------------
+# A part is a birth year Y: it holds every record with a date (birth date, the ID number's, either
+# swapped) in Y or Y+1, and reports a pair only in the pair's home part, the first year both are
+# in. So every pair with dates at most a year apart is compared in exactly one part, and
+# the parts together find what one run over everything finds (a test checks it on generated
+# data). Pairs further apart in every date score W_BD_DIFF and are found only with a shared valid
+# ID number — the ID part (`ID_PART`) compares those across the years. A record with no date at
+# all is in every part. Parts are independent: a task queue runs them on as many workers as it has.
+ID_PART = 0
+
+
+def record_years(rec: Rec) -> frozenset[int]:
+    return frozenset(d.year for d in _dates(rec))
+
+
+def _covers(years: frozenset[int], part: int) -> bool:
+    return not years or any(0 <= y - part <= 1 for y in years)
+
+
+def home_part(a: Rec, b: Rec) -> int | None:
+    """The part that reports the pair (None: no birth-year part holds both)."""
+    ya, yb = record_years(a), record_years(b)
+    cands = sorted({y - d for y in (ya or yb) for d in (0, 1)})
+    for part in cands:
+        if _covers(ya, part) and _covers(yb, part):
+            return part
+    return None
+
+
+def _maybe_in(r: Mapping, part: int) -> bool:
+    """A cheap superset of `_covers` on the raw record: its birth year and the ID number's digits."""
+    d = r.get("birth_date")
+    years = []
+    if d:
+        years.append(d.year if isinstance(d, date) else int(str(d)[:4]) if str(d)[:4].isdigit() else None)
+    idn = r.get("id_number") or ""
+    if len(idn) == 18 and idn[6:10].isdigit():
+        years.append(int(idn[6:10]))
+    years = [y for y in years if y is not None]
+    return not years or any(0 <= y - part <= 1 for y in years)
+
+
+def parts_of(records: Iterable[Mapping]) -> list[int]:
+    """The parts a run over these records needs: every birth year seen and the year before, and the ID part."""
+    years: set[int] = set()
+    for r in records:
+        d = _as_date(r.get("birth_date"))
+        if d is not None:
+            years.add(d.year)
+    return [ID_PART, *sorted({y - d for y in years for d in (0, 1)})]
 
 
 _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "z", "c", "s", "r", "y", "w")
@@ -717,22 +801,31 @@ def find_duplicates(
     threshold: float = THRESHOLD,
     not_same: NotSame | None = None,
     stats: dict | None = None,
+    part: int | None = None,
+    counts: NameCounts | None = None,
 ) -> list[Candidate]:
     """Candidate duplicate pairs with score ≥ threshold, best first. `records` are plain mappings
-    (or the output of `prepare`); `stats` (a dict, if given) gets the blocking figures."""
+    (or the output of `prepare`); `stats` (a dict, if given) gets the blocking figures.
+
+    With `part` (a birth year, or ID_PART), only that part of the run (see "parts" above): the
+    records are read once as a stream and only the part's are kept; `counts` (`name_counts` of all
+    records) makes the scores those of the whole run."""
     # No cyclic garbage collection while comparing: nothing here makes cycles, and with a million
     # records every full collection walks them all again (1.7× slower at 300,000 records).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _find(records, threshold, not_same, {} if stats is None else stats)
+        return _find(records, threshold, not_same, {} if stats is None else stats, part, counts)
     finally:
         if enabled:
             gc.enable()
 
 
-def _find(records, threshold: float, not_same: NotSame | None, stats: dict) -> list[Candidate]:
-    recs = records if isinstance(records, list) and records and isinstance(records[0], Rec) else prepare(records)
+def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part: int | None = None,
+          counts: NameCounts | None = None) -> list[Candidate]:
+    if part is not None:
+        return _find_part(records, threshold, not_same, stats, part, counts)
+    recs = records if isinstance(records, list) and records and isinstance(records[0], Rec) else prepare(records, counts)
     # points at the threshold: compare points, make sentences only for the candidates
     min_points = PIVOT + SCALE * math.log(threshold / (1 - threshold)) if 0 < threshold < 1 else (-math.inf if threshold <= 0 else math.inf)
     out: list[Candidate] = []
@@ -750,4 +843,39 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict) -> l
                              reasons=tuple(REASONS[c[0]].format(*c[1:]) for c in reasons), points=pts))
     out.sort(key=lambda c: -c.score)
     stats["candidates"] = len(out)
+    return out
+
+
+def _find_part(records, threshold: float, not_same: NotSame | None, stats: dict, part: int, counts: NameCounts | None) -> list[Candidate]:
+    if part == ID_PART:
+        # pairs sharing a valid ID number whose dates are too far apart for any year part
+        seen: dict[str, Mapping] = {}
+        repeated: list[Mapping] = []
+        for r in records:  # only numbers on two records or more get features
+            idn = _s(r.get("id_number")).upper()
+            if len(idn) == 18:
+                if idn in seen:
+                    if seen[idn] is not None:
+                        repeated.append(seen[idn])
+                        seen[idn] = None
+                    repeated.append(r)
+                else:
+                    seen[idn] = r
+        del seen
+        recs = prepare(repeated, counts, keep=lambda r: r.id_ok)
+        by_id: dict[str, list[Rec]] = defaultdict(list)
+        for r in recs:
+            by_id[r.idn].append(r)
+        out = []
+        for group in by_id.values():
+            for a, b in combinations(group, 2):
+                if home_part(a, b) is None and not (not_same is not None and (a.id, b.id) in not_same):
+                    out.append(score_prepared(a, b))
+        stats["records"], stats["pairs"], stats["candidates"] = len(recs), sum(len(g) * (len(g) - 1) // 2 for g in by_id.values()), len(out)
+        return out
+    recs = prepare((r for r in records if _maybe_in(r, part)), counts, keep=lambda r: _covers(record_years(r), part))
+    found = _find(recs, threshold, not_same, stats) if len(recs) > 1 else []
+    by_id = {r.id: r for r in recs}
+    out = [c for c in found if home_part(by_id[c.a], by_id[c.b]) == part]
+    stats["records"], stats["candidates"] = len(recs), len(out)
     return out

@@ -410,3 +410,39 @@ def test_generated_siblings_with_near_names_are_never_reported():
         ea, eb = data.entity[c.a], data.entity[c.b]
         if data.family[c.a] == data.family[c.b] and ea != eb:
             assert data.true_birth[ea] == data.true_birth[eb], c.reasons  # twins may be; siblings never
+
+
+# --- a run split into parts finds what one run finds ------------------------------------------
+
+def _run_in_parts(recs):
+    from collections import Counter
+
+    from shouhu.rules.dedupe import name_counts, parts_of
+
+    counts = name_counts(Counter(r["name"] for r in recs).items())
+    found = {}
+    for part in parts_of(recs):
+        for c in find_duplicates(iter(recs), part=part, counts=counts):  # a stream, read once
+            assert (c.a, c.b) not in found, "a pair is reported by one part only"
+            found[(c.a, c.b)] = (c.score, c.reasons)
+    return found
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_parts_together_find_what_one_run_finds(seed):
+    recs = generate(4000, seed=seed).records
+    whole = {(c.a, c.b): (c.score, c.reasons) for c in find_duplicates(recs)}
+    assert _run_in_parts(recs) == whole
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=10_000))
+def test_parts_any_seed(seed):
+    recs = generate(150, seed=seed, dup_rate=0.2).records
+    assert _run_in_parts(recs) == {(c.a, c.b): (c.score, c.reasons) for c in find_duplicates(recs)}
+
+
+def test_a_shared_id_number_years_apart_is_found_by_the_id_part():
+    a = child()
+    b = child(id=2, name="王小明", sex="男", birth_date=date(2009, 1, 1), school_class_id=None)
+    assert set(_run_in_parts([a, b])) == {(1, 2)}
