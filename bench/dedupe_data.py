@@ -234,17 +234,19 @@ def _swap(d: date) -> date | None:
     return date(d.year, d.day, d.month) if d.day <= 12 and d.day != d.month else None
 
 
-def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float = 0.005) -> Dataset:
-    """About `n` records (true children plus their duplicates), shuffled, ids 1..len."""
+def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float = 0.005, chunk: int = 0) -> Dataset:
+    """About `n` records (true children plus their duplicates), shuffled, ids 1..len. `chunk` k > 0
+    puts them in other counties, schools and classes than chunks 0..k-1 (a province built by
+    pieces that do not fit in memory together: ids, families and children are then per chunk)."""
     g = _Gen(seed)
     r = g.r
     n_true = max(2, round(n / (1 + dup_rate * 1.1)))
     n_counties = max(1, round(n_true / 50_000))
-    counties = [f"42{(10 + i // 20):02d}{(i % 20) + 1:02d}" for i in range(n_counties)]
+    counties = [f"42{(10 + i // 20):02d}{(i % 20) + 1:02d}" for i in range(chunk * 40, chunk * 40 + n_counties)]
     villages_of: dict[str, list[str]] = {}
     class_ids: dict[tuple[str, int], list[int]] = {}
     school_of_class: dict[int, int] = {}
-    next_school = next_class = 1
+    next_school = next_class = chunk * 1_000_000 + 1
     for c in counties:
         for t in range(20):
             tcode = f"{c}{100 + t:03d}"
