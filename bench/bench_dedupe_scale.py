@@ -7,7 +7,8 @@ records as a stream, on several worker processes — as the county job runs them
 `generate` writes the labelled records of `bench/dedupe_data.py` to a file of pickled chunks (in
 pieces of 1,000,000 with `chunk` k, so 5,000,000 never sit in memory together), and the labels
 beside it. `run` streams the file: once to count names (`dedupe.name_counts`) and list the parts,
-then once per part in a worker (`find_duplicates(part=…)`), and prints time, the peak memory of
+then once per part in a worker (`find_duplicates(part=…, region=…)`: two birth years of one
+prefecture), and prints time, the peak memory of
 the main process and of the largest worker, and the scores per kind as `bench_dedupe.py` does.
 The file stands for the database: a part reads the rows of its birth years (`quality.services`).
 """
@@ -93,11 +94,11 @@ def _init(counts) -> None:
 
 
 def _run_part(args):
-    path, part = args
+    path, part, region = args
     t = time.monotonic()
     stats: dict = {}
-    found = dedupe.find_duplicates(stream(path), part=part, counts=_COUNTS, stats=stats)
-    return (part, [(c.a, c.b) for c in found], stats.get("records", 0), stats.get("pairs", 0), time.monotonic() - t,
+    found = dedupe.find_duplicates(stream(path), part=part, counts=_COUNTS, stats=stats, region=region)
+    return (f"{region}/{part}", [(c.a, c.b) for c in found], stats.get("records", 0), stats.get("pairs", 0), time.monotonic() - t,
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -106,21 +107,23 @@ def cmd_run(data: Path, workers: int, score: bool) -> None:
     t0 = time.monotonic()
     names: Counter = Counter()
     years: set[int] = set()
+    regions: Counter = Counter()
     n = 0
     for r in stream(path):
         names[r["name"]] += 1
         years.add(r["birth_date"].year)
+        regions[r["village_code"][:4]] += 1  # prefectures (a generated piece of 1,000,000 is one)
         n += 1
     counts = dedupe.name_counts(names.items())
     del names
-    parts = dedupe.parts_of({"birth_date": f"{y}-01-01"} for y in years)
+    parts = [(p, reg) for reg in sorted(regions) for p in dedupe.parts_of({"birth_date": f"{y}-01-01"} for y in years)]
     t_count = time.monotonic() - t0
-    print(f"{n:,} records; counted names and listed {len(parts)} parts in {t_count:.1f} s", flush=True)
+    print(f"{n:,} records in {len(regions)} prefectures; counted names and listed {len(parts)} parts in {t_count:.1f} s", flush=True)
     predicted: set[tuple[int, int]] = set()
     compared = 0
     worker_peak = 0.0
     with get_context("fork").Pool(workers, initializer=_init, initargs=(counts,), maxtasksperchild=4) as pool:
-        for part, pairs, n_recs, n_pairs, secs, peak in pool.imap_unordered(_run_part, [(path, p) for p in parts]):
+        for part, pairs, n_recs, n_pairs, secs, peak in pool.imap_unordered(_run_part, [(path, p, reg) for p, reg in parts]):
             predicted.update((min(a, b), max(a, b)) for a, b in pairs)
             compared += n_pairs
             worker_peak = max(worker_peak, peak)

@@ -207,10 +207,9 @@ def find_duplicate_pairs(*, today: date | None = None) -> int:
 
 
 def start_duplicate_run(*, today: date | None = None) -> DuplicateRun:
-    """A new run and its parts: the birth years present and the year before each. No part for
-    shared ID numbers: the ID number's blind index is unique, so no two children share one."""
+    """A new run and its parts: the birth years present and the year before each."""
     years = Child.objects.filter(merged_into__isnull=True).dates("birth_date", "year")
-    parts = [p for p in dedupe.parts_of({"birth_date": d} for d in years) if p != dedupe.ID_PART]
+    parts = dedupe.parts_of({"birth_date": d} for d in years)
     run = DuplicateRun.objects.create(today=today or timezone.localdate(), parts=parts)
     if not parts:  # no children: whatever was open is gone
         run.finished_at = timezone.now()

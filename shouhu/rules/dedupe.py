@@ -66,7 +66,7 @@ from .names import fuzzy_pinyin, simplified, split_name
 
 __all__ = [
     "Candidate", "NotSame", "CONFUSABLE", "THRESHOLD", "find_duplicates", "compare", "prepare", "score_prepared",
-    "blocking_keys", "swap_day_month", "NameCounts", "name_counts", "parts_of", "ID_PART",
+    "blocking_keys", "swap_day_month", "NameCounts", "name_counts", "parts_of",
 ]
 
 THRESHOLD = 0.5
@@ -382,10 +382,10 @@ def prepare(records: Iterable[Mapping], counts: NameCounts | None = None, keep: 
 # swapped) in Y or Y+1, and reports a pair only in the pair's home part, the first year both are
 # in. So every pair with dates at most a year apart is compared in exactly one part, and
 # the parts together find what one run over everything finds (a test checks it on generated
-# data). Pairs further apart in every date score W_BD_DIFF and are found only with a shared valid
-# ID number — the ID part (`ID_PART`) compares those across the years. A record with no date at
-# all is in every part. Parts are independent: a task queue runs them on as many workers as it has.
-ID_PART = 0
+# data). Pairs further apart in every date score W_BD_DIFF and could reach the threshold only
+# with a shared valid ID number — whose birth date both records then have among their dates, so
+# they meet in that year's part. A record with no date at all is in every part. Parts are
+# independent: a task queue runs them on as many workers as it has.
 
 
 def record_years(rec: Rec) -> frozenset[int]:
@@ -420,13 +420,13 @@ def _maybe_in(r: Mapping, part: int) -> bool:
 
 
 def parts_of(records: Iterable[Mapping]) -> list[int]:
-    """The parts a run over these records needs: every birth year seen and the year before, and the ID part."""
+    """The parts a run over these records needs: every birth year seen and the year before."""
     years: set[int] = set()
     for r in records:
         d = _as_date(r.get("birth_date"))
         if d is not None:
             years.add(d.year)
-    return [ID_PART, *sorted({y - d for y in years for d in (0, 1)})]
+    return sorted({y - d for y in years for d in (0, 1)})
 
 
 _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "z", "c", "s", "r", "y", "w")
@@ -803,18 +803,23 @@ def find_duplicates(
     stats: dict | None = None,
     part: int | None = None,
     counts: NameCounts | None = None,
+    region: str = "",
 ) -> list[Candidate]:
     """Candidate duplicate pairs with score ≥ threshold, best first. `records` are plain mappings
     (or the output of `prepare`); `stats` (a dict, if given) gets the blocking figures.
 
-    With `part` (a birth year, or ID_PART), only that part of the run (see "parts" above): the
+    With `part` (a birth year), only that part of the run (see "parts" above): the
     records are read once as a stream and only the part's are kept; `counts` (`name_counts` of all
-    records) makes the scores those of the whole run."""
+    records) makes the scores those of the whole run. `region` (a region code prefix) keeps only
+    the records whose village code starts with it: a province runs each prefecture's (or county's)
+    parts on its own, so a part holds one region's two birth years whatever the province's size."""
     # No cyclic garbage collection while comparing: nothing here makes cycles, and with a million
     # records every full collection walks them all again (1.7× slower at 300,000 records).
     enabled = gc.isenabled()
     gc.disable()
     try:
+        if region:
+            records = (r for r in records if str(r.get("village_code") or "").startswith(region))
         return _find(records, threshold, not_same, {} if stats is None else stats, part, counts)
     finally:
         if enabled:
@@ -847,32 +852,6 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part
 
 
 def _find_part(records, threshold: float, not_same: NotSame | None, stats: dict, part: int, counts: NameCounts | None) -> list[Candidate]:
-    if part == ID_PART:
-        # pairs sharing a valid ID number whose dates are too far apart for any year part
-        seen: dict[str, Mapping] = {}
-        repeated: list[Mapping] = []
-        for r in records:  # only numbers on two records or more get features
-            idn = _s(r.get("id_number")).upper()
-            if len(idn) == 18:
-                if idn in seen:
-                    if seen[idn] is not None:
-                        repeated.append(seen[idn])
-                        seen[idn] = None
-                    repeated.append(r)
-                else:
-                    seen[idn] = r
-        del seen
-        recs = prepare(repeated, counts, keep=lambda r: r.id_ok)
-        by_id: dict[str, list[Rec]] = defaultdict(list)
-        for r in recs:
-            by_id[r.idn].append(r)
-        out = []
-        for group in by_id.values():
-            for a, b in combinations(group, 2):
-                if home_part(a, b) is None and not (not_same is not None and (a.id, b.id) in not_same):
-                    out.append(score_prepared(a, b))
-        stats["records"], stats["pairs"], stats["candidates"] = len(recs), sum(len(g) * (len(g) - 1) // 2 for g in by_id.values()), len(out)
-        return out
     recs = prepare((r for r in records if _maybe_in(r, part)), counts, keep=lambda r: _covers(record_years(r), part))
     found = _find(recs, threshold, not_same, stats) if len(recs) > 1 else []
     by_id = {r.id: r for r in recs}

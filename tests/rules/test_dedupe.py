@@ -442,7 +442,7 @@ def test_parts_any_seed(seed):
     assert _run_in_parts(recs) == {(c.a, c.b): (c.score, c.reasons) for c in find_duplicates(recs)}
 
 
-def test_a_shared_id_number_years_apart_is_found_by_the_id_part():
+def test_a_shared_id_number_years_apart_is_found_in_the_id_numbers_year():
     a = child()
     b = child(id=2, name="王小明", sex="男", birth_date=date(2009, 1, 1), school_class_id=None)
     assert set(_run_in_parts([a, b])) == {(1, 2)}

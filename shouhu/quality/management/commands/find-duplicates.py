@@ -35,8 +35,6 @@ class Command(BaseCommand):
         n_records = sum(counts.name.values())
         found, compared = [], 0
         for part in dedupe.parts_of({"birth_date": d} for d in _years(scope)):
-            if part == dedupe.ID_PART:  # the ID number's blind index is unique: no two children share one
-                continue
             stats: dict = {}
             found += dedupe.find_duplicates(dedupe_records(scope, born=(part, part + 1)), threshold=threshold, not_same=not_same,
                                             stats=stats, part=part, counts=counts)
