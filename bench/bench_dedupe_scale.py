@@ -3,6 +3,7 @@ records as a stream, on several worker processes — as the county job runs them
 
   nice -n 10 .venv/bin/python bench/bench_dedupe_scale.py generate --size 1000000 --out /tmp/dd/1m
   /usr/bin/time -v nice -n 10 .venv/bin/python bench/bench_dedupe_scale.py run --data /tmp/dd/1m --workers 2
+  .venv/bin/python bench/bench_dedupe_scale.py replicate --data /tmp/dd/1m --copies 5 --out /tmp/dd/5m
 
 `generate` writes the labelled records of `bench/dedupe_data.py` to a file of pickled chunks (in
 pieces of 1,000,000 with `chunk` k, so 5,000,000 never sit in memory together), and the labels
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_dedupe import evaluate, report  # noqa: E402
 from bench.dedupe_data import generate  # noqa: E402
 from shouhu.rules import dedupe  # noqa: E402
+from shouhu.rules.idcard import check_char  # noqa: E402
 
 PIECE = 1_000_000
 FIELDS = ("id", "name", "sex", "birth_date", "id_number", "village_code", "school_id", "school_class_id", "father_name",
@@ -74,6 +76,53 @@ def cmd_generate(size: int, out: Path, seed: int) -> None:
     print(f"{next_id - 1:,} records in {out}")
 
 
+def cmd_replicate(src: Path, copies: int, out: Path) -> None:
+    """`copies` copies of a generated piece of 1,000,000 as other prefectures (4210 → 4212, 4214 …:
+    village codes, the children's ID numbers with their check character, schools and classes, ids):
+    a province of several million without generating each piece (700 s a million on this machine).
+    The copies are alike but never meet: every part holds one prefecture."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(src / "labels.pkl", "rb") as f:
+        lab = pickle.load(f)
+    n = len(lab["entity"])
+    new = {k: {} for k in lab}
+    with open(out / "records.pkl", "wb") as f:
+        for k in range(copies):
+            pre = f"42{10 + 2 * k}"
+            ids = k * n
+            for rows in _chunks(src / "records.pkl"):
+                moved = []
+                for row in rows:
+                    r = dict(zip(FIELDS, row, strict=True))
+                    r["id"] += ids
+                    r["village_code"] = pre + r["village_code"][4:]
+                    if r["id_number"]:
+                        first17 = pre + r["id_number"][4:17]
+                        r["id_number"] = first17 + check_char(first17)
+                    for f_ in ("school_id", "school_class_id"):
+                        if r[f_] is not None:
+                            r[f_] += k * 1_000_000
+                    moved.append(tuple(r[f_] for f_ in FIELDS))
+                pickle.dump(moved, f, protocol=pickle.HIGHEST_PROTOCOL)
+            off = k * 100_000_000
+            new["pair_label"].update({(a + ids, b + ids): v for (a, b), v in lab["pair_label"].items()})
+            for key in ("entity", "family", "fabricated"):
+                new[key].update({rid + ids: v + off for rid, v in lab[key].items()})
+            new["true_birth"].update({e + off: d for e, d in lab["true_birth"].items()})
+            print(f"copy {k}: prefecture {pre}", flush=True)
+    with open(out / "labels.pkl", "wb") as f:
+        pickle.dump(new, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _chunks(path: Path):
+    with open(path, "rb") as f:
+        while True:
+            try:
+                yield pickle.load(f)
+            except EOFError:
+                return
+
+
 def stream(path: Path):
     with open(path, "rb") as f:
         while True:
@@ -93,11 +142,19 @@ def _init(counts) -> None:
     _COUNTS = counts
 
 
+def _part_stream(split: Path, region: str, part: int):
+    """The records of two birth years of one prefecture: what `dedupe_records(born=…)` reads."""
+    for y in (part, part + 1):
+        f = split / f"{region}-{y}.pkl"
+        if f.exists():
+            yield from stream(f)
+
+
 def _run_part(args):
-    path, part, region = args
+    split, part, region = args
     t = time.monotonic()
     stats: dict = {}
-    found = dedupe.find_duplicates(stream(path), part=part, counts=_COUNTS, stats=stats, region=region)
+    found = dedupe.find_duplicates(_part_stream(split, region, part), part=part, counts=_COUNTS, stats=stats, region=region)
     return (f"{region}/{part}", [(c.a, c.b) for c in found], stats.get("records", 0), stats.get("pairs", 0), time.monotonic() - t,
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -109,26 +166,52 @@ def cmd_run(data: Path, workers: int, score: bool) -> None:
     years: set[int] = set()
     regions: Counter = Counter()
     n = 0
+    # The records by prefecture and birth year, as the database's index on the birth date finds
+    # them (a part reads two years); and the name counts (the database's GROUP BY).
+    split = data / "by-year"
+    split.mkdir(exist_ok=True)
+    buffers: dict[str, list] = {}
+    files: dict[str, object] = {}
     for r in stream(path):
         names[r["name"]] += 1
         years.add(r["birth_date"].year)
-        regions[r["village_code"][:4]] += 1  # prefectures (a generated piece of 1,000,000 is one)
+        reg = r["village_code"][:4]  # prefectures (a generated piece of 1,000,000 is one)
+        regions[reg] += 1
         n += 1
+        key = f"{reg}-{r['birth_date'].year}"
+        buf = buffers.setdefault(key, [])
+        buf.append(tuple(r[f] for f in FIELDS))
+        if len(buf) >= 5000:
+            if key not in files:
+                files[key] = open(split / f"{key}.pkl", "wb")  # noqa: SIM115
+            pickle.dump(buf, files[key], protocol=pickle.HIGHEST_PROTOCOL)
+            buffers[key] = []
+    for key, buf in buffers.items():
+        if key not in files:
+            files[key] = open(split / f"{key}.pkl", "wb")  # noqa: SIM115
+        if buf:
+            pickle.dump(buf, files[key], protocol=pickle.HIGHEST_PROTOCOL)
+    for f in files.values():
+        f.close()
+    del buffers
     counts = dedupe.name_counts(names.items())
     del names
     parts = [(p, reg) for reg in sorted(regions) for p in dedupe.parts_of({"birth_date": f"{y}-01-01"} for y in years)]
     t_count = time.monotonic() - t0
-    print(f"{n:,} records in {len(regions)} prefectures; counted names and listed {len(parts)} parts in {t_count:.1f} s", flush=True)
+    print(f"{n:,} records in {len(regions)} prefectures; counted names, split by birth year and listed {len(parts)} parts "
+          f"in {t_count:.1f} s", flush=True)
     predicted: set[tuple[int, int]] = set()
     compared = 0
     worker_peak = 0.0
     with get_context("fork").Pool(workers, initializer=_init, initargs=(counts,), maxtasksperchild=4) as pool:
-        for part, pairs, n_recs, n_pairs, secs, peak in pool.imap_unordered(_run_part, [(path, p, reg) for p, reg in parts]):
+        for part, pairs, n_recs, n_pairs, secs, peak in pool.imap_unordered(_run_part, [(split, p, reg) for p, reg in parts]):
             predicted.update((min(a, b), max(a, b)) for a, b in pairs)
             compared += n_pairs
             worker_peak = max(worker_peak, peak)
             print(f"  part {part}: {n_recs:,} records, {n_pairs:,} pairs compared, {len(pairs):,} found, {secs:.1f} s, worker peak {peak:,.0f} MiB", flush=True)
     elapsed = time.monotonic() - t0
+    for f in split.iterdir():
+        f.unlink()
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nfinder: {elapsed:.1f} s wall with {workers} workers ({n:,} records, {compared:,} pairs compared, "
           f"{len(predicted):,} found); peak memory: main {main_peak:,.0f} MiB, largest worker {worker_peak:,.0f} MiB; "
@@ -151,6 +234,10 @@ def main() -> None:
     g.add_argument("--size", type=int, required=True)
     g.add_argument("--out", type=Path, required=True)
     g.add_argument("--seed", type=int, default=5)
+    c = sub.add_parser("replicate")
+    c.add_argument("--data", type=Path, required=True)
+    c.add_argument("--copies", type=int, required=True)
+    c.add_argument("--out", type=Path, required=True)
     r = sub.add_parser("run")
     r.add_argument("--data", type=Path, required=True)
     r.add_argument("--workers", type=int, default=2)
@@ -158,6 +245,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.cmd == "generate":
         cmd_generate(args.size, args.out, args.seed)
+    elif args.cmd == "replicate":
+        cmd_replicate(args.data, args.copies, args.out)
     else:
         cmd_run(args.data, args.workers, not args.no_score)
 

@@ -827,7 +827,7 @@ def find_duplicates(
 
 
 def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part: int | None = None,
-          counts: NameCounts | None = None) -> list[Candidate]:
+          counts: NameCounts | None = None, home: Callable[[Rec, Rec], bool] | None = None) -> list[Candidate]:
     if part is not None:
         return _find_part(records, threshold, not_same, stats, part, counts)
     recs = records if isinstance(records, list) and records and isinstance(records[0], Rec) else prepare(records, counts)
@@ -836,6 +836,8 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part
     out: list[Candidate] = []
     for i, j in candidate_pairs(recs, stats):
         a, b = recs[i], recs[j]
+        if home is not None and not home(a, b):  # another part scores this pair
+            continue
         pts, reasons = _points(a, b, min_points)
         if pts < min_points:
             continue
@@ -853,8 +855,14 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part
 
 def _find_part(records, threshold: float, not_same: NotSame | None, stats: dict, part: int, counts: NameCounts | None) -> list[Candidate]:
     recs = prepare((r for r in records if _maybe_in(r, part)), counts, keep=lambda r: _covers(record_years(r), part))
-    found = _find(recs, threshold, not_same, stats) if len(recs) > 1 else []
-    by_id = {r.id: r for r in recs}
-    out = [c for c in found if home_part(by_id[c.a], by_id[c.b]) == part]
+    first = {r.idx: min(record_years(r), default=part) for r in recs}
+
+    def home(a: Rec, b: Rec) -> bool:
+        # most records have one birth year: a pair with one after this part's first year is at home here
+        if first[a.idx] > part or first[b.idx] > part:
+            return True
+        return home_part(a, b) == part
+
+    out = _find(recs, threshold, not_same, stats, home=home) if len(recs) > 1 else []
     stats["records"], stats["candidates"] = len(recs), len(out)
     return out
