@@ -31,7 +31,15 @@ primary error type, labelled:
   child's ID number); 30% the mother's; else a random or a confusable one (陆/陈). Polyphonic
   surnames (曾 zeng, 单 shan, 仇 qiu, 解 xie, 查 zha) occur and have homophone errors (曾/增);
 - ``missing_id``: the second record has no ID number;
-- ``swap_dm``: day and month of the birth date swapped (only dates where that is a valid other date).
+- ``swap_dm``: day and month of the birth date swapped (only dates where that is a valid other date);
+- ``swap``: the given name's two characters swapped (张嘉豪/张豪嘉: a clerk's slip);
+- ``drop``: one given-name character left out (张嘉豪/张嘉: a pet name or a slip);
+- ``double``: one character written twice (张乐/张乐乐, 张嘉豪/张嘉嘉豪);
+- ``pet``: the pet name the family uses, 小/阿 + one character or that character doubled (张小豪,
+  张阿豪, 张豪豪);
+- ``traditional``: the name (and half the time the father's) in traditional characters (陳/劉/張:
+  `GEN_TRADITIONAL`, a few of them missing from the finder's table);
+  in the last five the name was heard, not read: 60% of those copies have no ID number.
 Pairs between the second and third record of one child are labelled ``combined``.
 
 Errors are correlated across fields, as in real double registration: every copy comes from a
@@ -40,7 +48,9 @@ or a "village" source (no class half the time); phones change (20%), one parent 
 (15%), the child moved to another village of the township (8%), and a name error spreads to a
 parent's name 30% of the time.
 
-Traps (not duplicates): twins and siblings; namesakes; and copied-parent fabrications (0.5% of
+Traps (not duplicates): twins and siblings — 35% of younger siblings (born 1.2–5 years after the
+elder) get a near name: sharing a character (嘉豪/嘉乐), swapped (豪嘉), one character (嘉) or one
+doubled (豪豪, 乐乐); namesakes; and copied-parent fabrications (0.5% of
 children in groups of 3–8 in one township whose mother's name, ID and birth data are copied from
 one woman, only the phone differing: docs/domain.md, "Data quality"). They are labelled so the benchmark can count
 false positives per kind.
