@@ -44,8 +44,15 @@ handwriting and OCR: 陆/陈, 己/已, 王/玉, 思/恩 ...); a changed surname 
 names equal or homophones); the shape-free fallback (names of the same length differing in one
 character whose fuzzy pinyin has the same initial letter or the same final: most similar-shape
 characters are 形声字 sharing a phonetic part, 桐/洞 tong/dong, 馨/罄 xin/qin, so this catches
-形近字 missing from the table, at a lower weight); anything else counts
-against (-20, or -6 when the fuzzy pinyin is still 85% alike).
+形近字 missing from the table, at a lower weight); near misses of the given name with the same
+surname (`_near_miss`: two characters swapped 嘉豪/豪嘉, one dropped 嘉豪/嘉 or doubled 乐/乐乐, a pet
+name 小豪/阿豪/豪豪), which count only on the same birthday with the household agreeing
+(NEAR_FAMILY_MIN: siblings share the household, never the birthday); anything else counts
+against (-20, or -6 when the fuzzy pinyin is still 85% alike). Names are compared in simplified
+characters (`names.simplified`): 陳嘉豪 is 陈嘉豪, with its own reason.
+
+A run can be split into parts by birth year ("parts" below): each reads the records as a stream
+and keeps only its own, and the parts together report what one run reports.
 """
 from __future__ import annotations
 
