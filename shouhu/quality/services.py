@@ -268,15 +268,17 @@ def _keep_pairs(found: list, run: DuplicateRun) -> None:
                 new.append(DuplicatePair(a_id=a, b_id=b, score=c.score, reasons=list(c.reasons), first_seen=run.today,
                                          last_seen=run.today, seen_in=run.pk))
             elif p.status in (DuplicatePair.Status.OPEN, DuplicatePair.Status.GONE):
-                p.status, p.score, p.reasons, p.last_seen, p.seen_in = DuplicatePair.Status.OPEN, c.score, list(c.reasons), run.today, run.pk
+                p.status, p.score, p.reasons, p.last_seen = DuplicatePair.Status.OPEN, c.score, list(c.reasons), run.today
+                p.seen_in = max(p.seen_in, run.pk)  # runs may overlap (two imports): the later one's
                 changed.append(p)
         DuplicatePair.objects.bulk_create(new, batch_size=1000)
         DuplicatePair.objects.bulk_update(changed, ["status", "score", "reasons", "last_seen", "seen_in"], batch_size=1000)
 
 
 def _finish_duplicate_run(run: DuplicateRun) -> None:
-    """After the last part: open pairs this run did not find are gone; the issues follow the pairs."""
-    DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN).exclude(seen_in=run.pk).update(status=DuplicatePair.Status.GONE)
+    """After the last part: open pairs this run did not find are gone (not those a later,
+    overlapping run found); the issues follow the pairs."""
+    DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN, seen_in__lt=run.pk).update(status=DuplicatePair.Status.GONE)
     open_pairs = list(DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN).values_list("a_id", "b_id", "score", "reasons"))
     involved = {x for a, b, *_ in open_pairs for x in (a, b)}
     rows = {}

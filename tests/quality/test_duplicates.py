@@ -483,3 +483,14 @@ def test_the_quality_task_queues_one_job_per_part(world, twice, oc, monkeypatch)
     assert run.finished_at is not None
     first, second = twice
     assert pair_of(first, second).status == "open"
+
+
+def test_overlapping_runs_do_not_close_what_the_later_one_found(world, twice):
+    first, second = twice
+    early, late = services.start_duplicate_run(), services.start_duplicate_run()  # two imports, one after the other
+    for part in late.parts:
+        services.run_duplicate_part(late.pk, part)
+    for part in early.parts:  # the earlier run ends last
+        services.run_duplicate_part(early.pk, part)
+    pair = pair_of(first, second)
+    assert pair.status == "open" and pair.seen_in == late.pk
