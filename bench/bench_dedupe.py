@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dedupe_data import ERROR_TYPES, generate  # noqa: E402
 from shouhu.rules import dedupe  # noqa: E402
-from shouhu.rules.names import fuzzy_pinyin, split_name  # noqa: E402
+from shouhu.rules.names import fuzzy_pinyin, simplified, split_name  # noqa: E402
 
 KINDS = (*ERROR_TYPES, "combined")
 
@@ -47,9 +47,21 @@ def looks_like(a: dict, b: dict) -> str:
     """The error type a pair of records looks like, from the data alone."""
     na, nb = a["name"], b["name"]
     if na != nb:
+        if simplified(na) == simplified(nb):
+            return "traditional"
         if fuzzy_pinyin(na) == fuzzy_pinyin(nb):
             return "homophone"
         (sa, ga), (sb, gb) = split_name(na), split_name(nb)
+        if sa == sb and ga and gb:
+            if len(ga) == len(gb) == 2 and ga == gb[::-1]:
+                return "swap"
+            short, long_ = sorted((ga, gb), key=len)
+            if len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_))):
+                if any(long_[i] == long_[i + 1] for i in range(len(long_) - 1)):
+                    return "double"
+                return "pet" if long_[0] in "小阿" and long_[1:] == short else "drop"
+            if len(ga) == len(gb) == 2 and any(g[0] in "小阿" or g[0] == g[1] for g in (ga, gb)):
+                return "pet"
         if sa != sb and ga and (ga == gb or fuzzy_pinyin("王" + ga) == fuzzy_pinyin("王" + gb)):
             return "surname"
         if len(na) == len(nb) and sum(x != y for x, y in zip(na, nb, strict=True)) == 1:
@@ -80,9 +92,9 @@ def evaluate(data, predicted: set[tuple[int, int]], by_id: dict) -> dict:
         ea, eb = data.entity[p[0]], data.entity[p[1]]
         if data.family[p[0]] == data.family[p[1]]:
             if data.true_birth[ea] == data.true_birth[eb]:
-                traps["twins, homophone names" if looks == "homophone" else "twins"] += 1
+                traps[f"twins ({looks})"] += 1
             else:
-                traps["siblings"] += 1
+                traps[f"siblings ({looks})"] += 1
         elif p[0] in data.fabricated and data.fabricated.get(p[0]) == data.fabricated.get(p[1]):
             traps["fabrication"] += 1
         elif a["name"] == b["name"]:
@@ -103,11 +115,24 @@ def evaluate(data, predicted: set[tuple[int, int]], by_id: dict) -> dict:
     return {"rows": rows, "traps": dict(traps)}
 
 
-def run_ours(records: list[dict]) -> tuple[set, float, dict]:
+def load_baseline(path: str):
+    """Another version of the finder (a `dedupe.py` file, e.g. /work/main's or one checked out from
+    git), run beside this one on the same data: were any trap pairs added?"""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("shouhu.rules._dedupe_baseline", path)
+    mod = importlib.util.module_from_spec(spec)
+    mod.__package__ = "shouhu.rules"
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_ours(records: list[dict], finder=dedupe) -> tuple[set, float, dict]:
     gc.collect()
     t0 = time.monotonic()
     stats: dict = {}
-    cands = dedupe.find_duplicates(records, stats=stats)
+    cands = finder.find_duplicates(records, stats=stats)
     elapsed = time.monotonic() - t0
     return {(min(c.a, c.b), max(c.a, c.b)) for c in cands}, elapsed, stats
 
@@ -226,6 +251,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--splink-max", type=int, default=1_000_000, help="largest size Splink runs on")
     ap.add_argument("--no-splink", action="store_true")
+    ap.add_argument("--baseline", help="another dedupe.py to run beside this one (e.g. the previous version's)")
     args = ap.parse_args()
     print(f"# duplicates benchmark, seed {args.seed}, {os.cpu_count()} CPUs, threshold {dedupe.THRESHOLD}")
     for size in args.sizes:
@@ -243,6 +269,10 @@ def main() -> None:
             f"peak RSS so far {_peak_mib():,.0f} MiB")}
         print(f"Shouhu: {elapsed:.1f} s")
         sys.stdout.flush()
+        if args.baseline:
+            bpred, belapsed, bstats = run_ours(data.records, load_baseline(args.baseline))
+            res["methods"]["baseline"] = {**evaluate(data, bpred, by_id), "time": belapsed, "extra": args.baseline}
+            del bpred
         if not args.no_splink and size <= args.splink_max:
             del pred
             gc.collect()

@@ -11,7 +11,7 @@
 
 Pure Python, seeded, no Django. The world: a province cut into counties (one per 50,000
 children), 20 townships a county, 20 villages a township; households of one to three children
-(2% of births twins: same parents and birth date, different given names; see `TWIN_*`: 15% of
+(2% of births twins: same parents and birth date, different given names of one length; see `TWIN_*`: 15% of
 the pairs with homophone names 子涵/子晗, 浩宇/皓宇, 一鸣/一明, 45% sharing a character, two thirds
 same-sex, 80% in one class, in 15% one or both without an ID number); given names drawn from a
 skewed popularity list (子涵, 浩宇, 欣怡 …, and the 1980s-style 伟, 芳, 娜 …) plus free
@@ -31,7 +31,15 @@ primary error type, labelled:
   child's ID number); 30% the mother's; else a random or a confusable one (陆/陈). Polyphonic
   surnames (曾 zeng, 单 shan, 仇 qiu, 解 xie, 查 zha) occur and have homophone errors (曾/增);
 - ``missing_id``: the second record has no ID number;
-- ``swap_dm``: day and month of the birth date swapped (only dates where that is a valid other date).
+- ``swap_dm``: day and month of the birth date swapped (only dates where that is a valid other date);
+- ``swap``: the given name's two characters swapped (张嘉豪/张豪嘉: a clerk's slip);
+- ``drop``: one given-name character left out (张嘉豪/张嘉: a pet name or a slip);
+- ``double``: one character written twice (张乐/张乐乐, 张嘉豪/张嘉嘉豪);
+- ``pet``: the pet name the family uses, 小/阿 + one character or that character doubled (张小豪,
+  张阿豪, 张豪豪);
+- ``traditional``: the name (and half the time the father's) in traditional characters (陳/劉/張:
+  `GEN_TRADITIONAL`, a few of them missing from the finder's table);
+  in the last five the name was heard, not read: 60% of those copies have no ID number.
 Pairs between the second and third record of one child are labelled ``combined``.
 
 Errors are correlated across fields, as in real double registration: every copy comes from a
@@ -40,7 +48,9 @@ or a "village" source (no class half the time); phones change (20%), one parent 
 (15%), the child moved to another village of the township (8%), and a name error spreads to a
 parent's name 30% of the time.
 
-Traps (not duplicates): twins and siblings; namesakes; and copied-parent fabrications (0.5% of
+Traps (not duplicates): twins and siblings — 35% of younger siblings (born 1.2–5 years after the
+elder) get a near name: sharing a character (嘉豪/嘉乐), swapped (豪嘉), one character (嘉) or one
+doubled (豪豪, 乐乐); namesakes; and copied-parent fabrications (0.5% of
 children in groups of 3–8 in one township whose mother's name, ID and birth data are copied from
 one woman, only the phone differing: docs/domain.md, "Data quality"). They are labelled so the benchmark can count
 false positives per kind.
@@ -53,12 +63,22 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from shouhu.rules.idcard import make_id
-from shouhu.rules.names import fuzzy_pinyin
+from shouhu.rules.names import TRADITIONAL, fuzzy_pinyin
 
 __all__ = ["Dataset", "generate", "ERROR_TYPES", "GEN_SHAPE_PAIRS", "GEN_HOMOPHONES"]
 
-ERROR_TYPES = ("exact", "homophone", "shape", "surname", "missing_id", "swap_dm")
-ERROR_WEIGHTS = (10, 22, 18, 20, 15, 15)
+ERROR_TYPES = ("exact", "homophone", "shape", "surname", "missing_id", "swap_dm", "swap", "drop", "double", "pet", "traditional")
+ERROR_WEIGHTS = (10, 22, 18, 20, 15, 15, 8, 8, 4, 6, 6)
+# Siblings with near names (a trap): the share of younger siblings whose given name is a near miss
+# of an elder's — sharing a character (嘉豪/嘉乐), the characters swapped (嘉豪/豪嘉), one of them
+# (嘉豪/嘉) or it doubled (乐/乐乐). Our assumption: families often name children in a series.
+SIBLING_NEAR = 0.35
+# Traditional forms the generator writes (陳/劉/張 …): the finder's table plus a few it lacks
+# (those then count as homophones: same reading).
+GEN_TRADITIONAL = {**TRADITIONAL, "豐": "丰", "劃": "划", "颱": "台"}
+_TO_TRAD: dict[str, list[str]] = {}
+for _t, _sm in GEN_TRADITIONAL.items():
+    _TO_TRAD.setdefault(_sm, []).append(_t)
 
 # Twins (a trap, not duplicates). 2% of births (China's twin rate is about 1-2% of deliveries,
 # rising with IVF). Two thirds same-sex (identical twins, plus half of the fraternal ones).
@@ -224,17 +244,19 @@ def _swap(d: date) -> date | None:
     return date(d.year, d.day, d.month) if d.day <= 12 and d.day != d.month else None
 
 
-def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float = 0.005) -> Dataset:
-    """About `n` records (true children plus their duplicates), shuffled, ids 1..len."""
+def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float = 0.005, chunk: int = 0) -> Dataset:
+    """About `n` records (true children plus their duplicates), shuffled, ids 1..len. `chunk` k > 0
+    puts them in other counties, schools and classes than chunks 0..k-1 (a province built by
+    pieces that do not fit in memory together: ids, families and children are then per chunk)."""
     g = _Gen(seed)
     r = g.r
     n_true = max(2, round(n / (1 + dup_rate * 1.1)))
     n_counties = max(1, round(n_true / 50_000))
-    counties = [f"42{(10 + i // 20):02d}{(i % 20) + 1:02d}" for i in range(n_counties)]
+    counties = [f"42{(10 + i // 20):02d}{(i % 20) + 1:02d}" for i in range(chunk * 40, chunk * 40 + n_counties)]
     villages_of: dict[str, list[str]] = {}
     class_ids: dict[tuple[str, int], list[int]] = {}
     school_of_class: dict[int, int] = {}
-    next_school = next_class = 1
+    next_school = next_class = chunk * 1_000_000 + 1
     for c in counties:
         for t in range(20):
             tcode = f"{c}{100 + t:03d}"
@@ -273,6 +295,7 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
         kids = r.choices([1, 2, 3], [50, 35, 15])[0]
         age = r.uniform(0.2, 17.5)
         used_given: set[str] = set()
+        elder_given = ""
         for k in range(kids):
             if k and r.random() < 0.98:
                 age -= r.uniform(1.2, 5)
@@ -298,11 +321,17 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
                     given = homophone
                 else:
                     if first_given and twin_style == "shared" and len(first_given) == 2:  # 佳怡/佳琪
-                        given = first_given[0] + r.choice(BOY_CHARS if sex == "男" else GIRL_CHARS)
+                        given = first_given[0] + r.choice((BOY_CHARS if sex == "男" else GIRL_CHARS).replace(first_given[0], ""))
+                    elif first_given:  # twins are named as a pair: names of one length (子涵/梓轩, 磊/鑫)
+                        while len(given) != len(first_given):
+                            given = g.given(sex)
+                    elif k and twins == 1 and elder_given and r.random() < SIBLING_NEAR:
+                        given = _sibling_near(r, elder_given, sex) or given
                     while _fuzzy(given) in used_given:  # siblings (and the other twins) get no homophone names
                         given = g.given(sex)
                 used_given.add(_fuzzy(given))
                 first_given = first_given or given
+                elder_given = elder_given or given
                 if twins == 2 and r.random() < TWIN_SAME_CLASS:
                     klass = twin_class
                 else:
@@ -398,6 +427,21 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
                 label = la or lb if not (la and lb) else "combined"
                 out.pair_label[(min(ia, ib), max(ia, ib))] = label
     return out
+
+
+def _sibling_near(r: random.Random, elder: str, sex: str) -> str | None:
+    """A younger sibling's given name near the elder's: 嘉豪 → 嘉乐, 豪嘉, 嘉 or 豪豪; 乐 → 乐乐, 乐天."""
+    pool = BOY_CHARS if sex == "男" else GIRL_CHARS
+    if len(elder) == 2:
+        way = r.choice(("shared", "swap", "one", "double"))
+        if way == "shared":
+            return elder[0] + r.choice(pool)
+        if way == "swap":
+            return elder[::-1] if elder[0] != elder[1] else None
+        if way == "one":
+            return r.choice(elder)
+        return elder[1] * 2
+    return elder * 2 if r.random() < 0.5 else elder + r.choice(pool)
 
 
 def _char_swap(r: random.Random, name: str, table: dict, surname_share: float, surname_len: int) -> str | None:
@@ -504,6 +548,36 @@ def _duplicate(g: _Gen, c: dict, kind: str, villages_of, class_ids, school_of_cl
         if not c["id_number"]:
             return None
         d["id_number"] = ""
+    elif kind in ("swap", "drop", "double", "pet", "traditional"):
+        # the name as the family calls the child, or a clerk's slip copying a list; everything else
+        # as on the other record (docs/benchmarks.md, "Duplicates"). Heard, not read: often no ID.
+        given, sur = name[slen:], name[:slen]
+        if kind == "swap":
+            if len(given) != 2 or given[0] == given[1]:
+                return None
+            new = sur + given[::-1]
+        elif kind == "drop":
+            if len(given) < 2:
+                return None
+            i = r.randrange(len(given))
+            new = sur + given[:i] + given[i + 1:]
+        elif kind == "double":
+            i = r.randrange(len(given))
+            new = sur + given[:i + 1] + given[i:]
+        elif kind == "pet":
+            ch = given[-1] if r.random() < 0.7 else given[0]
+            form = r.choice(("小", "阿", "double")) if len(given) >= 2 else r.choice(("小", "阿"))
+            new = sur + (ch * 2 if form == "double" else form + ch)
+        else:
+            chars = [r.choice(_TO_TRAD[ch]) if ch in _TO_TRAD and r.random() < 0.8 else ch for ch in name]
+            new = "".join(chars)
+            if d["father_name"] and r.random() < 0.5:  # the whole sheet in traditional characters
+                d["father_name"] = "".join(r.choice(_TO_TRAD[ch]) if ch in _TO_TRAD else ch for ch in d["father_name"])
+        if new == name:
+            return None
+        d["name"] = new
+        if r.random() < 0.6:
+            d["id_number"] = ""
     elif kind == "swap_dm":
         s = _swap(c["birth_date"])
         if s is None:

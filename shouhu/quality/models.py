@@ -74,8 +74,22 @@ class DuplicatePair(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField("说明", max_length=255, blank=True)
+    seen_in = models.PositiveIntegerField(default=0)  # the DuplicateRun that last found the pair
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["a", "b"], name="duplicatepair_unique"),
                        models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="duplicatepair_ordered")]
         indexes = [models.Index(fields=["status", "a"]), models.Index(fields=["status", "b"])]
+
+
+class DuplicateRun(models.Model):
+    """One county-wide run of the duplicate finder, split into parts by birth year
+    (`rules.dedupe`, "parts") that the task queue runs on as many workers as it has. Each part
+    keeps the pairs it finds (`seen_in` = this run); the part that finishes last closes the open
+    pairs this run did not find and brings the issues in line."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    today = models.DateField()
+    parts = models.JSONField(default=list)
+    parts_done = models.JSONField(default=list)
+    finished_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.care.models import Visit
 from shouhu.core.crypto import blind
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
-from shouhu.regions.models import Region, School, SchoolClass
+from shouhu.regions.models import Region, School, SchoolClass, code_range
 from shouhu.registry.hooks import children_with_fact
 from shouhu.registry.models import Child, CountySetting
 from shouhu.registry.selectors import DEDUPE_FIELDS, dedupe_records
@@ -32,7 +32,7 @@ from shouhu.rules.idcard import IdNumberError, parse_id
 from shouhu.rules.names import fuzzy_pinyin
 from shouhu.schooling.selectors import cross_line_pairs
 
-from .models import DuplicatePair, Issue, Snapshot
+from .models import DuplicatePair, DuplicateRun, Issue, Snapshot
 from .selectors import not_same_pairs
 
 
@@ -102,8 +102,10 @@ def _link_names(pairs) -> dict:
             "school_class": {c.pk: str(c) for c in SchoolClass.objects.filter(id__in=ids["school_class"])} if ids["school_class"] else {}}
 
 
-def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, chunk: int = 2000, today: date | None = None) -> int:
-    """Every child (or these villages' children); the whole county also gets the group checks."""
+def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, chunk: int = 2000, today: date | None = None,
+                duplicates: bool = True) -> int:
+    """Every child (or these villages' children); the whole county also gets the group checks.
+    `duplicates=False` leaves the duplicate run to the caller (the task queue runs its parts)."""
     today = today or timezone.localdate()
     qs = Child.objects.filter(merged_into__isnull=True).order_by("id")
     if village_codes is not None:
@@ -113,9 +115,10 @@ def recheck_all(*, village_codes: Iterable[str] | None = None, progress=None, ch
         recheck_children(ids[i:i + chunk], today=today)
         if progress:
             progress(min(i + chunk, len(ids)), len(ids))
-    if progress:
-        progress(len(ids), len(ids), "正在查找重复档案")
-    find_duplicate_pairs(today=today)  # an import's new records against the whole county
+    if duplicates:
+        if progress:
+            progress(len(ids), len(ids), "正在查找重复档案")
+        find_duplicate_pairs(today=today)  # an import's new records against the whole county
     if village_codes is None:
         _group_checks(today)
     snapshot(today=today, village_codes=village_codes)
@@ -191,41 +194,105 @@ def _apply(child_ids: list[int] | None, found: list[Q_.Finding], *, codes: set[s
         Issue.objects.filter(pk__in=ids).update(status=Issue.Status.FIXED, closed_on=today)
 
 
-# -- duplicates ---------------------------------------------------------------------------------
+# -- duplicates -----------------------------------------------------------------------------------
+# The county run is split into parts by birth year (`rules.dedupe`, "parts"): each part reads only
+# its children from the database, a chunk at a time, so memory follows the largest part, not the
+# county; the parts are independent jobs (`tasks.duplicate_part`) a task queue runs on as many
+# workers as it has, and a province run is the same jobs on more machines.
 def find_duplicate_pairs(*, today: date | None = None) -> int:
-    """Run the duplicate finder over the county, keep its pairs (new ones open; open ones no longer
-    found close as "gone"; merged and "not the same" stay decided) and one `possible_duplicate`
-    issue per child and open pair. Returns the open pairs."""
-    today = today or timezone.localdate()
-    records = list(dedupe_records())
-    found = dedupe.find_duplicates(records, not_same=not_same_pairs())
+    """Run the duplicate finder over the county, part after part in this process, keep its pairs
+    (new ones open; open ones no longer found close as "gone"; merged and "not the same" stay
+    decided) and one `possible_duplicate` issue per child and open pair. Returns the open pairs."""
+    run = start_duplicate_run(today=today)
+    for part in run.parts:
+        run_duplicate_part(run.pk, part)
+    return DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN).count()
+
+
+def start_duplicate_run(*, today: date | None = None) -> DuplicateRun:
+    """A new run and its parts: the birth years present and the year before each."""
+    years = Child.objects.filter(merged_into__isnull=True).dates("birth_date", "year")
+    parts = dedupe.parts_of({"birth_date": d} for d in years)
+    run = DuplicateRun.objects.create(today=today or timezone.localdate(), parts=parts)
+    if not parts:  # no children: whatever was open is gone
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
+        _finish_duplicate_run(run)
+    return run
+
+
+def name_counts(region_code: str | None = None) -> dedupe.NameCounts:
+    """The name frequencies of the county (one GROUP BY), so every part scores alike."""
+    qs = Child.objects.filter(merged_into__isnull=True)
+    if region_code:
+        qs = qs.filter(village_code__range=code_range(region_code))
+    rows = qs.values("name").annotate(n=Count("id")).values_list("name", "n")
+    return dedupe.name_counts(rows.iterator(chunk_size=5000))
+
+
+def run_duplicate_part(run_id: int, part: int) -> int:
+    """One part of a run: find its pairs, keep them, and if it is the last part to finish, close
+    the run. Returns the pairs found."""
+    run = DuplicateRun.objects.get(pk=run_id)
+    records = dedupe_records(born=(part, part + 1))
+    found = dedupe.find_duplicates(records, part=part, counts=name_counts(), not_same=not_same_pairs())
+    _keep_pairs(found, run)
     with transaction.atomic():
-        pairs = {(p.a_id, p.b_id): p for p in DuplicatePair.objects.select_for_update()}
-        merged = set(Child.objects.filter(merged_into__isnull=False).values_list("id", flat=True))  # since the finder read
+        run = DuplicateRun.objects.select_for_update().get(pk=run_id)
+        if part not in run.parts_done:
+            run.parts_done.append(part)
+            run.save(update_fields=["parts_done"])
+        last = run.finished_at is None and set(run.parts) <= set(run.parts_done)
+        if last:
+            run.finished_at = timezone.now()
+            run.save(update_fields=["finished_at"])
+    if last:
+        _finish_duplicate_run(run)
+    return len(found)
+
+
+def _keep_pairs(found: list, run: DuplicateRun) -> None:
+    """A part's pairs: new ones open; open or gone ones (found again) open with this run's score."""
+    if not found:
+        return
+    with transaction.atomic():
+        merged = set(Child.objects.filter(merged_into__isnull=False, id__in={x for c in found for x in (c.a, c.b)})
+                     .values_list("id", flat=True))  # since the finder read
+        by_key = {tuple(sorted((c.a, c.b))): c for c in found}
+        by_key = {k: c for k, c in by_key.items() if not (set(k) & merged)}
+        pairs = {}
+        for ids in _chunks(sorted({a for a, _ in by_key})):
+            for p in DuplicatePair.objects.select_for_update().filter(a_id__in=ids):
+                pairs[(p.a_id, p.b_id)] = p
         new, changed = [], []
-        for c in found:
-            a, b = sorted((c.a, c.b))
-            if a in merged or b in merged:
-                continue
-            p = pairs.pop((a, b), None)
+        for (a, b), c in by_key.items():
+            p = pairs.get((a, b))
             if p is None:
-                new.append(DuplicatePair(a_id=a, b_id=b, score=c.score, reasons=list(c.reasons), first_seen=today, last_seen=today))
+                new.append(DuplicatePair(a_id=a, b_id=b, score=c.score, reasons=list(c.reasons), first_seen=run.today,
+                                         last_seen=run.today, seen_in=run.pk))
             elif p.status in (DuplicatePair.Status.OPEN, DuplicatePair.Status.GONE):
-                p.status, p.score, p.reasons, p.last_seen = DuplicatePair.Status.OPEN, c.score, list(c.reasons), today
+                p.status, p.score, p.reasons, p.last_seen = DuplicatePair.Status.OPEN, c.score, list(c.reasons), run.today
+                p.seen_in = max(p.seen_in, run.pk)  # runs may overlap (two imports): the later one's
                 changed.append(p)
         DuplicatePair.objects.bulk_create(new, batch_size=1000)
-        DuplicatePair.objects.bulk_update(changed, ["status", "score", "reasons", "last_seen"], batch_size=1000)
-        DuplicatePair.objects.filter(pk__in=[p.pk for p in pairs.values() if p.status == DuplicatePair.Status.OPEN]).update(
-            status=DuplicatePair.Status.GONE)
+        DuplicatePair.objects.bulk_update(changed, ["status", "score", "reasons", "last_seen", "seen_in"], batch_size=1000)
+
+
+def _finish_duplicate_run(run: DuplicateRun) -> None:
+    """After the last part: open pairs this run did not find are gone (not those a later,
+    overlapping run found); the issues follow the pairs."""
+    DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN, seen_in__lt=run.pk).update(status=DuplicatePair.Status.GONE)
     open_pairs = list(DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN).values_list("a_id", "b_id", "score", "reasons"))
     involved = {x for a, b, *_ in open_pairs for x in (a, b)}
-    names = dict(Region.objects.filter(code__in={r["village_code"] for r in records if r["id"] in involved}).values_list("code", "short_name"))
-    labels = {r["id"]: f"{names.get(r['village_code'], '')}的档案" + (f"（档案编号{r['archive_no']}）" if r["archive_no"] else "（未编号）")
-              for r in records if r["id"] in involved}
+    rows = {}
+    for ids in _chunks(sorted(involved)):
+        rows.update((r["id"], r) for r in Child.objects.filter(id__in=ids).values("id", "village_code", "archive_no"))
+    names = dict(Region.objects.filter(code__in={r["village_code"] for r in rows.values()}).values_list("code", "short_name"))
+    labels = {i: f"{names.get(r['village_code'], '')}的档案" + (f"（档案编号{r['archive_no']}）" if r["archive_no"] else "（未编号）")
+              for i, r in rows.items()}
     # The issue is read by whoever sees one of the two records: the reasons go without names and dates.
     plain = [(a, b, score, plain_reasons(reasons)) for a, b, score, reasons in open_pairs]
-    _apply(None, Q_.duplicate_findings(plain, labels), codes=set(DUPLICATE_CODES), today=today)
-    return len(open_pairs)
+    _apply(None, Q_.duplicate_findings(plain, labels), codes=set(DUPLICATE_CODES), today=run.today)
 
 
 def registration_candidates(child: Child, *, limit: int = 5) -> list[tuple[dict, object]]:

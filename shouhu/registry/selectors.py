@@ -137,12 +137,15 @@ DEDUPE_FIELDS = (
 )
 
 
-def dedupe_records(region_code: str | None = None, chunk: int = 5000):
+def dedupe_records(region_code: str | None = None, chunk: int = 5000, *, born: tuple[int, int] | None = None):
     """Plain dicts of every child under `region_code` (else all), merged duplicates left out, in
-    id order, read `chunk` at a time."""
+    id order, read `chunk` at a time; with `born` (first, last year), only those born in these
+    years (one part of the duplicate run: memory holds a chunk, not the county)."""
     qs = Child.objects.filter(merged_into__isnull=True)
     if region_code:
         qs = qs.filter(village_code__range=code_range(region_code))
+    if born:
+        qs = qs.filter(birth_date__gte=date(born[0], 1, 1), birth_date__lt=date(born[1] + 1, 1, 1))
     last = 0
     while True:
         rows = list(qs.filter(id__gt=last).order_by("id").values(*DEDUPE_FIELDS)[:chunk])

@@ -44,8 +44,15 @@ handwriting and OCR: 陆/陈, 己/已, 王/玉, 思/恩 ...); a changed surname 
 names equal or homophones); the shape-free fallback (names of the same length differing in one
 character whose fuzzy pinyin has the same initial letter or the same final: most similar-shape
 characters are 形声字 sharing a phonetic part, 桐/洞 tong/dong, 馨/罄 xin/qin, so this catches
-形近字 missing from the table, at a lower weight); anything else counts
-against (-20, or -6 when the fuzzy pinyin is still 85% alike).
+形近字 missing from the table, at a lower weight); near misses of the given name with the same
+surname (`_near_miss`: two characters swapped 嘉豪/豪嘉, one dropped 嘉豪/嘉 or doubled 乐/乐乐, a pet
+name 小豪/阿豪/豪豪), which count only on the same birthday with the household agreeing
+(NEAR_FAMILY_MIN: siblings share the household, never the birthday); anything else counts
+against (-20, or -6 when the fuzzy pinyin is still 85% alike). Names are compared in simplified
+characters (`names.simplified`): 陳嘉豪 is 陈嘉豪, with its own reason.
+
+A run can be split into parts by birth year ("parts" below): each reads the records as a stream
+and keeps only its own, and the parts together report what one run reports.
 """
 from __future__ import annotations
 
@@ -62,11 +69,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming
 
 from .idcard import IdNumberError, parse_id
-from .names import fuzzy_pinyin, split_name
+from .names import fuzzy_pinyin, simplified, split_name
 
 __all__ = [
     "Candidate", "NotSame", "CONFUSABLE", "THRESHOLD", "find_duplicates", "compare", "prepare", "score_prepared",
-    "blocking_keys", "swap_day_month",
+    "blocking_keys", "swap_day_month", "NameCounts", "name_counts", "parts_of",
 ]
 
 THRESHOLD = 0.5
@@ -83,6 +90,14 @@ W_SURNAME = 5.0          # given names equal, surnames differ (one-character giv
 W_SURNAME_HOMOPHONE = 4.0  # given names homophones, surnames differ
 W_FALLBACK = 2.0         # same length, one character differs, same pinyin initial
 W_NAME_NEAR = -6.0       # fuzzy pinyin ≥ 85% alike (rapidfuzz ratio)
+# Near misses of the given name (`_near_miss`): the same surname and given-name characters, but two
+# swapped, one dropped or doubled, or a pet-name form. They count only when the birth date agrees
+# and the household does (NEAR_FAMILY_MIN), else as W_NAME_NEAR: see the module docstring.
+W_NAME_SWAP = 5.0        # 嘉豪/豪嘉
+W_NAME_DOUBLE = 4.0      # 乐/乐乐, 嘉豪/嘉嘉豪
+W_NAME_PET = 3.0         # 嘉豪/小豪, 阿豪, 豪豪
+W_NAME_DROP = 3.0        # 嘉豪/嘉
+NEAR_FAMILY_MIN = 4.0    # family points a near-miss name needs: a parent's name and phone, ID, both names ...
 W_NAME_DIFF = -20.0
 W_BD_SAME = 6.0
 W_BD_SWAP = 5.0          # day and month swapped
@@ -158,6 +173,11 @@ REASONS = {
     "NAME_SURNAME": "姓氏不同、名字相同：{0}／{1}",
     "NAME_SURNAME_HOMOPHONE": "姓氏不同、名字同音：{0}／{1}",
     "NAME_SIMILAR": "姓名字数相同、仅一字不同且拼音首字母相同：{0}／{1}",
+    "NAME_TRADITIONAL": "姓名繁简体不同：{0}／{1}",
+    "NAME_SWAP": "姓名前后两字颠倒：{0}／{1}",
+    "NAME_DROP": "姓名少一字：{0}／{1}",
+    "NAME_DOUBLE": "姓名多一叠字：{0}／{1}",
+    "NAME_PET": "姓名为小名（小、阿加一字或叠字）：{0}／{1}",
     "BD_SAME": "出生日期相同",
     "BD_SWAP": "出生日期日月颠倒：{0}／{1}",
     "BD_ID": "出生日期与对方身份号码中的出生日期一致",
@@ -257,6 +277,11 @@ def _split(name: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def _simplified(name: str) -> str:
+    return simplified(name)
+
+
+@lru_cache(maxsize=1 << 16)
 def _name_fuzzy(name: str) -> str:
     return fuzzy_pinyin(name) if name else ""
 
@@ -277,7 +302,7 @@ class Rec:
     """Prepared features of one record (see module docstring). Made by `prepare`."""
 
     __slots__ = (
-        "idx", "id", "name", "surname", "given", "syl", "fz", "gfz", "sfz", "sex", "bd", "bd_id", "idn", "id_ok",
+        "idx", "id", "raw", "name", "surname", "given", "gsyl", "syl", "fz", "gfz", "sfz", "sex", "bd", "bd_id", "idn", "id_ok",
         "father", "mother", "ffz", "mfz", "fid", "mid", "fphone", "mphone", "carer", "cphone",
         "village", "school", "klass", "address", "n_name", "n_fz", "n_given",
     )
@@ -285,11 +310,13 @@ class Rec:
     def __init__(self, idx: int, r: Mapping) -> None:
         self.idx = idx
         self.id = r.get("id", idx)
-        name = _s(r.get("name"))
-        self.name = name
+        raw = _s(r.get("name"))
+        self.raw = raw
+        name = self.name = _simplified(raw)  # 陳嘉豪 is compared as 陈嘉豪
         surname, given = _split(name)
         self.surname, self.given = surname, given
         ssyl, gsyl = _surname_syllables(surname), _given_syllables(given)
+        self.gsyl = gsyl
         syl = ssyl + gsyl
         self.syl = syl if len(syl) == len(name) else None  # one syllable per character, or no alignment
         self.fz = " ".join(syl) if name else ""
@@ -300,12 +327,12 @@ class Rec:
         idn = _s(r.get("id_number")).upper()
         self.idn = idn
         self.id_ok, self.bd_id = _id_info(idn) if idn else (False, None)
-        self.father, self.mother = _s(r.get("father_name")), _s(r.get("mother_name"))
+        self.father, self.mother = _simplified(_s(r.get("father_name"))), _simplified(_s(r.get("mother_name")))
         self.ffz = _name_fuzzy(self.father)
         self.mfz = _name_fuzzy(self.mother)
         self.fid, self.mid = _s(r.get("father_id_number")).upper(), _s(r.get("mother_id_number")).upper()
         self.fphone, self.mphone = _s(r.get("father_phone")), _s(r.get("mother_phone"))
-        self.carer, self.cphone = _s(r.get("carer_name")), _s(r.get("carer_phone"))
+        self.carer, self.cphone = _simplified(_s(r.get("carer_name"))), _s(r.get("carer_phone"))
         self.village = _s(r.get("village_code"))
         school, klass = r.get("school_id"), r.get("school_class_id")
         self.school = None if school in (None, "") else school
@@ -314,15 +341,99 @@ class Rec:
         self.n_name = self.n_fz = self.n_given = 1
 
 
-def prepare(records: Iterable[Mapping]) -> list[Rec]:
-    """Features of every record, with name frequencies counted over this batch."""
-    recs = [Rec(i, r) for i, r in enumerate(records)]
-    names = Counter(r.name for r in recs)
-    fzs = Counter(r.fz for r in recs)
-    givens = Counter(r.gfz for r in recs)
+@dataclass
+class NameCounts:
+    """How often each (simplified) name, its fuzzy pinyin and its fuzzy given name occur: the
+    frequency penalty's counts (`_tf`). One batch's own (`prepare`), or the whole county's when the
+    run is split into parts (`name_counts`), so that every part scores as the whole run would."""
+
+    name: Counter
+    fz: Counter
+    given: Counter
+
+
+def name_counts(names: Iterable[tuple[str, int]]) -> NameCounts:
+    """Counts from (name as written, how many records carry it) — a GROUP BY over the names, or a
+    Counter over a stream: memory grows with the distinct names, not with the records."""
+    out = NameCounts(Counter(), Counter(), Counter())
+    for raw, n in names:
+        name = _simplified(_s(raw))
+        surname, given = _split(name)
+        gsyl = _given_syllables(given)
+        out.name[name] += n
+        out.fz[" ".join(_surname_syllables(surname) + gsyl) if name else ""] += n
+        out.given[" ".join(gsyl)] += n
+    return out
+
+
+def prepare(records: Iterable[Mapping], counts: NameCounts | None = None, keep: Callable[[Rec], bool] | None = None) -> list[Rec]:
+    """Features of every record (of those `keep` accepts), with name frequencies from `counts`, else
+    counted over this batch."""
+    recs: list[Rec] = []
+    for r in records:
+        rec = Rec(len(recs), r)
+        if keep is None or keep(rec):
+            recs.append(rec)
+        else:
+            rec.idx = -1
+    if counts is None:
+        counts = NameCounts(Counter(r.name for r in recs), Counter(r.fz for r in recs), Counter(r.gfz for r in recs))
+    names, fzs, givens = counts.name, counts.fz, counts.given
     for r in recs:
-        r.n_name, r.n_fz, r.n_given = names[r.name], fzs[r.fz], givens[r.gfz]
+        r.n_name, r.n_fz, r.n_given = names[r.name] or 1, fzs[r.fz] or 1, givens[r.gfz] or 1
     return recs
+
+
+# --- parts: a county or province run split by birth year -------------------------------------
+# A part is a birth year Y: it holds every record with a date (birth date, the ID number's, either
+# swapped) in Y or Y+1, and reports a pair only in the pair's home part, the first year both are
+# in. So every pair with dates at most a year apart is compared in exactly one part, and
+# the parts together find what one run over everything finds (a test checks it on generated
+# data). Pairs further apart in every date score W_BD_DIFF and could reach the threshold only
+# with a shared valid ID number — whose birth date both records then have among their dates, so
+# they meet in that year's part. A record with no date at all is in every part. Parts are
+# independent: a task queue runs them on as many workers as it has.
+
+
+def record_years(rec: Rec) -> frozenset[int]:
+    return frozenset(d.year for d in _dates(rec))
+
+
+def _covers(years: frozenset[int], part: int) -> bool:
+    return not years or any(0 <= y - part <= 1 for y in years)
+
+
+def home_part(a: Rec, b: Rec) -> int | None:
+    """The part that reports the pair (None: no birth-year part holds both)."""
+    ya, yb = record_years(a), record_years(b)
+    cands = sorted({y - d for y in (ya or yb) for d in (0, 1)})
+    for part in cands:
+        if _covers(ya, part) and _covers(yb, part):
+            return part
+    return None
+
+
+def _maybe_in(r: Mapping, part: int) -> bool:
+    """A cheap superset of `_covers` on the raw record: its birth year and the ID number's digits."""
+    d = r.get("birth_date")
+    years = []
+    if d:
+        years.append(d.year if isinstance(d, date) else int(str(d)[:4]) if str(d)[:4].isdigit() else None)
+    idn = r.get("id_number") or ""
+    if len(idn) == 18 and idn[6:10].isdigit():
+        years.append(int(idn[6:10]))
+    years = [y for y in years if y is not None]
+    return not years or any(0 <= y - part <= 1 for y in years)
+
+
+def parts_of(records: Iterable[Mapping]) -> list[int]:
+    """The parts a run over these records needs: every birth year seen and the year before."""
+    years: set[int] = set()
+    for r in records:
+        d = _as_date(r.get("birth_date"))
+        if d is not None:
+            years.add(d.year)
+    return sorted({y - d for y in years for d in (0, 1)})
 
 
 _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "z", "c", "s", "r", "y", "w")
@@ -348,10 +459,10 @@ def _name(a: Rec, b: Rec, out: list) -> float:
     if not a.name or not b.name:
         return 0.0
     if a.name == b.name:
-        out.append(("NAME_SAME",))
+        out.append(("NAME_SAME",) if a.raw == b.raw else ("NAME_TRADITIONAL", a.raw, b.raw))
         return W_NAME_SAME - _tf(min(a.n_name, b.n_name))
     if a.fz == b.fz:
-        out.append(("NAME_HOMOPHONE", a.name, b.name))
+        out.append(("NAME_HOMOPHONE", a.raw, b.raw))
         return W_HOMOPHONE - _tf(min(a.n_fz, b.n_fz))
     surname_changed = a.surname != b.surname and bool(a.given) and bool(b.given)
     if a.syl is not None and b.syl is not None and len(a.name) == len(b.name):
@@ -368,26 +479,68 @@ def _name(a: Rec, b: Rec, out: list) -> float:
             else:
                 other += 1
         if not diff_at:  # every differing character a homophone; the phrase reading of another differed (乐毅 yue yi)
-            out.append(("NAME_HOMOPHONE", a.name, b.name))
+            out.append(("NAME_HOMOPHONE", a.raw, b.raw))
             return W_HOMOPHONE - _tf(min(a.n_fz, b.n_fz))
         if shape and not (fallback or other):
-            out.append(("NAME_SHAPE", a.name, b.name))
+            out.append(("NAME_SHAPE", a.raw, b.raw))
             return W_SHAPE - 1.5 * (shape - 1)
         only_surname = len(a.surname) == len(b.surname) and all(i < len(a.surname) for i in diff_at)
         if not (surname_changed and only_surname) and fallback == 1 and not other and not shape:
             if len(a.given) == len(b.given):
-                out.append(("NAME_SIMILAR", a.name, b.name))
+                out.append(("NAME_SIMILAR", a.raw, b.raw))
                 return W_FALLBACK
+    near = _near_miss(a, b)
+    if near:
+        out.append((near, a.raw, b.raw))
+        return _NEAR_POINTS[near]
     if surname_changed:
         if a.given == b.given:
-            out.append(("NAME_SURNAME", a.name, b.name))
+            out.append(("NAME_SURNAME", a.raw, b.raw))
             return (W_SURNAME if len(a.given) > 1 else W_SURNAME - 2) - _tf(min(a.n_given, b.n_given))
         if a.gfz == b.gfz:
-            out.append(("NAME_SURNAME_HOMOPHONE", a.name, b.name))
+            out.append(("NAME_SURNAME_HOMOPHONE", a.raw, b.raw))
             return (W_SURNAME_HOMOPHONE if len(a.given) > 1 else W_SURNAME_HOMOPHONE - 2) - _tf(min(a.n_given, b.n_given))
     if fuzz.ratio(a.fz, b.fz) >= 85:
         return W_NAME_NEAR
     return W_NAME_DIFF
+
+
+_NEAR_POINTS = {"NAME_SWAP": W_NAME_SWAP, "NAME_DOUBLE": W_NAME_DOUBLE, "NAME_PET": W_NAME_PET, "NAME_DROP": W_NAME_DROP}
+_PET_PREFIXES = frozenset("小阿")
+
+
+def _near_miss(a: Rec, b: Rec) -> str | None:
+    """How the given names are a near miss of each other, with the same surname (a reason code), else
+    None. Compared by fuzzy syllable, so a homophone on top (嘉豪/豪家) still counts:
+    - NAME_SWAP: two neighbouring characters swapped (张嘉豪/张豪嘉: a clerk's slip copying a list);
+    - NAME_DOUBLE: one character written twice (张乐/张乐乐, the 叠字 pet form; 张嘉豪/张嘉嘉豪);
+    - NAME_PET: 小 or 阿 and one character of the other given name, or that character doubled
+      (张嘉豪/张小豪/张阿豪/张豪豪): the name the family calls the child, given at the door;
+    - NAME_DROP: one character left out (张嘉豪/张嘉): a pet name or a clerk's slip."""
+    if not (a.given and b.given and a.gsyl and b.gsyl) or a.sfz != b.sfz:
+        return None
+    x, y = a.gsyl, b.gsyl
+    if len(x) == len(y):
+        if len(x) >= 2:
+            d = [i for i in range(len(x)) if x[i] != y[i]]
+            if len(d) == 2 and d[1] == d[0] + 1 and x[d[0]] == y[d[1]] and x[d[1]] == y[d[0]]:
+                return "NAME_SWAP"
+        if len(x) == 2:
+            for g, gs, other in ((a.given, x, y), (b.given, y, x)):
+                if (g[0] in _PET_PREFIXES or g[0] == g[1]) and gs[1] in other and gs != other:
+                    return "NAME_PET"
+        return None
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if len(long_) != len(short) + 1:
+        return None
+    for i in range(len(long_)):
+        if long_[:i] + long_[i + 1:] == short:
+            if i == 0 and (a.given if len(x) > len(y) else b.given)[0] in _PET_PREFIXES:
+                return "NAME_PET"  # 张豪/张小豪
+            if (i > 0 and long_[i - 1] == long_[i]) or (i + 1 < len(long_) and long_[i + 1] == long_[i]):
+                return "NAME_DOUBLE"
+            return "NAME_DROP"
+    return None
 
 
 def _birth(a: Rec, b: Rec, out: list) -> float:
@@ -528,15 +681,24 @@ def _points(a: Rec, b: Rec, floor: float = -math.inf) -> tuple[float, list]:
     pts = _name(a, b, out)
     if pts + _MAX_AFTER_NAME < floor:
         return pts + _MAX_AFTER_NAME, out
-    why = _surname_explained(a, b) if out and out[-1][0] in ("NAME_SURNAME", "NAME_SURNAME_HOMOPHONE") else None
-    pts += _birth(a, b, out) + _idnum(a, b, out)
+    name_code = out[-1][0] if out else None
+    why = _surname_explained(a, b) if name_code in ("NAME_SURNAME", "NAME_SURNAME_HOMOPHONE") else None
+    n_birth = len(out)
+    birth = _birth(a, b, out)
+    birth_agrees = len(out) > n_birth and out[n_birth][0] in ("BD_SAME", "BD_SWAP", "BD_ID")
+    pts += birth + _idnum(a, b, out)
     if a.sex and b.sex:
         if a.sex != b.sex:
             pts += W_SEX_DIFF
             out.append(("SEX_DIFF",))
         else:
             pts += W_SEX_SAME
-    pts += min(W_HOUSEHOLD_CAP, _family(a, b, out, why) + _place(a, b, out))
+    family = _family(a, b, out, why)
+    if name_code in _NEAR_POINTS and not (birth_agrees and family >= NEAR_FAMILY_MIN):
+        # A near-miss name is the same child only in the same household on the same birthday: a
+        # sibling 张嘉 born two years after 张嘉豪, or a namesake-like 张豪嘉 elsewhere, is not.
+        pts += W_NAME_NEAR - _NEAR_POINTS[name_code]
+    pts += min(W_HOUSEHOLD_CAP, family + _place(a, b, out))
     return pts, out
 
 
@@ -646,27 +808,43 @@ def find_duplicates(
     threshold: float = THRESHOLD,
     not_same: NotSame | None = None,
     stats: dict | None = None,
+    part: int | None = None,
+    counts: NameCounts | None = None,
+    region: str = "",
 ) -> list[Candidate]:
     """Candidate duplicate pairs with score ≥ threshold, best first. `records` are plain mappings
-    (or the output of `prepare`); `stats` (a dict, if given) gets the blocking figures."""
+    (or the output of `prepare`); `stats` (a dict, if given) gets the blocking figures.
+
+    With `part` (a birth year), only that part of the run (see "parts" above): the
+    records are read once as a stream and only the part's are kept; `counts` (`name_counts` of all
+    records) makes the scores those of the whole run. `region` (a region code prefix) keeps only
+    the records whose village code starts with it: a province runs each prefecture's (or county's)
+    parts on its own, so a part holds one region's two birth years whatever the province's size."""
     # No cyclic garbage collection while comparing: nothing here makes cycles, and with a million
     # records every full collection walks them all again (1.7× slower at 300,000 records).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _find(records, threshold, not_same, {} if stats is None else stats)
+        if region:
+            records = (r for r in records if str(r.get("village_code") or "").startswith(region))
+        return _find(records, threshold, not_same, {} if stats is None else stats, part, counts)
     finally:
         if enabled:
             gc.enable()
 
 
-def _find(records, threshold: float, not_same: NotSame | None, stats: dict) -> list[Candidate]:
-    recs = records if isinstance(records, list) and records and isinstance(records[0], Rec) else prepare(records)
+def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part: int | None = None,
+          counts: NameCounts | None = None, home: Callable[[Rec, Rec], bool] | None = None) -> list[Candidate]:
+    if part is not None:
+        return _find_part(records, threshold, not_same, stats, part, counts)
+    recs = records if isinstance(records, list) and records and isinstance(records[0], Rec) else prepare(records, counts)
     # points at the threshold: compare points, make sentences only for the candidates
     min_points = PIVOT + SCALE * math.log(threshold / (1 - threshold)) if 0 < threshold < 1 else (-math.inf if threshold <= 0 else math.inf)
     out: list[Candidate] = []
     for i, j in candidate_pairs(recs, stats):
         a, b = recs[i], recs[j]
+        if home is not None and not home(a, b):  # another part scores this pair
+            continue
         pts, reasons = _points(a, b, min_points)
         if pts < min_points:
             continue
@@ -679,4 +857,19 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict) -> l
                              reasons=tuple(REASONS[c[0]].format(*c[1:]) for c in reasons), points=pts))
     out.sort(key=lambda c: -c.score)
     stats["candidates"] = len(out)
+    return out
+
+
+def _find_part(records, threshold: float, not_same: NotSame | None, stats: dict, part: int, counts: NameCounts | None) -> list[Candidate]:
+    recs = prepare((r for r in records if _maybe_in(r, part)), counts, keep=lambda r: _covers(record_years(r), part))
+    first = {r.idx: min(record_years(r), default=part) for r in recs}
+
+    def home(a: Rec, b: Rec) -> bool:
+        # most records have one birth year: a pair with one after this part's first year is at home here
+        if first[a.idx] > part or first[b.idx] > part:
+            return True
+        return home_part(a, b) == part
+
+    out = _find(recs, threshold, not_same, stats, home=home) if len(recs) > 1 else []
+    stats["records"], stats["candidates"] = len(recs), len(out)
     return out

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
-__all__ = ["name_pinyin", "name_initials", "split_name", "matches_query", "fuzzy_pinyin", "SURNAME_READINGS"]
+__all__ = ["name_pinyin", "name_initials", "split_name", "matches_query", "fuzzy_pinyin", "SURNAME_READINGS", "TRADITIONAL", "simplified"]
 
 # Every compound surname is listed with its reading even where pypinyin's phrase dictionary
 # happens to agree: 乐正 and some others it gets wrong, and the list doubles as the set of
@@ -40,6 +40,34 @@ _SINGLE: dict[str, str] = {
 }
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {k: tuple(v.split()) for k, v in {**_COMPOUND, **_SINGLE}.items()}
 _LONGEST_SURNAME = max(map(len, SURNAME_READINGS))
+
+# Traditional → simplified forms of the characters used in names (surnames first, then given-name
+# characters): a record copied from an old hukou page, a Hong Kong or Taiwan document or typed with
+# a traditional input method writes 陳/劉/張. One-to-one only: a traditional form that stands for two
+# simplified ones in names (乾 → 干/乾, 鍾/鐘 → 钟) is left out or listed once.
+_TRAD_SIMP = (
+    "陳陈 劉刘 張张 楊杨 黃黄 趙赵 吳吴 孫孙 馬马 鄭郑 謝谢 韓韩 馮冯 鄧邓 蕭萧 葉叶 蘇苏 呂吕 盧卢 鍾钟 譚谭 陸陆 "
+    "賈贾 韋韦 龍龙 賀贺 顧顾 龔龚 錢钱 許许 羅罗 梁梁 曾曾 潘潘 蔣蒋 蔡蔡 魏魏 閆闫 閻阎 嚴严 鄒邹 熊熊 湯汤 "
+    "萬万 歐欧 陽阳 鄔邬 鄺邝 聶聂 饒饶 駱骆 鐘钟 溫温 鄔邬 廣广 龐庞 喬乔 莊庄 淩凌 紀纪 費费 鄔邬 "
+    "偉伟 華华 國国 強强 傑杰 濤涛 鵬鹏 軍军 麗丽 紅红 蘭兰 靜静 婷婷 穎颖 雲云 東东 輝辉 鋒锋 劍剑 寶宝 "
+    "貴贵 鳳凤 龍龙 慶庆 榮荣 興兴 達达 燦灿 聰聪 樂乐 詩诗 語语 夢梦 瑤瑶 萱萱 涵涵 軒轩 豪豪 嘉嘉 "
+    "銘铭 鑫鑫 瑩莹 潔洁 藝艺 傑杰 曉晓 蕾蕾 嬌娇 鳴鸣 澤泽 顏颜 憶忆 櫻樱 葦苇 瓊琼 璣玑 瑋玮 煒炜 "
+    "楨桢 鴻鸿 躍跃 馳驰 駿骏 麒麒 禮礼 義义 誠诚 遠远 進进 運运 連连 創创 學学 書书 長长 開开 歡欢 "
+    "齊齐 濱滨 濰潍 潤润 濟济 滿满 漢汉 海海 為为 愛爱 懷怀 憲宪 慧慧 馨馨 寧宁 實实 賢贤 寬宽 "
+    "飛飞 鶴鹤 鷹鹰 鸞鸾 燕燕 鶯莺 麗丽 媛媛 嫻娴 嬋婵 雙双 順顺 碩硕 穎颖 頤颐 顯显 彥彦 輪轮 "
+    "瑞瑞 聖圣 賽赛 綺绮 紫紫 綠绿 紹绍 維维 絲丝 繼继 續续 縣县 勝胜 勳勋 勵励 競竞 嶺岭 峯峰 "
+    "濤涛 灣湾 慶庆 錦锦 鈺钰 銀银 鋼钢 鐵铁 鑫鑫 鏡镜 鎮镇 長长 門门 閃闪 關关 闖闯 陣阵 隊队 "
+    "韻韵 頌颂 題题 顥颢 風风 颯飒 餘余 馥馥 驊骅 驍骁 體体 鬆松 魯鲁 鯉鲤 鳥鸟 鵑鹃 麥麦 黎黎 齡龄"
+).split()
+TRADITIONAL: dict[str, str] = {p[0]: p[1] for p in _TRAD_SIMP if p[0] != p[1]}
+
+
+def simplified(name: str) -> str:
+    """The name with traditional characters written in their simplified form (陳嘉豪 → 陈嘉豪)."""
+    return name.translate(_TRAD_TABLE) if name else name
+
+
+_TRAD_TABLE = str.maketrans(TRADITIONAL)
 
 # CJK unified ideographs incl. extension A, compatibility ideographs, extensions B+ and 〇.
 _HAN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")

@@ -39,3 +39,19 @@ def test_zhuren_merges_a_girl_registered_twice(live_server, world, phone):
     assert "这是一份重复档案" in page.inner_text("#merged-note")
     page.click("#merged-note a")
     assert "陆金兰" in page.inner_text("h1")
+
+
+def test_a_swapped_name_is_shown_with_its_pattern(live_server, world, phone):
+    """The school typed 张豪嘉 for the village's 张嘉豪: same birthday and household, no ID number."""
+    first = child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="张嘉豪", sex="男", archive_no="GR-002")))
+    child_register(actor=world.admin, child=Child(**child_values(
+        world.guangrong, name="张豪嘉", sex="男", id_number="", birth_date=first.birth_date, archive_no="GR-078",
+        school=world.jinxing, school_class=world.c31)))
+    find_duplicate_pairs()
+    page, base = phone, live_server.url
+    login(page, base, "zhuren")
+    page.goto(base + "/quality/")
+    page.click("#dup-link")
+    page.locator(".pair", has_text="张豪嘉").click()
+    page.wait_for_selector("text=对比疑似重复档案")
+    assert "姓名前后两字颠倒：张嘉豪／张豪嘉" in page.inner_text("body")

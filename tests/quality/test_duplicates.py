@@ -426,3 +426,71 @@ def test_an_import_row_without_numbers_matches_the_kept_record_not_the_merged_on
     batch = import_check(import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "s.xlsx", [row]), filename="s.xlsx", run=False))
     assert batch.rejected_count == 0 and batch.new_count == 0
     assert batch.rows.get().child_id == kept.pk
+
+
+# -- the run in parts (birth years), for several workers ---------------------------------------
+def test_the_run_has_a_part_per_birth_year_and_the_last_part_closes_it(world, twice, oc):
+    first, second = twice
+    older = reg(oc, world, name="陆金花", birth_date=date(2012, 5, 1))  # a sister: another part, no pair
+    run = services.start_duplicate_run()
+    born = {first.birth_date.year, older.birth_date.year}
+    assert set(run.parts) == born | {y - 1 for y in born}
+    DuplicatePair.objects.update(score=0.1)  # what the previous run kept
+    for part in reversed(run.parts[1:]):  # the queue runs parts in any order
+        services.run_duplicate_part(run.pk, part)
+        run.refresh_from_db()
+        assert run.finished_at is None
+        assert pair_of(first, second).status == "open"  # nothing closed before the last part
+    services.run_duplicate_part(run.pk, run.parts[0])
+    run.refresh_from_db()
+    assert run.finished_at is not None and sorted(run.parts_done) == sorted(run.parts)
+    pair = pair_of(first, second)
+    assert pair.status == "open" and pair.seen_in == run.pk and pair.score >= 0.5
+    assert DuplicatePair.objects.count() == 1
+
+
+def test_a_pair_no_part_finds_closes_when_the_run_ends(world, twice, oc):
+    first, second = twice
+    Child.objects.filter(pk=second.pk).update(name="王小明", sex="男")  # corrected by hand, no recheck
+    services.find_duplicate_pairs()
+    assert pair_of(first, second).status == "gone"
+    assert open_dup_issues(first) == [] and open_dup_issues(second) == []
+
+
+def test_the_run_with_no_children_closes_what_was_open(world, twice):
+    Child.objects.update(merged_into=None)
+    Child.objects.all().delete()
+    run = services.start_duplicate_run()
+    assert run.parts == [] and run.finished_at is not None
+
+
+def test_the_quality_task_queues_one_job_per_part(world, twice, oc, monkeypatch):
+    from shouhu.quality import tasks
+
+    queued, job = [], tasks.duplicate_part
+
+    class Queue:
+        def enqueue(run_id, part):
+            queued.append((run_id, part))
+
+    monkeypatch.setattr(tasks, "duplicate_part", Queue)
+    tasks.recheck.call(None)
+    run = services.DuplicateRun.objects.latest("pk")
+    assert sorted(p for _, p in queued) == sorted(run.parts) and {r for r, _ in queued} == {run.pk}
+    for run_id, part in queued:  # as the workers would, one after another
+        job.call(run_id, part)
+    run.refresh_from_db()
+    assert run.finished_at is not None
+    first, second = twice
+    assert pair_of(first, second).status == "open"
+
+
+def test_overlapping_runs_do_not_close_what_the_later_one_found(world, twice):
+    first, second = twice
+    early, late = services.start_duplicate_run(), services.start_duplicate_run()  # two imports, one after the other
+    for part in late.parts:
+        services.run_duplicate_part(late.pk, part)
+    for part in early.parts:  # the earlier run ends last
+        services.run_duplicate_part(early.pk, part)
+    pair = pair_of(first, second)
+    assert pair.status == "open" and pair.seen_in == late.pk
