@@ -66,7 +66,24 @@ def monthly(request):
         "summary": view.summary,
         "deadline": rules.deadline(month, selectors.deadline_day()),
         "reopen_form": ReopenForm(auto_id=False),
+        "charts": _charts(figures, node, month),
     })
+
+
+CHART_COLUMNS = ("left_behind", "orphan", "de_facto", "difficulty")
+
+
+def _charts(figures: dict, node, month) -> dict:
+    """The categories by unit as a bar chart (static/js/dashboard.js draws it; a bar opens that
+    unit's report). Counts as the tables show them ("<5" for statistics-only readers)."""
+    t = figures["tables"][0]
+    if len(t["rows"]) < 2:
+        return {}
+    columns = [(k, label) for k, label in t["columns"] if k in CHART_COLUMNS]
+    links = [_report_url(r["code"], month) for r in t["rows"]]
+    return {"report-chart": {"kind": "bar", "labels": [r["label"] for r in t["rows"]],
+                             "series": [{"name": label, "data": [r["counts"].get(k, 0) for r in t["rows"]]} for k, label in columns],
+                             "links": [links for _ in columns]}}
 
 
 @requires("answers_for_region")

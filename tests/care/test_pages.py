@@ -138,6 +138,7 @@ def test_campaign_pages(client, world, orphan, oc):
     refresh_all()
     html = client.get(f"/care/campaigns/{camp.pk}/").content.decode()
     assert "2026年关爱保护月" in html and "毛市镇" in html and "建立一套台账" in html
+    assert 'id="campaign-chart"' in html and '"campaign-chart": {"kind": "bar"' in html  # completion by township, drawn by dashboard.js
     html = client.get(f"/care/campaigns/{camp.pk}/?region={world.maoshi.code}").content.decode()
     assert "光荣村" in html
     html = client.get(f"/care/campaigns/{camp.pk}/missing/?measure=visit").content.decode()

@@ -1,5 +1,6 @@
 """月报: figures reconstructed as of a month end from the history, sums by level, entered/exited,
 submission freezing (also after backdated edits), reopening, lateness, pages, scope, download."""
+import json
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -355,3 +356,15 @@ def test_statistics_only_reader_gets_small_counts_suppressed(client, world, data
     # the supervisor of the township still gets the numbers
     view = selectors.monthly_report(world.dudao, node_code=world.maoshi.code, month=month)
     assert row(table(view.figures, "categories"), world.guangrong.code)["total"] == 3
+
+
+def test_the_report_draws_the_categories_by_unit(client, world):
+    """A county's report has a bar chart of its townships (JSON for static/js/dashboard.js, each bar
+    opening that township's report); a village's report, one unit, has none."""
+    client.force_login(world.admin)
+    page = client.get(f"/reports/?node={world.county.code}").content.decode()
+    data = json.loads(page.split('id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    chart = data["report-chart"]
+    assert chart["labels"] == ["朱河镇", "毛市镇"] and [s["name"] for s in chart["series"]][0] == "农村留守儿童"
+    assert chart["links"][0][1].startswith("/reports/?") and world.maoshi.code in chart["links"][0][1]
+    assert 'id="report-chart"' not in client.get(f"/reports/?node={world.guangrong.code}").content.decode()

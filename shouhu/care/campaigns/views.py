@@ -1,5 +1,7 @@
 """Pages of the care month: the campaigns, one campaign's progress by node, the children missing a
 measure, and starting one (county administrators)."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -81,7 +83,19 @@ def campaign_detail(request, pk):
         "campaign": campaign, "progress": prog, "node": node, "measures": list(R.MEASURES.items()),
         "job": job if running else None, "pct": job_progress.percent(job) if running else 0,
         "drill": "region" in node or not node,
+        "charts": _chart(prog),
     })
+
+
+def _chart(prog) -> dict:
+    """Each unit's completion (%) per measure as a bar chart (static/js/dashboard.js); a bar opens
+    that unit's progress."""
+    if len(prog.rows) < 2:
+        return {}
+    links = [f"?{urlencode(r.link)}" for r in prog.rows]
+    return {"campaign-chart": {"kind": "bar", "labels": [r.label for r in prog.rows],
+                               "series": [{"name": label[2:], "data": [r.pct(code) for r in prog.rows]} for code, label in R.MEASURES.items()],
+                               "links": [links for _ in R.MEASURES]}}
 
 
 @requires("reads_records")

@@ -1,4 +1,4 @@
-// The leaders' screen: one ECharts chart per element of #dashboard-data (embedded as JSON: the
+// Charts (the leaders' screen, the monthly report): one ECharts chart per element of #dashboard-data (embedded as JSON: the
 // CSP forbids inline scripts). Bars are horizontal so place names stay readable at 390 px; fonts
 // grow on a wide screen (a projector). A click on a bar or a point opens the list behind it
 // (links[series][index]); "<5" and "≥5" (statistics-only readers) are drawn as labels, not bars.
