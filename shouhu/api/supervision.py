@@ -88,7 +88,7 @@ class InspectionViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveM
     queryset = Inspection.objects.none()
 
     def get_queryset(self):
-        return Sel.inspections_visible_to(self.request.user).annotate(n=Count("findings"))
+        return Sel.inspections_visible_to(self.request.user).annotate(n=Count("findings")).order_by("-planned_on", "-id")
 
     @extend_schema(request=InspectionCreateSerializer, responses={201: InspectionSerializer})
     def create(self, request, *args, **kwargs):

@@ -61,7 +61,7 @@ def index(request):
     counts = visible.aggregate(open=Count("id", filter=Q(state__in=("open", "returned"))), answered=Count("id", filter=Q(state="answered")),
                                late=Count("id", filter=selectors.late_q(today)))
     inspects = allowed(request.user, "inspects")
-    inspections = selectors.inspections_visible_to(request.user).annotate(n=Count("findings"))[:10] if inspects else []
+    inspections = selectors.inspections_visible_to(request.user).annotate(n=Count("findings")).order_by("-planned_on", "-id")[:10] if inspects else []
     coverage = selectors.inspection_coverage(request.user, today=today) if inspects else []
     return render(request, "supervision/index.html", {
         "page": page, "state": key, "states": [(k, v[0]) for k, v in selectors.LIST_FILTERS.items()], "source": source,
