@@ -4,12 +4,12 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from shouhu.core.forms import BootstrapMixin
+from shouhu.core.forms import BootstrapMixin, IdNumberField, PhoneField
 from shouhu.core.versions import VersionFormMixin
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.rules import choices as C
 from shouhu.rules.choices import PROVINCES
-from shouhu.rules.record import check_record
+from shouhu.rules.record import ID_FIELDS, PHONE_FIELDS, check_record, normalise_numbers
 
 from .models import Child
 
@@ -66,6 +66,14 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
             for r in scope.edit_regions():
                 q |= Q(code__startswith=r.code)
             villages = villages.filter(q)
+        for f in ID_FIELDS:
+            if f in self.fields:
+                old = self.fields[f]
+                self.fields[f] = IdNumberField(label=old.label, required=old.required, help_text=old.help_text)
+        for f in PHONE_FIELDS:
+            if f in self.fields:
+                old = self.fields[f]
+                self.fields[f] = PhoneField(label=old.label, required=old.required, help_text=old.help_text)
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda v: f"{v.parent.short_name if v.parent else ''} · {v.short_name}"
         self.fields["school"].queryset = schools
@@ -78,7 +86,7 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
         for i in range(2):
             self.fields[f"ec_{i}_name"] = forms.CharField(label=f"紧急联系人{i + 1}", required=False, max_length=32)
             self.fields[f"ec_{i}_relation"] = forms.CharField(label="关系", required=False, max_length=16)
-            self.fields[f"ec_{i}_phone"] = forms.CharField(label="电话", required=False, max_length=20)
+            self.fields[f"ec_{i}_phone"] = PhoneField(label="电话", required=False)
         if self.instance.pk:
             gps = {g.get("relation"): g for g in self.instance.grandparents or []}
             for i, rel in enumerate(GP_RELATIONS):
@@ -109,6 +117,7 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
             {f: data.get(f"ec_{i}_{f}") or "" for f in ("name", "relation", "phone")}
             for i in range(2) if data.get(f"ec_{i}_name") or data.get(f"ec_{i}_phone")
         ]
+        normalise_numbers(data)  # before the checks and the save: the stored number is the checked one
         record = dict(data)
         record["school"] = data.get("school")
         record["school_class"] = data.get("school_class")

@@ -144,6 +144,22 @@ def test_form_errors_beside_the_field(client, world, over, field, message):
     assert not Child.objects.exists()
 
 
+def test_full_width_numbers_are_taken_half_width(client, world):
+    """A Chinese input method in full-width mode types '１３８…' and '４２１０…ｘ': the form stores
+    what the import would (NFKC, no spaces, +86 gone), so the same child exports and imports back."""
+    login(client, world.zhuren)
+    data = form_data(world, name="全角号")
+    wide = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789Xx"})
+    number = data["id_number"]
+    data["id_number"] = number[:6] + " " + number[6:].translate(wide)
+    data["father_phone"] = "＋８６ １３８ ００１３ ８０００"
+    r = client.post(reverse("registry:create"), data)
+    assert r.status_code == 302, r.context["form"].errors
+    child = Child.objects.get(name="全角号")
+    assert child.id_number == number and child.father_phone == "13800138000"
+    assert Child.objects.with_id_number(number.translate(wide)).get() == child
+
+
 def test_birth_date_mismatch_names_the_field(client, world):
     login(client, world.zhuren)
     data = form_data(world)
