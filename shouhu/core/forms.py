@@ -49,7 +49,9 @@ class BootstrapMixin:
             w = field.widget
             if isinstance(w, forms.CheckboxSelectMultiple):
                 continue
-            if isinstance(w, forms.CheckboxInput):
+            if isinstance(w, forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(w, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(w, forms.Select):
                 css = "form-select"
