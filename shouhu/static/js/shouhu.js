@@ -3,6 +3,7 @@
 //   [data-back]           go back one page
 //   [data-print]          print the page
 //   form[data-confirm]    ask before submitting
+//   [data-confirm-keep]   a merge button: ask with the chosen record's summary (data-summary)
 //   every POST form       sent once: its buttons wait and say 正在保存… until the next page (a
 //                         visit with photos on a weak connection is otherwise tapped twice)
 document.addEventListener("click", function (e) {
@@ -14,6 +15,11 @@ document.addEventListener("click", function (e) {
 document.addEventListener("submit", function (e) {
   var form = e.target;
   if (form.hasAttribute && form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); return; }
+  // a merge says what it will do with the record the user chose to keep
+  if (e.submitter && e.submitter.hasAttribute("data-confirm-keep")) {
+    var keep = form.querySelector('input[name="keep"]:checked');
+    if (keep && !window.confirm(keep.getAttribute("data-summary"))) { e.preventDefault(); return; }
+  }
   if (e.defaultPrevented || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("hx-post") || form.hasAttribute("data-no-guard")) return;
   if (form.dataset.sending) { e.preventDefault(); return; }  // the second tap of a double tap
   form.dataset.sending = "1";
