@@ -48,3 +48,20 @@ window.addEventListener("pageshow", function () {
     form.querySelectorAll("button[disabled]").forEach(function (b) { b.disabled = false; if (b.dataset.label) b.innerHTML = b.dataset.label; });
   });
 });
+
+// The menu marks where the user is: the entry whose address is the longest start of this page's.
+document.addEventListener("DOMContentLoaded", function () {
+  var best = null, bestLen = 0, path = location.pathname;
+  document.querySelectorAll("#topnav .nav-link[href], #topnav .dropdown-item[href]").forEach(function (a) {
+    var href = a.getAttribute("href");
+    if (!href || href === "#") return;
+    var p = new URL(href, location.href).pathname;
+    var hit = p === "/" ? path === "/" : path.indexOf(p) === 0;
+    if (hit && p.length > bestLen) { best = a; bestLen = p.length; }
+  });
+  if (!best) return;
+  best.classList.add("active");
+  best.setAttribute("aria-current", "page");
+  var menu = best.closest(".dropdown");
+  if (menu) menu.querySelector(".dropdown-toggle").classList.add("active");
+});
