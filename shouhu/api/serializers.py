@@ -7,8 +7,8 @@ from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.registry.fields import visible_fields
 from shouhu.registry.models import PARENT_FIELDS, Child
 from shouhu.registry.selectors import children_visible_to
-from shouhu.rules.idcard import mask_id
-from shouhu.rules.record import check_record
+from shouhu.rules.idcard import mask_id, normalise_number
+from shouhu.rules.record import check_record, normalise_numbers
 
 DERIVED = ["is_left_behind", "left_behind_kind", "is_orphan", "is_de_facto", "is_difficulty", "difficulty_kinds",
            "flag_parents_imprisoned", "flag_unguarded", "flag_poor_guardianship", "category_reasons", "status",
@@ -105,6 +105,7 @@ class ChildSerializer(serializers.ModelSerializer):
     def validate_id_number(self, value):
         # One number, one record: the uniqueness is the blind index's (the model field is
         # ciphertext), so DRF no longer adds a UniqueValidator from the model field.
+        value = normalise_number(value) if value else value
         if value:
             same = Child.objects.with_id_number(value)
             if self.instance is not None:
@@ -115,6 +116,7 @@ class ChildSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs.pop("effective_date", None), attrs.pop("change_reason", None)
+        normalise_numbers(attrs)
         record = {}
         if self.instance is not None:
             record = {f.name: getattr(self.instance, f.name) for f in Child._meta.concrete_fields if not isinstance(f, models.ForeignKey)}

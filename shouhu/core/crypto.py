@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from shouhu.rules.idcard import normalise_number
+
 PREFIX = "$e1$"
 NONCE = 12
 INDEX_BYTES = 16  # 128 bits: no two of a county's numbers collide by chance
@@ -115,8 +117,8 @@ def decrypt(value: str | None) -> str | None:
 
 # -- blind indexes ---------------------------------------------------------------------------------
 def normalise_id(value: str | None) -> str:
-    """An ID number as stored: no spaces, "x" as "X"."""
-    return (value or "").strip().replace(" ", "").upper()
+    """An ID number as stored: half-width (NFKC), no spaces, "x" as "X"."""
+    return normalise_number(value).upper()
 
 
 @lru_cache(maxsize=4)

@@ -4,7 +4,40 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from shouhu.rules.idcard import normalise_number
+from shouhu.rules.phones import normalise_phone
+
 from .errors import NotFound, ServiceError
+
+
+class IdNumberField(forms.CharField):
+    """A 公民身份号码 as typed, taken as the import takes it (`idcard.normalise_number`: full-width
+    digits and 'ｘ' folded, spaces dropped) before the length is checked. The numeric keyboard
+    opens on a phone; the template offers an "X" key beside it for the check character."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="numeric", autocomplete="off", autocapitalize="characters",
+                                 spellcheck="false", maxlength="24", **{"data-id-number": ""})
+
+    def to_python(self, value):
+        return normalise_number(super().to_python(value))
+
+
+class PhoneField(forms.CharField):
+    """A phone number, stored as `phones.normalise_phone` writes it (no spaces, no +86, ASCII);
+    the phone keypad opens on a phone."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="tel", type="tel", autocomplete="off", maxlength="32")
+        self.widget.input_type = "tel"
+
+    def to_python(self, value):
+        v = super().to_python(value)
+        return normalise_phone(v) if v else v
 
 
 class BootstrapMixin:
@@ -16,7 +49,9 @@ class BootstrapMixin:
             w = field.widget
             if isinstance(w, forms.CheckboxSelectMultiple):
                 continue
-            if isinstance(w, forms.CheckboxInput):
+            if isinstance(w, forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(w, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(w, forms.Select):
                 css = "form-select"

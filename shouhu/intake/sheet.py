@@ -22,7 +22,7 @@ from shouhu.core.cells import (
 )
 from shouhu.core.sheets import Layout
 from shouhu.rules import choices as C
-from shouhu.rules.idcard import IdNumberError, parse_id
+from shouhu.rules.idcard import IdNumberError, normalise_number, parse_id
 from shouhu.rules.phones import normalise_phone, phone_error
 from shouhu.rules.record import check_record
 
@@ -147,7 +147,7 @@ def parse_cell(col: Column, raw, text: str | None = None):
     if col.kind == "id":
         if isinstance(raw, float) and not isinstance(raw, bool) and raw >= 1e15:
             raise CellError("身份证号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”后重新填写")
-        s = (text_of(raw) if text is None else text).replace(" ", "").replace("x", "X")
+        s = normalise_number(text_of(raw) if text is None else text)
         if s and len(s) != 18:
             raise CellError(f"应为18位，实际{len(s)}位")
         return s

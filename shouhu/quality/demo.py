@@ -33,6 +33,11 @@ def _again(child: Child, **changes) -> Child:
     twin.reporter = "重复登记（演示）"
     for k, v in changes.items():
         setattr(twin, k, v)
+    if not twin.id_number:
+        # Registered without the number, so marked as the form and the import demand of a record
+        # without one (未登记户口): the demo holds only what its own rules accept, and its export
+        # imports back as nothing to do.
+        twin.hukou_registered = False
     return twin
 
 

@@ -23,9 +23,9 @@ from shouhu.core.crypto import blind
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
 from shouhu.regions.models import Region, School, SchoolClass, code_range
 from shouhu.registry.hooks import children_with_fact
-from shouhu.registry.models import Child, CountySetting
+from shouhu.registry.models import Child, ChildMerge, CountySetting
 from shouhu.registry.selectors import DEDUPE_FIELDS, dedupe_records
-from shouhu.registry.services import child_merge
+from shouhu.registry.services import child_merge, child_merge_undo
 from shouhu.rules import dedupe
 from shouhu.rules import quality as Q_
 from shouhu.rules.idcard import IdNumberError, parse_id
@@ -404,6 +404,33 @@ def pair_merge(*, actor, pair: DuplicatePair, keep: int, take: Iterable[str] | N
     # The duplicate's other candidate pairs are moot; the kept record is paired anew tonight.
     DuplicatePair.objects.filter(Q(a_id=other.pk) | Q(b_id=other.pk), status=DuplicatePair.Status.OPEN).update(status=DuplicatePair.Status.GONE)
     Issue.objects.filter(key=_dup_key(other.pk), status=Issue.Status.OPEN).update(status=Issue.Status.FIXED, closed_on=today)
+    return child
+
+
+def pair_merge_of(pair: DuplicatePair) -> ChildMerge | None:
+    """The merge that decided the pair, while it stands."""
+    if pair.status != DuplicatePair.Status.MERGED:
+        return None
+    return ChildMerge.objects.filter(Q(keep_id=pair.a_id, other_id=pair.b_id) | Q(keep_id=pair.b_id, other_id=pair.a_id),
+                                     undone_at__isnull=True).order_by("-at").first()
+
+
+@transaction.atomic
+def pair_unmerge(*, actor, pair: DuplicatePair, reason: str = "") -> Child:
+    """Undo the pair's merge (`registry.services.child_merge_undo`): both records stand again and
+    the pair waits for a decision, as before; their issues are checked afresh."""
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    merge = pair_merge_of(pair)
+    if merge is None:
+        raise ServiceError("这一对档案没有待撤销的合并", code=ErrorCode.REQUIRED)
+    try:
+        child = child_merge_undo(actor=actor, merge=merge, reason=reason.strip())
+    except Forbidden:
+        raise NotFound("未找到该疑似重复记录") from None
+    pair.status, pair.decided_by, pair.decided_at = DuplicatePair.Status.OPEN, None, None
+    pair.note = f"{timezone.localtime():%Y-%m-%d} {actor} 撤销了合并"[:255]
+    pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    recheck_children([pair.a_id, pair.b_id])
     return child
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("duplicates/", views.duplicate_list, name="duplicates"),
     path("duplicates/<int:pk>/", views.duplicate_detail, name="duplicate"),
     path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    path("duplicates/<int:pk>/undo/", views.duplicate_undo, name="duplicate_undo"),
 ]

@@ -1,5 +1,7 @@
 """Data-quality pages: a unit's score, counts per check, the trend, and the records behind each
 count, each with a link to the field to fix. Everything through the scope selector."""
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
@@ -22,7 +24,7 @@ from shouhu.core.params import code_param, int_param, page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.regions.selectors import regions_visible_to, schools_visible_to
 from shouhu.registry.models import Child
-from shouhu.registry.services import merge_fields, merge_plan
+from shouhu.registry.services import UNDO_DAYS, merge_fields, merge_moves, merge_plan, merge_undoable
 from shouhu.rules import quality as Q_
 
 from . import selectors, services
@@ -196,12 +198,27 @@ def _shown(child: Child, field, scope) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, list):
-        return "、".join(map(str, v))
+        return "；".join(_readable(x) for x in v)
     if hasattr(v, "isoformat"):
         return v.isoformat()
     if hasattr(v, "name"):  # a file: say that there is one, not its path
         return "有"
     return str(v)
+
+
+def _readable(item) -> str:
+    """One entry of a list field as a person writes it: 祖父 陆国华（1950-03-02，已故）,
+    王小芳（母亲）13812345678 — not the stored dict."""
+    if not isinstance(item, dict):
+        return str(item)
+    head = " ".join(str(item[k]) for k in ("relation", "name") if item.get(k) and not (k == "relation" and "phone" in item))
+    extra = [str(item["birth_date"])] if item.get("birth_date") else []
+    if item.get("deceased"):
+        extra.append("已故")
+    if "phone" in item and item.get("relation"):
+        extra.append(str(item["relation"]))
+    text = head + (f"（{'，'.join(extra)}）" if extra else "")
+    return f"{text} {item['phone']}".strip() if item.get("phone") else text
 
 
 def _pairs_filtered(request):
@@ -259,9 +276,33 @@ def duplicate_detail(request, pk):
                      "choose": differ and (f.name in plan_a or f.name in plan_b), "default": "b" if plan_a.get(f.name) else "a"})
     rows.sort(key=lambda r: not r["differ"])
     care = [{"visits": c.visits.count(), "pairings": c.pairings.count(), "contacts": c.contacts.count()} for c in (a, b)]
-    can_decide = pair.status == DuplicatePair.Status.OPEN and scope.can_edit_village(a.village_code) and scope.can_edit_village(b.village_code)
+    edits_both = scope.can_edit_village(a.village_code) and scope.can_edit_village(b.village_code)
+    can_decide = pair.status == DuplicatePair.Status.OPEN and edits_both
+    merge = services.pair_merge_of(pair) if edits_both else None
+    undo = None
+    if merge is not None and merge_undoable(merge):
+        kept, other = (a, b) if merge.keep_id == a.pk else (b, a)
+        undo = {"merge": merge, "until": timezone.localtime(merge.at) + timedelta(days=UNDO_DAYS), "kept": kept, "other": other}
+    moves = {c.pk: merge_moves(c) for c in (a, b)} if can_decide else {}
     return render(request, "quality/duplicate_detail.html", {"pair": pair, "a": a, "b": b, "rows": rows, "care": care,
-                                                             "can_decide": can_decide, "errors": {}})
+                                                             "can_decide": can_decide, "errors": {}, "undo": undo,
+                                                             "moves_a": moves.get(a.pk), "moves_b": moves.get(b.pk)})
+
+
+@requires("reads_records")
+@require_POST
+def duplicate_undo(request, pk):
+    """撤销合并: both records stand again, the moved records go back (within UNDO_DAYS)."""
+    pair = selectors.pair_for(request.user, pk)
+    try:
+        child = services.pair_unmerge(actor=request.user, pair=pair, reason=request.POST.get("reason", ""))
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("quality:duplicate", pk=pair.pk)
+    messages.success(request, f"已撤销合并：{child.name} 恢复为独立档案，合并时转走的记录已转回。")
+    return redirect("quality:duplicate", pk=pair.pk)
 
 
 @requires("reads_records")

@@ -1,24 +1,30 @@
 """The child form: every field of the record, errors beside the field. Field checks are the pure
 `shouhu.rules.record.check_record`, shared with import and API."""
 from django import forms
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from shouhu.core.forms import BootstrapMixin
+from shouhu.core.forms import BootstrapMixin, IdNumberField, PhoneField
 from shouhu.core.versions import VersionFormMixin
 from shouhu.regions.models import Region, School, SchoolClass
 from shouhu.rules import choices as C
 from shouhu.rules.choices import PROVINCES
-from shouhu.rules.record import check_record
+from shouhu.rules.idcard import IdNumberError, parse_id
+from shouhu.rules.record import ID_FIELDS, PHONE_FIELDS, check_record, normalise_numbers
 
 from .models import Child
 
 GP_RELATIONS = ("祖父", "祖母", "外祖父", "外祖母")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# Sections in the order a director asks the questions; the id_number comes before sex and birth
+# date, which it fills. `OPTIONAL` sections start folded unless they hold a value or an error
+# (what a left-behind child needs is in the open ones), and `static/js/child-form.js` shows a
+# field only when the answers above make it a question (docs/domain.md, "The record").
 SECTIONS = [
-    ("基本信息", ["archive_no", "name", "sex", "ethnicity", "birth_date", "hukou_registered", "id_number", "hukou_place",
-              "village", "address_detail", "photo"]),
+    ("基本信息", ["name", "id_number", "sex", "birth_date", "hukou_registered", "ethnicity", "hukou_place",
+              "village", "address_detail", "archive_no", "photo"]),
     ("身体状况", ["health", "disability", "illness", "serious_illness"]),
     ("就学情况", ["schooling", "school", "school_class", "boarding"]),
     ("父亲", ["father_name", "father_birth_date", "father_id_number", "father_situation", "father_work_province",
@@ -32,6 +38,8 @@ SECTIONS = [
     ("紧急联系人", [f"ec_{i}_{f}" for i in range(2) for f in ("name", "relation", "phone")]),
     ("填报", ["reporter", "reported_on", "effective_date", "change_reason"]),
 ]
+OPTIONAL = {"身体状况", "祖辈", "监护与家庭", "紧急联系人", "填报"}
+BLANK = "（不填）"
 
 
 class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
@@ -56,6 +64,13 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
+        # Both are read from a valid ID number when left empty (`clean`), as the import does:
+        # requiring them made the first save fail on a field the number already answers.
+        self.fields["sex"] = forms.ChoiceField(label="性别", required=False, widget=forms.RadioSelect,
+                                               choices=[(v, v) for v in C.SEX], help_text="填写身份证号码后自动填写")
+        self.fields["birth_date"].required = False
+        self.fields["birth_date"].help_text = "填写身份证号码后自动填写"
+        self.fields["carer_relation"].choices = [("", BLANK)] + [(v, v) for v in C.CARER_RELATION]
         villages = Region.objects.filter(level=5).select_related("parent")
         schools = School.objects.filter(active=True)
         classes = SchoolClass.objects.filter(active=True).select_related("school")
@@ -66,9 +81,27 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
             for r in scope.edit_regions():
                 q |= Q(code__startswith=r.code)
             villages = villages.filter(q)
+        for f in ID_FIELDS:
+            if f in self.fields:
+                old = self.fields[f]
+                self.fields[f] = IdNumberField(label=old.label, required=old.required, help_text=old.help_text)
+        for f in PHONE_FIELDS:
+            if f in self.fields:
+                old = self.fields[f]
+                self.fields[f] = PhoneField(label=old.label, required=old.required, help_text=old.help_text)
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda v: f"{v.parent.short_name if v.parent else ''} · {v.short_name}"
+        if len(self.fields["village"].queryset) == 1:
+            self.fields["village"].empty_label = None  # a village director's one village: nothing to choose
+        # The schools of the child's township first: a village's children go to its township's schools.
+        township = self._township_code()
+        if township:
+            schools = schools.annotate(elsewhere=Case(When(township__code=township, then=Value(0)), default=Value(1))) \
+                .order_by("elsewhere", "name")
+            self.fields["school"].label_from_instance = lambda s: s.name if not getattr(s, "elsewhere", 0) else f"{s.name}（外乡镇）"
         self.fields["school"].queryset = schools
+        self.fields["school"].empty_label = BLANK
+        self.fields["school_class"].empty_label = BLANK
         self.fields["school_class"].queryset = classes
         self.fields["school_class"].label_from_instance = lambda c: c.full_name
         for i, rel in enumerate(GP_RELATIONS):
@@ -78,7 +111,7 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
         for i in range(2):
             self.fields[f"ec_{i}_name"] = forms.CharField(label=f"紧急联系人{i + 1}", required=False, max_length=32)
             self.fields[f"ec_{i}_relation"] = forms.CharField(label="关系", required=False, max_length=16)
-            self.fields[f"ec_{i}_phone"] = forms.CharField(label="电话", required=False, max_length=20)
+            self.fields[f"ec_{i}_phone"] = PhoneField(label="电话", required=False)
         if self.instance.pk:
             gps = {g.get("relation"): g for g in self.instance.grandparents or []}
             for i, rel in enumerate(GP_RELATIONS):
@@ -93,12 +126,30 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
         self.style_widgets()
         self.fields["school"].widget.attrs.update({"hx-get": reverse("registry:class_options"), "hx-target": "#id_school_class", "hx-trigger": "change"})
 
+    def _township_code(self) -> str:
+        """The 9-digit township code of the child's village: the record's, the one posted or given,
+        or the director's only village."""
+        village = self.data.get("village") if self.is_bound else self.initial.get("village")
+        if not village and self.instance.pk:
+            return (self.instance.village_code or "")[:9]
+        if not village and len(self.fields["village"].queryset) == 1:
+            return self.fields["village"].queryset[0].code[:9]
+        try:
+            code = Region.objects.filter(pk=int(getattr(village, "pk", village))).values_list("code", flat=True).first()
+        except (TypeError, ValueError):
+            return ""
+        return (code or "")[:9]
+
     def sections(self):
         for title, names in SECTIONS:
-            yield title, [self[n] for n in names if n in self.fields]
+            fields = [self[n] for n in names if n in self.fields]
+            folded = title in OPTIONAL and not any(f.errors for f in fields) and not (
+                self.instance.pk and title in ("祖辈", "紧急联系人", "监护与家庭", "填报"))
+            yield title, fields, folded
 
     def clean(self):
         data = super().clean()
+        self._fill_from_id(data)
         data["grandparents"] = [
             {"relation": rel, "name": data.get(f"gp_{i}_name") or "",
              "birth_date": data[f"gp_{i}_birth_date"].isoformat() if data.get(f"gp_{i}_birth_date") else None,
@@ -109,6 +160,7 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
             {f: data.get(f"ec_{i}_{f}") or "" for f in ("name", "relation", "phone")}
             for i in range(2) if data.get(f"ec_{i}_name") or data.get(f"ec_{i}_phone")
         ]
+        normalise_numbers(data)  # before the checks and the save: the stored number is the checked one
         record = dict(data)
         record["school"] = data.get("school")
         record["school_class"] = data.get("school_class")
@@ -120,6 +172,21 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
         if sc and school and sc.school_id != school.id:
             self.add_error("school_class", "该班级不属于所选学校")
         return data
+
+    def _fill_from_id(self, data: dict) -> None:
+        """性别 and 出生日期 left empty are taken from a valid ID number, as the import takes them;
+        with no usable number both must be given (a record needs them)."""
+        try:
+            info = parse_id(data.get("id_number") or "", today=timezone.localdate())
+        except IdNumberError:
+            info = None
+        for f, label in (("sex", "性别"), ("birth_date", "出生日期")):
+            if data.get(f) or f in self.errors:
+                continue
+            if info is not None:
+                data[f] = info.sex if f == "sex" else info.birth_date
+            elif not data.get("id_number"):
+                self.add_error(f, f"请填写{label}（或填写身份证号码，由号码自动填写）")
 
     def save(self, commit=False):
         child = super().save(commit=False)

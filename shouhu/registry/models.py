@@ -262,3 +262,28 @@ class StatCell(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="statcell_unique")]
+
+
+class ChildMerge(models.Model):
+    """One merge of a duplicate into the record kept, with what it changed, so that it can be
+    undone (decision 66): the kept record's values it replaced, the duplicate's unique values it
+    released, the rows it moved (by id) and the activity places it dropped. ID numbers in
+    `kept_before` / `other_before` are encrypted like the record's own (`core.crypto`)."""
+
+    keep = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField("合并时间", default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="合并人")
+    reason = models.CharField("说明", max_length=200, blank=True)
+    kept_before = models.JSONField(default=dict)  # field attname -> the kept record's value before
+    kept_after = models.JSONField(default=dict)  # field attname -> the value the merge gave it
+    other_before = models.JSONField(default=dict)  # unique fields the duplicate gave up
+    moved = models.JSONField(default=dict)  # "app.Model" -> [row ids moved to the kept record]
+    dropped = models.JSONField(default=list)  # [[activity id, date]]: the duplicate's places in activities the kept child had too
+    repointed = models.JSONField(default=list)  # ids of earlier duplicates of `other` now leading to `keep`
+    undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="撤销人")
+
+    class Meta:
+        indexes = [models.Index(fields=["other", "undone_at"])]

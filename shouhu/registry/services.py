@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core import bulk
+from shouhu.core.crypto import decrypt, encrypt
 from shouhu.core.errors import Conflict, Forbidden, ServiceError
 from shouhu.core.fields import refresh_indexes
 from shouhu.core.versions import bump_version
@@ -18,7 +19,7 @@ from shouhu.rules.choices import CATEGORIES, CATEGORY_FIELDS, FLAG_FIELDS, FLAGS
 from shouhu.rules.names import fuzzy_pinyin, name_initials, name_pinyin
 
 from . import stats
-from .models import UNIQUE_FIELDS, CategoryEvent, Child, CountySetting
+from .models import UNIQUE_FIELDS, CategoryEvent, Child, ChildMerge, CountySetting
 from .signals import announce
 
 
@@ -29,6 +30,7 @@ class RegistryErrorCode(StrEnum):
     MERGED_RECORD = "merged_record"  # a merged duplicate is history: nothing is written to it
     SAME_RECORD = "same_record"  # a record merged with itself
     ID_NUMBER_TAKEN = "id_number_taken"  # another record has this ID number (one child, one record)
+    UNDO_EXPIRED = "undo_expired"  # a merge is undone within UNDO_DAYS, and once
 
 
 DERIVED_FIELDS = [*CATEGORY_FIELDS.values(), *FLAG_FIELDS.values(), "left_behind_kind", "difficulty_kinds", "category_reasons",
@@ -309,7 +311,7 @@ MERGE_MOVE = {  # the child's care record: moved to the record kept
 }
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
-    "quality.Issue", "quality.DuplicatePair",
+    "quality.Issue", "quality.DuplicatePair", "registry.ChildMerge",
     # the duplicate's alerts resolve as it leaves the register; the kept record's are raised afresh
     "protection.Alert",
     # a case stays with the record it was opened on (both records may have one open: moving could
@@ -375,6 +377,10 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
     fields = {name for name, default in plan.items() if default} if take is None else set(take) & set(plan)
     values = {n: getattr(other, Child._meta.get_field(n).attname) for n in fields}
     keep_before = Child.objects.get(pk=keep.pk)
+    record = ChildMerge(keep=keep, other=other, by=actor, reason=reason[:200],
+                        kept_before={n: _snap(n, getattr(keep, Child._meta.get_field(n).attname)) for n in fields},
+                        kept_after={n: _snap(n, v) for n, v in values.items()},
+                        other_before={n: _snap(n, getattr(other, Child._meta.get_field(n).attname)) for n in fields if n in UNIQUE_FIELDS})
     why = f"：{reason}" if reason else ""
     # The duplicate first: it gives up unique values (the ID number) the kept record may take.
     for n in fields:
@@ -390,9 +396,110 @@ def child_merge(*, actor, keep: Child, other: Child, take: Iterable[str] | None 
         model = apps.get_model(label_)
         rows = model.objects.filter(child_id=other.pk)
         if label_ == "care.Participation":  # one row per activity and child
-            rows.filter(activity_id__in=model.objects.filter(child_id=keep.pk).values("activity_id")).delete()
+            both = rows.filter(activity_id__in=model.objects.filter(child_id=keep.pk).values("activity_id"))
+            record.dropped = [[a, d.isoformat()] for a, d in both.values_list("activity_id", "date")]
+            both.delete()
+        ids = list(rows.values_list("pk", flat=True))
+        if ids:
+            record.moved[label_] = ids
         rows.update(child_id=keep.pk)
+    record.repointed = list(Child.objects.filter(merged_into=other).values_list("pk", flat=True))
     Child.objects.filter(merged_into=other).update(merged_into=keep)  # earlier duplicates of `other` lead to the kept record
+    record.save()
     stats.refresh_for([keep_before, keep, other])
     announce(child_ids=[keep.pk, other.pk])
     return keep
+
+
+# What the merge confirmation names, in the user's words. Counselling is not counted: whether a
+# child has sessions is for counsellors only (care.selectors.counselling_visible_to).
+MOVE_LABELS = {"care.Visit": ("走访", "次"), "care.Pairing": ("结对", "个"), "care.FamilyContact": ("亲情联系", "次"),
+               "care.Wish": ("微心愿", "个"), "care.Participation": ("关爱活动", "次"), "protection.MandatoryReport": ("强制报告", "份"),
+               "schooling.Absence": ("缺勤记录", "条")}
+
+
+def merge_moves(child: Child) -> str:
+    """'走访3次、结对1个': the records a merge would move off `child` (those it has)."""
+    from django.apps import apps
+
+    parts = []
+    for label_, (word, unit) in MOVE_LABELS.items():
+        n = apps.get_model(label_).objects.filter(child_id=child.pk).count()
+        if n:
+            parts.append(f"{word}{n}{unit}")
+    return "、".join(parts)
+
+
+UNDO_DAYS = 30  # a merge found wrong is usually found at the next visit; after a month the records have moved on
+
+
+def _snap(name: str, value):
+    """A field value as the merge record keeps it: JSON, ID numbers encrypted."""
+    if value is None or value == "":
+        return value
+    if name in ID_SNAP_FIELDS:
+        return encrypt(str(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "name") and not isinstance(value, str):  # a file: its stored name
+        return value.name
+    return value
+
+
+def _unsnap(name: str, value):
+    if value is None or value == "":
+        return value
+    if name in ID_SNAP_FIELDS:
+        return decrypt(value)
+    return Child._meta.get_field(name).to_python(value) if Child._meta.get_field(name).get_internal_type() in ("DateField",) else value
+
+
+ID_SNAP_FIELDS = frozenset({"id_number", "father_id_number", "mother_id_number", "carer_id_number"})
+
+
+def merge_undoable(merge: ChildMerge, *, now=None) -> bool:
+    now = now or timezone.now()
+    return merge.undone_at is None and (now - merge.at).days < UNDO_DAYS
+
+
+@transaction.atomic
+def child_merge_undo(*, actor, merge: ChildMerge, reason: str = "") -> Child:
+    """Undo a merge within UNDO_DAYS: the duplicate is a record of its own again (its unique
+    values back), the kept record gives back the values it took — where nobody has changed them
+    since — and the rows the merge moved go back (rows written on the kept record since stay).
+    Both histories say who undid it; the merge record keeps when and by whom."""
+    from django.apps import apps
+
+    merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
+    locked = {c.pk: c for c in Child.objects.select_for_update().filter(pk__in=[merge.keep_id, merge.other_id]).order_by("pk")}
+    keep, other = locked[merge.keep_id], locked[merge.other_id]
+    scope = scope_of(actor)
+    if not (scope.can_edit_village(keep.village_code) and scope.can_edit_village(other.village_code)):
+        raise Forbidden("两份档案须都在您的管辖范围内", code=RegistryErrorCode.CHILD_OUT_OF_SCOPE)
+    if not merge_undoable(merge):
+        raise Conflict(f"合并已超过{UNDO_DAYS}天或已撤销，不能撤销", code=RegistryErrorCode.UNDO_EXPIRED)
+    if other.merged_into_id != keep.pk or keep.merged_into_id:
+        raise Conflict("合并之后档案又有合并，请先撤销后来的合并", code=RegistryErrorCode.MERGED_RECORD)
+    keep_before, why = Child.objects.get(pk=keep.pk), f"：{reason}" if reason else ""
+    for n, old in merge.kept_before.items():
+        attname = Child._meta.get_field(n).attname
+        if _snap(n, getattr(keep, attname)) == merge.kept_after.get(n) or (
+                n in ID_SNAP_FIELDS and getattr(keep, attname) == _unsnap(n, merge.kept_after.get(n))):
+            setattr(keep, attname, _unsnap(n, old))
+    _save(keep, actor=actor, reason=f"撤销合并，{_label(other)}恢复为独立档案{why}"[:100], effective_date=None, new=False)
+    for n, old in merge.other_before.items():
+        setattr(other, Child._meta.get_field(n).attname, _unsnap(n, old))
+    other.merged_into = None
+    _save(other, actor=actor, reason=f"撤销合并，恢复为独立档案（原并入{_label(keep)}）{why}"[:100], effective_date=None, new=False)
+    for label_, ids in merge.moved.items():
+        apps.get_model(label_).objects.filter(pk__in=ids, child_id=keep.pk).update(child_id=other.pk)
+    if merge.dropped:
+        model = apps.get_model("care.Participation")
+        model.objects.bulk_create([model(activity_id=a, child_id=other.pk, date=date.fromisoformat(d)) for a, d in merge.dropped],
+                                  ignore_conflicts=True)
+    Child.objects.filter(pk__in=merge.repointed, merged_into=keep).update(merged_into=other)
+    merge.undone_at, merge.undone_by = timezone.now(), actor
+    merge.save(update_fields=["undone_at", "undone_by"])
+    stats.refresh_for([keep_before, keep, other])
+    announce(child_ids=[keep.pk, other.pk])
+    return other

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from shouhu.accounts.permissions import requires
@@ -121,6 +122,13 @@ def _save_form(request, form, *, child_existing=None):
                                  expected_version=form.expected_version())
 
 
+def _county_code(scope) -> str:
+    """The 6-digit area code of the user's county, for the form's note on an ID number issued
+    elsewhere (a child registered where they live may hold a number from another county)."""
+    regions = scope.edit_regions()
+    return regions[0].code[:6] if regions else ""
+
+
 @requires("edits_records")
 def child_create(request):
     scope = scope_of(request.user)
@@ -130,7 +138,8 @@ def child_create(request):
         if form.is_valid():
             duplicates = [] if confirmed else _possible_duplicates(request, form.instance)
             if duplicates:
-                return render(request, "registry/child_form.html", {"form": form, "creating": True, "duplicates": duplicates})
+                return render(request, "registry/child_form.html", {"form": form, "creating": True, "duplicates": duplicates,
+                                                                    "county_code": _county_code(scope)})
             try:
                 child = _save_form(request, form)
             except ServiceError as exc:
@@ -141,12 +150,12 @@ def child_create(request):
                 _message_after_save(request, child, created=True)
                 return redirect("registry:detail", uid=child.uid)
     else:
-        initial = {"reporter": str(request.user)}
+        initial = {"reporter": str(request.user), "reported_on": timezone.localdate()}
         villages = [r for r in scope.edit_regions() if r.level == 5]
         if len(villages) == 1:
             initial["village"] = villages[0].pk
         form = ChildForm(scope=scope, initial=initial)
-    return render(request, "registry/child_form.html", {"form": form, "creating": True})
+    return render(request, "registry/child_form.html", {"form": form, "creating": True, "county_code": _county_code(scope)})
 
 
 @requires("edits_records")
@@ -170,7 +179,8 @@ def child_edit(request, uid):
                 return redirect("registry:detail", uid=child.uid)
     else:
         form = ChildForm(instance=child, scope=scope)
-    return render(request, "registry/child_form.html", {"form": form, "child": child, "creating": False, "conflict": conflict},
+    return render(request, "registry/child_form.html", {"form": form, "child": child, "creating": False, "conflict": conflict,
+                                                        "county_code": _county_code(scope)},
                   status=409 if conflict else 200)
 
 

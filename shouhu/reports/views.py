@@ -4,6 +4,7 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +15,12 @@ from shouhu.accounts.permissions import requires
 from shouhu.audit.services import log_access
 from shouhu.core.errors import ServiceError
 from shouhu.core.forms import run_and_tell
+from shouhu.core.params import page_param
 
 from . import export, rules, selectors, services
 from .forms import ReopenForm
+
+MOVEMENTS_PAGE = 30
 
 
 def _month(request, data=None) -> date:
@@ -51,7 +55,12 @@ def monthly(request):
     is_supervisor = may_submit and not selectors.can_reopen(request.user, node)
     submit_open = may_submit and view.submission is None and rules.month_closed(month, today)
     figures = view.figures
+    # a county's month is hundreds of entries and exits: pages of 30, the figures above stay whole
+    movements = Paginator(figures.get("movements") or [], MOVEMENTS_PAGE).get_page(page_param(request.GET))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "reports/monthly.html", {
+        "movements": movements, "base_query": params.urlencode(),
         "view": view, "node": node, "figures": figures, "month": month, "month_value": rules.format_month(month),
         "month_label": rules.month_label(month), "max_month": rules.format_month(today),
         "nodes": selectors.report_nodes(request.user),

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["IdInfo", "IdNumberError", "parse_id", "check_id_against", "make_id", "mask_id", "id_candidates", "check_char"]
+__all__ = ["IdInfo", "IdNumberError", "normalise_number", "parse_id", "check_id_against", "make_id", "mask_id", "id_candidates", "check_char"]
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11), ISO 7064 MOD 11-2
@@ -39,6 +39,23 @@ class IdInfo:
     address_code: str
     birth_date: date
     sex: str  # '男' / '女'
+
+
+def normalise_number(s: str | None) -> str:
+    """An ID number as typed → as stored: NFKC (full-width '１２３ｘ' from a Chinese input method
+    become ASCII), no spaces anywhere (also U+3000), 'x' as 'X'. Every door that takes a number
+    (form, import, roster, API, search) calls this before `parse_id`, as dates and phones are
+    normalised before they are checked; `parse_id` itself stays strict so that a caller that forgot
+    is told which character is wrong."""
+    t = s or ""
+    # Until stable, as `phones.normalise_phone`: removing a space can leave a combining mark for
+    # NFKC to fold, and every step but NFKC shortens the string.
+    for _ in range(10):
+        step = "".join(unicodedata.normalize("NFKC", t).split()).replace("x", "X")
+        if step == t:
+            break
+        t = step
+    return t
 
 
 def check_char(first17: str) -> str:

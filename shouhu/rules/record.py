@@ -6,8 +6,8 @@ so a record is judged the same way wherever it comes from."""
 from datetime import date
 
 from .categories import age_on
-from .idcard import IdNumberError, check_id_against, parse_id
-from .phones import phone_error
+from .idcard import IdNumberError, check_id_against, normalise_number, parse_id
+from .phones import normalise_phone, phone_error
 
 AWAY = {"外出务工"}
 DEAD = {"死亡", "宣告死亡", "宣告失踪"}
@@ -18,6 +18,27 @@ NO_DATE = {"死亡", "宣告死亡"}
 PARENT_LABEL = {"father": "父亲", "mother": "母亲"}
 PARENT_SEX = {"father": "男", "mother": "女"}
 IN_SCHOOL = {"幼儿园", "小学", "初中", "高中", "中职"}
+
+
+ID_FIELDS = ("id_number", "father_id_number", "mother_id_number", "carer_id_number")
+PHONE_FIELDS = ("father_phone", "mother_phone", "carer_phone")
+
+
+def normalise_numbers(r: dict) -> dict:
+    """ID numbers and phones of a record as the import stores them (half-width, no spaces, 'X';
+    phones without +86), in place: the form and the API call this before `check_record`, so a
+    number typed with a Chinese input method's full-width digits is taken, not refused, and the
+    stored value is the one an export writes and an import compares."""
+    for f in ID_FIELDS:
+        if isinstance(r.get(f), str) and r[f]:
+            r[f] = normalise_number(r[f])
+    for f in PHONE_FIELDS:
+        if isinstance(r.get(f), str) and r[f]:
+            r[f] = normalise_phone(r[f])
+    for c in r.get("emergency_contacts") or []:
+        if isinstance(c, dict) and isinstance(c.get("phone"), str) and c["phone"]:
+            c["phone"] = normalise_phone(c["phone"])
+    return r
 
 
 def _future(d, today) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shouhu.core.cells import CellError, normalise_class, parse_date, parse_grade, text_of
 from shouhu.core.sheets import Layout, SheetError, normalise_header, open_sheet
-from shouhu.rules.idcard import IdNumberError, check_id_against, make_id, parse_id
+from shouhu.rules.idcard import IdNumberError, check_id_against, make_id, normalise_number, parse_id
 
 from .models import STATUS_SYNONYMS, STATUSES
 
@@ -52,7 +52,7 @@ class ParsedRow:
 def split_student_no(raw: str) -> tuple[str, str]:
     """(ID number, 学籍号 as written). The 全国学籍号 is "G" + the 18-character ID number; an "L…"
     number is a temporary one for a pupil without an ID number (no ID then)."""
-    s = re.sub(r"\s+", "", raw).replace("x", "X")
+    s = normalise_number(raw)
     if s[:1] in ("G", "g") and len(s) == 19:
         return s[1:].upper(), s.upper()
     if s[:1] in ("L", "l"):

@@ -3,6 +3,7 @@ declares (`accounts.permissions.NEEDS`), so a menu never leads to a 404."""
 from shouhu.accounts.permissions import NEEDS
 from shouhu.accounts.scope import scope_of
 from shouhu.notify.services import unread_count
+from shouhu.regions.selectors import schools_visible_to
 
 MENU = {
     "children": "sees_children",
@@ -34,7 +35,12 @@ def nav(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_of(user)
-    return {"nav": {entry: NEEDS[need](scope) for entry, need in MENU.items()}}
+    entries = {entry: NEEDS[need](scope) for entry, need in MENU.items()}
+    # 学校班级 and the school pages of 学籍核对 lead somewhere only for those who have schools;
+    # a village director's part of 学籍核对 is the village's 人籍一致 list, linked to directly.
+    entries["has_schools"] = entries["schools"] and schools_visible_to(user).exists()
+    entries["village_roster"] = not entries["has_schools"] and entries["care"] and bool(scope.edit_regions())
+    return {"nav": entries}
 
 
 def inbox(request):

@@ -1,5 +1,8 @@
 """Home: each role sees the numbers it answers for (底数), by the level below, its alerts and its tasks."""
+from urllib.parse import urlencode
+
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.accounts.permissions import allowed, requires
@@ -9,6 +12,8 @@ from shouhu.protection import cases as protection_cases
 from shouhu.protection import meetings
 from shouhu.protection import selectors as alert_selectors
 from shouhu.protection.models import ActionItem, MandatoryReport
+from shouhu.quality import selectors as quality_selectors
+from shouhu.quality.models import DuplicatePair
 from shouhu.regions.models import Region, School, code_range
 from shouhu.registry import stats
 from shouhu.registry.fields import statistics_only
@@ -54,8 +59,30 @@ def home(request):
         "scope": scope, "tables": home_tables(request.user), "columns": COUNTED,
         "links": scope.sees_children, "tasks": tasks, "kinds": TASK_KINDS if tasks else {},
         "alerts": home_alerts(request.user) if allowed(request.user, "sees_alerts") else None, "now": timezone.now(),
-        "cases": home_cases(request.user),
+        "cases": home_cases(request.user), "today": home_today(request.user, scope),
     })
+
+
+def home_today(user, scope) -> list[dict]:
+    """What the user must do today that no other card says: the township's 月报 while it is due
+    (its own clock: the deadline day of the next month, docs/domain.md) and duplicate pairs
+    waiting for a decision the user may take. Each is a line with a link, or nothing."""
+    today, items = timezone.localdate(), []
+    month = report_rules.previous_month(today)
+    for a in scope.assignments:
+        if a.role != "township_supervisor" or not a.region_id or not report_selectors.can_submit(user, a.region):
+            continue
+        if report_selectors.open_submission(township=a.region, month=month) is None:
+            due = report_rules.deadline(month, report_selectors.deadline_day())
+            when = "今天截止" if due == today else (f"已逾期 {(today - due).days} 天" if due < today else f"{due.month}月{due.day}日截止")
+            query = urlencode({"node": a.region.code, "month": report_rules.format_month(month)})
+            items.append({"text": f"{a.region.display_name} {report_rules.month_label(month)}月报待上报，{when}",
+                          "url": f"{reverse('reports:monthly')}?{query}", "urgent": due <= today})
+    if scope.edit_regions():
+        n = quality_selectors.pairs_visible_to(user).filter(status=DuplicatePair.Status.OPEN).count()
+        if n:
+            items.append({"text": f"{n} 对疑似重复档案待处理（合并或标记不是同一人）", "url": reverse("quality:duplicates"), "urgent": False})
+    return items
 
 
 def home_cases(user) -> dict | None:

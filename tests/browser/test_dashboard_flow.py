@@ -21,6 +21,7 @@ def test_the_county_admin_taps_a_bar_through_to_the_list(live_server, world, pho
     page.screenshot(path="var/screenshot-dashboard.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     # the 在册儿童 bar of 毛市镇 (second row): where ECharts drew it, tapped like a finger would
+    page.locator("#chart-base").scroll_into_view_if_needed()
     x, y = page.evaluate("""() => {
         const el = document.getElementById('chart-base');
         const c = echarts.getInstanceByDom(el);

@@ -18,9 +18,9 @@ def test_zhuren_registers_and_finds_child(live_server, world, phone):
     page.get_by_role("link", name="＋ 登记儿童").click()
     birth = years_ago(9, days=20)
     page.fill("#id_name", "陆晶兰")
-    page.select_option("#id_sex", "女")
-    page.fill("#id_birth_date", birth.isoformat())
     page.fill("#id_id_number", make_id("421088", birth, 124))
+    assert page.locator("#id_birth_date").input_value() == birth.isoformat()  # read from the number
+    assert page.locator("input[name=sex][value=女]").is_checked()
     assert page.locator("#id_village").input_value() == str(world.guangrong.pk)  # their only village, preselected
     page.select_option("#id_schooling", "小学")
     page.fill("#id_father_name", "陆大军")
@@ -64,10 +64,65 @@ def test_form_error_shows_beside_field(live_server, world, phone):
     page.goto(base + "/children/new/")
     birth = years_ago(9)
     page.fill("#id_name", "张三")
-    page.select_option("#id_sex", "男")
-    page.fill("#id_birth_date", birth.isoformat())
     page.fill("#id_id_number", make_id("421088", birth, 124))  # even sequence: a girl's number
+    page.check("input[name=sex][value=男]")  # typed over what the number says
     page.click("button[type=submit]:has-text('保存')")
     err = page.locator("#wrap-sex .invalid-feedback")
     assert "性别与身份证号码不符" in err.inner_text()
-    assert page.locator("#id_sex.is-invalid").count() == 1
+    assert page.locator("#wrap-sex input.is-invalid").count() == 2
+
+
+class Taps:
+    """Counts what a thumb does: a tap into a field (typing is not counted), two for a dropdown
+    (open, choose), one for a button."""
+
+    def __init__(self, page):
+        self.page, self.n = page, 0
+
+    def fill(self, sel, value):
+        self.page.fill(sel, value)
+        self.n += 1
+
+    def choose(self, sel, value):
+        self.page.select_option(sel, value)
+        self.n += 2
+
+    def tap(self, sel):
+        self.page.click(sel)
+        self.n += 1
+
+
+def test_left_behind_child_with_both_parents_in_guangdong_in_at_most_25_taps(live_server, world, phone):
+    page, base = phone, live_server.url
+    login(page, base, "zhuren")
+    page.goto(base + "/children/new/")
+    t = Taps(page)
+    birth = years_ago(10, days=40)
+    t.fill("#id_name", "陆晓婷")
+    t.fill("#id_id_number", make_id("421088", birth, 126))
+    assert "女" in page.inner_text("#id-note") and "10周岁" in page.inner_text("#id-note")
+    assert page.locator("#wrap-father_work_province").is_hidden()  # asked only once the father is away
+    assert page.locator('[data-section="委托照护人"]').is_hidden()
+    assert page.locator("#id_schooling").input_value() == "小学"
+    first_school = page.locator("#id_school option").nth(1).inner_text()
+    assert "外乡镇" not in first_school  # the township's schools come first
+    t.choose("#id_school", str(world.jinxing.pk))
+    for p, name, phone_no, months in (("father", "陆大军", "13812345678", 14), ("mother", "王小芳", "13912345678", 10)):
+        t.fill(f"#id_{p}_name", name)
+        t.choose(f"#id_{p}_situation", "外出务工")
+        t.choose(f"#id_{p}_work_province", "广东")
+        t.fill(f"#id_{p}_since", months_ago(months).isoformat())
+        t.fill(f"#id_{p}_phone", phone_no)
+    assert page.locator('[data-section="委托照护人"]').is_visible()
+    t.fill("#id_carer_name", "陆国华")
+    t.choose("#id_carer_relation", "祖父")
+    t.fill("#id_carer_phone", "13712345678")
+    assert page.locator("#id_reported_on").input_value()  # 填报日期 already there
+    t.tap("button[type=submit]:has-text('保存')")
+    page.wait_for_selector("#categories")
+    assert "农村留守儿童" in page.inner_text("#categories")
+    assert t.n <= 25, t.n
+    from shouhu.registry.models import Child
+
+    child = Child.objects.get(name="陆晓婷")
+    assert child.sex == "女" and child.birth_date == birth and child.left_behind_kind == "双亲留守"

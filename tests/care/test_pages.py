@@ -111,6 +111,9 @@ def test_contact_form(client, world, oc):
               effective_date=world.today - timedelta(days=20))
     login(client, world.zhuren)
     assert "陆金兰" in client.get("/care/tasks/?kind=contact").content.decode()
+    form = client.get(f"/care/contacts/new/{girl.uid}/").content.decode()
+    if girl.mother_phone:  # the parents' numbers, to call from the form
+        assert f'href="tel:{girl.mother_phone}"' in form and 'id="parent-phones"' in form
     r = client.post(f"/care/contacts/new/{girl.uid}/", {"date": world.today.isoformat(), "kind": "视频", "with_whom": "母亲", "minutes": "15"})
     assert r.status_code == 302
     assert FamilyContact.objects.get(child=girl).minutes == 15

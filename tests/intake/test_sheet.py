@@ -15,6 +15,7 @@ Tables are (description, overrides, expected column or None for passing, expecta
 The last part holds hypothesis property tests of the pure cell functions of `shouhu.intake.sheet`.
 """
 import itertools
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -140,6 +141,11 @@ def _birth_of(row) -> date:
     return date.fromisoformat(row["出生日期"])
 
 
+def _full_width(s: str) -> str:
+    """As a Chinese input method in full-width mode types it: '１２３…ｘ'."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in s).replace("Ｘ", "ｘ")
+
+
 def _id_birth(row) -> str:
     n = row["公民身份号码"]
     return f"{n[6:10]}-{n[10:12]}-{n[12:14]}"
@@ -157,6 +163,9 @@ ID_CASES = [
     ("身份证号码被Excel存成数字", lambda r: {"公民身份号码": float(r["公民身份号码"][:17] + "0")}, "公民身份号码", "被Excel存成了数字"),
     ("身份证号码含空格可接受", lambda r: {"公民身份号码": f"{r['公民身份号码'][:6]} {r['公民身份号码'][6:14]} {r['公民身份号码'][14:]}"},
      None, {}),
+    ("身份证号码全角数字和字母可接受（存为半角）",
+     lambda r: {"公民身份号码": _full_width(r["公民身份号码"])}, None, lambda r: {"id_number": unicodedata.normalize("NFKC", r["公民身份号码"]).upper()}),
+    ("身份证号码全角且位数不对", lambda r: {"公民身份号码": _full_width(r["公民身份号码"][:17])}, "公民身份号码", "应为18位，实际17位"),
     ("性别、出生日期空白时取自身份证", {"性别": "", "出生日期": ""}, None,
      lambda r: {"sex": "女", "birth_date": _id_birth(r)}),
     ("身份证号码无效且性别空白", lambda r: {"公民身份号码": wrong_check_char(r["公民身份号码"]), "性别": ""}, "性别", "必填"),

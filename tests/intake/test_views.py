@@ -119,6 +119,31 @@ def test_export_imports_back_unchanged(client, world, village_children, tmp_path
         batch.rows.values_list("row_no", "diff", "problems"))
 
 
+def test_a_record_predating_a_rule_imports_back_and_its_change_is_taken(client, world, tmp_path):
+    """A record the registry holds but a rule made since refuses (已登记户口, no ID number) is a
+    quality issue, not an import rejection: unchanged it is nothing to do; changed elsewhere, the
+    change is taken; only a fault the change brings refuses the row."""
+    make_child(world.zhuren, world.guangrong, name="陈老档", sex="男", id_number=None, hukou_registered=True, archive_no="GR-009")
+    login(client, world.zhuren)
+    job, content = _export(client, f"r:{world.guangrong.code}")
+    rows = read_xlsx(content)
+    head, row = rows[0], rows[1]
+    path = write_xlsx(tmp_path / "same.xlsx", [dict(zip(head, row, strict=True))], head)
+    from shouhu.intake.services import import_check, import_create
+
+    batch = import_check(import_create(actor=world.zhuren, path=path, filename=path.name, run=False))
+    assert (batch.new_count, batch.changed_count, batch.unchanged_count, batch.rejected_count) == (0, 0, 1, 0)
+    changed = dict(zip(head, row, strict=True), **{"父亲联系电话": "13800138000"})
+    batch = import_check(import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "phone.xlsx", [changed], head),
+                                       filename="phone.xlsx", run=False))
+    assert (batch.changed_count, batch.rejected_count) == (1, 0), list(batch.rows.values_list("problems", flat=True))
+    worse = dict(changed, **{"父亲联系电话": "12345"})
+    batch = import_check(import_create(actor=world.zhuren, path=write_xlsx(tmp_path / "bad.xlsx", [worse], head),
+                                       filename="bad.xlsx", run=False))
+    assert batch.rejected_count == 1
+    assert [p[0] for p in batch.rows.get().problems] == ["父亲联系电话"]
+
+
 def test_export_marks_who_and_when_and_neutralises_formulas(client, world, village_children):
     login(client, world.zhuren)
     job, content = _export(client, f"r:{world.guangrong.code}")

@@ -163,6 +163,67 @@ def test_merge_takes_chosen_values_and_moves_the_id_number(world, twice, oc):
     assert number in {h.id_number for h in first.history.all()}     # history still has it (encrypted: compared read back)
 
 
+def test_undo_merge_restores_both_records_and_moves_the_care_records_back(world, twice, oc):
+    first, second = twice
+    moved = care_records(world, first)  # first is merged into second, then restored
+    both = Activity.objects.create(title="夏令营", date=world.today, place="镇", organiser="妇联", region=world.maoshi)
+    Participation.objects.create(activity=both, child=first, date=world.today)
+    Participation.objects.create(activity=both, child=second, date=world.today)
+    number = first.id_number
+    pair = pair_of(first, second)
+    oc(services.pair_merge, actor=world.zhuren, pair=pair, keep=second.pk, take=["id_number", "name"], reason="误判")
+    later = Visit.objects.create(child=second, date=world.today, visitor_role="director", visitor_name="张主任", life="好")
+    pair.refresh_from_db()
+    restored = oc(services.pair_unmerge, actor=world.zhuren, pair=pair, reason="核实为双胞胎")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert restored.pk == first.pk and first.merged_into_id is None and first.status == "active"
+    assert first.id_number == number and first.name == "陆金兰"          # its unique values back
+    assert second.id_number in (None, "") and second.name == "陆晶兰"      # the kept one gives back what it took
+    for key, row in moved.items():
+        row.refresh_from_db()
+        assert row.child_id == first.pk, key                                # back where they were
+    later.refresh_from_db()
+    assert later.child_id == second.pk                                      # written on the kept record after the merge: stays
+    assert Participation.objects.filter(activity=both, child=first).exists()
+    assert "撤销合并" in first.history.first().history_change_reason and "撤销合并" in second.history.first().history_change_reason
+    pair.refresh_from_db()
+    assert pair.status == "open" and "撤销了合并" in pair.note
+    merge = registry_services.ChildMerge.objects.get()
+    assert merge.undone_by == world.zhuren and merge.undone_at is not None
+    assert number not in str(merge.kept_before) + str(merge.kept_after) + str(merge.other_before)  # encrypted
+    with pytest.raises(ServiceError):
+        services.pair_unmerge(actor=world.zhuren, pair=pair)                # once
+
+
+def test_undo_merge_only_within_30_days_and_in_scope(world, twice, oc):
+    first, second = twice
+    pair = pair_of(first, second)
+    oc(services.pair_merge, actor=world.zhuren, pair=pair, keep=first.pk)
+    merge = registry_services.ChildMerge.objects.get()
+    with pytest.raises(NotFound):
+        services.pair_unmerge(actor=world.zhuren_lianfu, pair=pair)
+    merge.at -= timedelta(days=registry_services.UNDO_DAYS)
+    merge.save()
+    with pytest.raises(Conflict) as exc:
+        services.pair_unmerge(actor=world.zhuren, pair=pair)
+    assert exc.value.code == registry_services.RegistryErrorCode.UNDO_EXPIRED
+
+
+def test_compare_page_shows_readable_values_and_the_undo_404s_for_another_village(world, twice, client):
+    first, second = twice
+    second.grandparents = [{"relation": "祖父", "name": "陆国华", "birth_date": "1950-03-02", "deceased": False}]
+    second.emergency_contacts = [{"name": "王小芳", "relation": "母亲", "phone": "13812345678"}]
+    second.save()
+    pair = pair_of(first, second)
+    client.force_login(world.zhuren)
+    page = client.get(f"/quality/duplicates/{pair.pk}/").content.decode()
+    assert "祖父 陆国华（1950-03-02）" in page and "王小芳（母亲） 13812345678" in page and "'relation'" not in page
+    assert "30天内可以撤销合并" in page
+    client.force_login(world.zhuren_lianfu)
+    assert client.post(f"/quality/duplicates/{pair.pk}/undo/").status_code == 404
+
+
 def test_a_merged_duplicate_stays_exited(world, twice, oc):
     first, second = twice
     oc(services.pair_merge, actor=world.zhuren, pair=pair_of(first, second), keep=first.pk)

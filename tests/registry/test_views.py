@@ -144,6 +144,49 @@ def test_form_errors_beside_the_field(client, world, over, field, message):
     assert not Child.objects.exists()
 
 
+def test_full_width_numbers_are_taken_half_width(client, world):
+    """A Chinese input method in full-width mode types '１３８…' and '４２１０…ｘ': the form stores
+    what the import would (NFKC, no spaces, +86 gone), so the same child exports and imports back."""
+    login(client, world.zhuren)
+    data = form_data(world, name="全角号")
+    wide = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789Xx"})
+    number = data["id_number"]
+    data["id_number"] = number[:6] + " " + number[6:].translate(wide)
+    data["father_phone"] = "＋８６ １３８ ００１３ ８０００"
+    r = client.post(reverse("registry:create"), data)
+    assert r.status_code == 302, r.context["form"].errors
+    child = Child.objects.get(name="全角号")
+    assert child.id_number == number and child.father_phone == "13800138000"
+    assert Child.objects.with_id_number(number.translate(wide)).get() == child
+
+
+def test_sex_and_birth_date_come_from_the_id_number(client, world):
+    login(client, world.zhuren)
+    data = form_data(world, name="号码填")
+    expected = (data["sex"], data["birth_date"])
+    data.update(sex="", birth_date="")
+    r = client.post(reverse("registry:create"), data)
+    assert r.status_code == 302, r.context["form"].errors
+    child = Child.objects.get(name="号码填")
+    assert (child.sex, child.birth_date.isoformat()) == expected
+    data = form_data(world, name="无号码", id_number="", hukou_registered="False")
+    data.update(sex="", birth_date="")
+    r = client.post(reverse("registry:create"), data)
+    errors = r.context["form"].errors
+    assert "请填写性别" in errors["sex"][0] and "请填写出生日期" in errors["birth_date"][0]
+
+
+def test_new_form_prefills_the_reporter_and_today_and_lists_the_township_schools_first(client, world):
+    login(client, world.zhuren)
+    form = client.get(reverse("registry:create")).context["form"]
+    assert form["reported_on"].value() == timezone.localdate() and form["reporter"].value()
+    schools = list(form.fields["school"].queryset)
+    township = world.guangrong.code[:9]
+    ours = [s.township.code == township for s in schools]
+    assert ours == sorted(ours, reverse=True)  # the township's schools, then the rest
+    assert "---------" not in str(form["village"]) and "---------" not in str(form["school"])
+
+
 def test_birth_date_mismatch_names_the_field(client, world):
     login(client, world.zhuren)
     data = form_data(world)

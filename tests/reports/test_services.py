@@ -264,6 +264,20 @@ def test_report_page_for_the_supervisor(client, world, data, month):
     assert client.get(reverse("reports:monthly"), {"node": world.maoshi.code, "month": rules.format_month(month), "live": "1"}).status_code == 200
 
 
+def test_entries_and_exits_come_in_pages(client, world, data, month, monkeypatch):
+    from shouhu.reports import views
+
+    monkeypatch.setattr(views, "MOVEMENTS_PAGE", 2)
+    login(client, world.dudao)
+    r = client.get(reverse("reports:monthly"), {"month": rules.format_month(month)})
+    total = len(r.context["figures"]["movements"])
+    assert total > 2 and len(r.context["movements"].object_list) == 2
+    html = r.content.decode()
+    assert 'id="movement-pages"' in html and f"month={rules.format_month(month)}" in html and "page=2" in html
+    last = client.get(reverse("reports:monthly"), {"month": rules.format_month(month), "page": "99"})
+    assert len(last.context["movements"].object_list) == total - 2 * (r.context["movements"].paginator.num_pages - 1)
+
+
 def test_default_month_is_the_previous_one(client, world):
     login(client, world.zhuren)
     r = client.get(reverse("reports:monthly"))

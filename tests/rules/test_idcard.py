@@ -14,6 +14,7 @@ from shouhu.rules.idcard import (
     id_candidates,
     make_id,
     mask_id,
+    normalise_number,
     parse_id,
 )
 
@@ -60,6 +61,28 @@ def test_check_char_of_standard_example():
 )
 def test_normalisation(raw, normalised):
     assert parse_id(raw, today=TODAY).number == normalised
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "１１０１０５１９４９１２３１００２ｘ",  # a Chinese input method in full-width mode
+        "１１０１０５１９４９１２３１００２Ｘ",
+        "110105 19491231 002x",  # grouped as printed on the card
+        "110105\u300019491231\u3000002X",
+        "１10105194912310０2X",  # mixed
+    ],
+)
+def test_normalise_number_then_parse(raw):
+    assert normalise_number(raw) == STANDARD
+    assert parse_id(normalise_number(raw), today=TODAY).number == STANDARD
+
+
+@given(st.text(max_size=30))
+def test_normalise_number_is_idempotent_and_has_no_spaces(s):
+    once = normalise_number(s)
+    assert normalise_number(once) == once
+    assert not any(c.isspace() for c in once) and "x" not in once
 
 
 @pytest.mark.parametrize(

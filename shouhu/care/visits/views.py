@@ -15,6 +15,7 @@ from shouhu.core.errors import ServiceError
 from shouhu.core.forms import apply_errors
 from shouhu.regions.models import code_range
 from shouhu.regions.selectors import regions_visible_to
+from shouhu.registry.fields import visible_fields
 from shouhu.rules import care as R
 
 from ..helpers.models import Helper, Pairing
@@ -126,4 +127,9 @@ def contact_create(request, uid):
         else:
             messages.success(request, f"已记录{child.name}的亲情联系（{d['date']:%Y-%m-%d}，{d['kind']}）。")
             return redirect(next_url(request, reverse("registry:detail", args=[child.uid])))
-    return render(request, "care/contact_form.html", {"form": form, "child": child, "next": next_url(request, "")})
+    # the numbers to call from this page, as far as the reader's field set shows them (registry.fields)
+    allowed = visible_fields(scope_of(request.user))
+    phones = [(label, name, getattr(child, f"{p}_phone")) for p, label, name in (
+        ("father", "父亲", child.father_name), ("mother", "母亲", child.mother_name), ("carer", "照护人", child.carer_name))
+        if getattr(child, f"{p}_phone") and (allowed is None or f"{p}_phone" in allowed)]
+    return render(request, "care/contact_form.html", {"form": form, "child": child, "next": next_url(request, ""), "phones": phones})
