@@ -331,7 +331,7 @@ def _subheader(upper: list[str], lower: list[str], layout: Layout) -> list[str] 
     if lower[upper.index("姓名")]:
         return None
     names, group, hits, filled = [], "", 0, 0
-    for up, low in zip(upper, lower):
+    for up, low in zip(upper, lower, strict=True):
         group = up or group  # a merged group's text is in its first cell only
         if not low:
             names.append(up)

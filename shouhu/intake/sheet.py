@@ -193,7 +193,7 @@ def readings(mapped: list[tuple[str, str]], present: set[str]) -> list[list[str]
             out.append([written, f"{GROUP_HEADER[col.field]}：勾选即“{col.choices[0]}”"])
         else:
             out.append([written, ours])
-    for label, p in (("父亲", "father"), ("母亲", "mother")):
+    for label in ("父亲", "母亲"):
         if f"{label}务工地点" in present and f"{label}状况" not in present:
             out.append([f"{label}务工地点", f"表中没有“{label}状况”列：填了务工地点的，{label}状况记为“外出务工”"])
     if any(BY_HEADER[h].kind == "gp" for h in present):

@@ -81,7 +81,7 @@ def national_headers() -> tuple[list[str], list[str]]:
 def national_row(i: int, ours: dict, upper: list[str], lower: list[str]) -> list[str]:
     out, group = [], ""
     by_national = dict(PLAIN)
-    for up, low in zip(upper, lower):
+    for up, low in zip(upper, lower, strict=True):
         group = up or group
         if up == "序号":
             out.append(str(i + 1))
@@ -154,7 +154,7 @@ def test_a_national_roster_of_1000_children_imports_whole(world, tmp_path):
     assert len(by_number) == 1000
     for row in ours:
         values = by_number[row["公民身份号码"]]
-        got = dict(zip((c.header for c in columns), row_of_child(values, directory.names(values), columns)))
+        got = dict(zip((c.header for c in columns), row_of_child(values, directory.names(values), columns), strict=True))
         want = {c.header: parse_and_format(c, row.get(c.header, "")) for c in columns}
         assert got == want, row["姓名"]
         assert values["father_situation"] == values["mother_situation"] == "外出务工"
@@ -174,10 +174,10 @@ def test_the_same_roster_as_gbk_and_utf8_csv(world, tmp_path):
     ours = [our_row(i, today) for i in range(40)]
     headers = ["序号", *(n for n, _ in PLAIN), *(f"{g}（{label}）" for g, (_, ch) in TICK_GROUPS.items() for label in ch)]
     upper = [h.split("（")[0] if "（" in h and h.split("（")[0] in TICK_GROUPS else h for h in headers]
-    lower = [h.split("（")[1].rstrip("）") if u != h else "" for h, u in zip(headers, upper)]
+    lower = [h.split("（")[1].rstrip("）") if u != h else "" for h, u in zip(headers, upper, strict=True)]
     rows = []
     for i, r in enumerate(ours):
-        cells = national_row(i, r, [u if not lo else u for u, lo in zip(upper, lower)], lower)
+        cells = national_row(i, r, [u if not lo else u for u, lo in zip(upper, lower, strict=True)], lower)
         rows.append(cells)
     for encoding in ("gbk", "utf-8-sig"):
         path = tmp_path / f"{encoding}.csv"
