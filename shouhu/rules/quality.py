@@ -265,6 +265,9 @@ _CHECKS = [
        ("school", "school_class")),
     _c("cross_line_mismatch", "cross_line", "warning", "村校档案不一致",
        "同一名儿童在村（社区）和学校的档案中该项不一致，其中必有一处错误。请村、校共同核对证件后统一。", CROSS_LINE_FIELDS),
+    _c("hukou_mismatch", "cross_line", "warning", "与户籍不一致",
+       "公安户籍数据（户籍比对时上传的名单）中同一身份号码的儿童该项与档案不同。请按户口簿核对后改正档案；户籍有误的，请提醒家长到派出所更正。",
+       ("name", "birth_date", "sex", "hukou_place")),
     # ── duplicates (the finder is `rules.dedupe`; a user merges the pair or marks it "not the same") ──
     _c("possible_duplicate", "duplicate", "warning", "疑似重复档案",
        "另一份档案与这份很可能是同一名儿童（同音字、形近字、改姓、缺身份号码或出生日期日月颠倒）。请对比两份档案："
