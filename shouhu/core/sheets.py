@@ -72,6 +72,13 @@ class Layout:
     # "小学"). A header row followed by a row of such names is a two-row header: the lower row names
     # the columns, each as "<the group above>（<choice>）" when that is known, else as written.
     subheads: frozenset[str] = frozenset()
+    # A workbook of one-record forms (one per worksheet, a label cell followed by its value): the
+    # labels read (each a header name, or one of `form_shared` that takes the person named earlier
+    # in its row: "出生日期" after "祖父姓名" is "祖父出生日期"), and the people such labels may name.
+    form_labels: frozenset[str] = frozenset()
+    form_shared: frozenset[str] = frozenset()
+    form_people: tuple[str, ...] = ()
+    form_title: str = ""
 
 
 class SheetError(Exception):
@@ -426,6 +433,8 @@ def _read_excel(path: Path, kind: str, formulas: _Background | None, layout: Lay
         head.append((row_no, cells))
         if len(head) >= HEADER_SCAN_ROWS:
             break
+    if layout.form_title and _is_form(head, layout):
+        return _read_forms(wb, kind, layout)
     header_row, names = _find_header(head, layout)
     columns, unknown, mapped = _columns(names, layout)
     after = [(n, c) for n, c in head if n > header_row]
@@ -450,6 +459,89 @@ def _read_excel(path: Path, kind: str, formulas: _Background | None, layout: Lay
         yield from it
 
     return SheetFile(kind, header_row, names, columns, unknown, total, _limit(data()), bad, again=rows, mapped=mapped)
+
+
+FORM_MAX = 2000  # worksheets: a township's forms, one child each
+_TICK = re.compile(r"([^\s（()）、，,：:]+)\s*[（(]\s*([^（()）]*?)\s*[）)]")
+TICKED = frozenset({"√", "✓", "✔", "☑", "●", "v", "V", "是", "1"})
+
+
+def _label(cell) -> str:
+    return normalise_header(cell).rstrip("：:")
+
+
+def _is_form(head: list[tuple[int, list]], layout: Layout) -> bool:
+    """A form has its title above the labels (a roster has its own title, or none)."""
+    texts = [c for _, cells in head for c in cells if isinstance(c, str)]
+    return any(layout.form_title in normalise_header(c) for c in texts) and len({_label(c) for c in texts} & layout.form_labels) >= 5
+
+
+def ticked(text: str) -> str | None:
+    """"健康（ ）残疾（√）患病（ ）" → "残疾" (several: joined with "、"; none: ""); None when the
+    cell is not written as choices."""
+    found = _TICK.findall(text)
+    if len(found) < 2:
+        return None
+    return "、".join(label for label, mark in found if mark in TICKED)
+
+
+def form_values(rows: list[list], layout: Layout) -> dict[str, str]:
+    """One form's {header: text}: each known label with the next cell to its right that is not a
+    label itself; a label shared by several people (出生日期, 联系电话 …) takes the person named
+    last before it in its row."""
+    out: dict[str, str] = {}
+    for cells in rows:
+        person = ""
+        texts = ["" if c in BLANK else (c if isinstance(c, str) else c) for c in cells]
+        for i, c in enumerate(texts):
+            if not isinstance(c, str) or not c:
+                continue
+            label = _label(c)
+            head = next((p for p in layout.form_people if label.startswith(p)), "")
+            if head:
+                person = head
+            if label in layout.form_shared and person:
+                name = f"{person}{label}"
+            elif label in layout.form_labels:
+                name = label
+            else:
+                continue
+            value = ""
+            for v in texts[i + 1:]:
+                if v == "" or v is None:
+                    continue
+                if isinstance(v, str) and (_label(v) in layout.form_labels or _label(v) in layout.form_shared):
+                    break
+                value = v
+                break
+            if isinstance(value, str):
+                t = ticked(value)
+                value = value if t is None else t
+            out.setdefault(name, value)
+    return out
+
+
+def _read_forms(wb, kind: str, layout: Layout) -> SheetFile:
+    """Each worksheet one record: the rows are the worksheets (row number = the worksheet's
+    number), under the headers the labels named."""
+    names = wb.sheet_names
+    if len(names) > FORM_MAX:
+        raise SheetError(f"工作簿有 {len(names):,} 个工作表，超过上限 {FORM_MAX:,}；请按村拆分后分别导入")
+    forms = []
+    for name in names:
+        sheet = wb.get_sheet_by_name(name)
+        if sheet.height == 0:
+            continue
+        r0, c0 = sheet.start
+        if r0 + sheet.height > 200 or c0 + sheet.width > 60:
+            raise SheetError(f"工作表“{name}”不像一份登记表（范围过大），请检查")
+        forms.append(form_values(sheet.to_python(), layout))
+    headers: list[str] = []
+    for f in forms:
+        headers += [h for h in f if h not in headers]
+    columns, unknown, mapped = _columns(headers, layout)
+    rows = [(i, [f.get(h, "") for h in headers]) for i, f in enumerate(forms, 1)]
+    return SheetFile(kind, 0, headers, columns, unknown, len(rows), iter(rows), {}, again=lambda: iter(rows), mapped=mapped)
 
 
 def _limit(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:

@@ -22,6 +22,7 @@ from shouhu.core.cells import (
 )
 from shouhu.core.sheets import Layout
 from shouhu.rules import choices as C
+from shouhu.rules import national_forms as NF
 from shouhu.rules.idcard import IdNumberError, parse_id
 from shouhu.rules.phones import normalise_phone, phone_error
 from shouhu.rules.record import check_record
@@ -179,7 +180,37 @@ ALIASES: dict[str, str] = {
 }
 BY_HEADER.update({c.header: c for c in TICKS})
 LAYOUT = Layout(frozenset(BY_HEADER), REQUIRED_HEADERS, IGNORED_HEADERS, example="“姓名”“公民身份号码”", template="标准《摸底排查登记表》模板",
-                aliases=ALIASES, subheads=frozenset(c.header for c in TICKS))
+                aliases=ALIASES, subheads=frozenset(c.header for c in TICKS),
+                form_labels=frozenset(label for row in NF.FORM_ROWS for label in row), form_shared=NF.FORM_SHARED,
+                form_people=NF.FORM_PEOPLE, form_title=NF.FORM_TITLE)
+
+# -- a record as the one-child form (附件1) -----------------------------------------------------------
+# The form's words for our stored choices, where they differ (the reverse of SYNONYMS).
+FORM_WORDS: dict[str, dict[str, str]] = {
+    "家庭经济来源": {"打工": "打工收入", "种养殖": "种养殖业"},
+    "救助帮扶情况": {"低保": "享受低保", "其他": "其他救助"},
+}
+
+
+def form_rows(values: dict, names: dict, show_id) -> list[list[tuple[str, str]]]:
+    """The form of one child: rows of (label, text), in NF.FORM_ROWS' order. `show_id` masks ID
+    numbers for the reader (accounts.scope.show_id)."""
+    out = []
+    for row in NF.FORM_ROWS:
+        cells = []
+        for i, label in enumerate(row):
+            header = NF.form_label_name(row, i)
+            col = BY_HEADER[ALIASES.get(header, header)]
+            text = format_cell(col, values, names)
+            if col.kind == "id":
+                text = show_id(values.get(col.field)) or ""
+            if label in NF.FORM_TICKS:
+                words = FORM_WORDS.get(label, {})
+                chosen = [words.get(v, v) for v in (text.split(SEP) if text else [])]
+                text = NF.tick_text(label, chosen)
+            cells.append((label, text))
+        out.append(cells)
+    return out
 
 
 def readings(mapped: list[tuple[str, str]], present: set[str]) -> list[list[str]]:

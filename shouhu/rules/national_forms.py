@@ -117,3 +117,60 @@ def relations(counts: Mapping[str, int]) -> list[dict]:
         b = sum(int(counts.get(f"c{n}", 0)) for n in right)
         out.append({"text": relation_text(left, right), "left": a, "right": b, "holds": a == b})
     return out
+
+
+# -- 附件1: 农村留守儿童基本情况登记表, one child per form --------------------------------------------
+FORM_TITLE = "农村留守儿童基本情况登记表"
+# The form's rows of labels, each label followed by its value cell: 附件1's order and wording, with
+# the lines our record needs and the national form lacks (档案编号, 乡镇/村, 学校/年级/班级, each
+# parent's 状况 and 外出时间) — so a form printed from a record imports back as it was.
+FORM_ROWS: tuple[tuple[str, ...], ...] = (
+    ("档案编号", "填报日期"),
+    ("姓名", "性别", "民族", "出生日期"),
+    ("公民身份证号码", "是否登记户口", "户籍所在地"),
+    ("乡镇（街道）", "村（社区）", "现居住地"),
+    ("身体情况", "残疾类别及等级", "患病类型"),
+    ("就学情况",),
+    ("是否学校寄宿", "学校", "年级", "班级"),
+    ("祖父姓名", "出生日期", "祖母姓名", "出生日期"),
+    ("外祖父姓名", "出生日期", "外祖母姓名", "出生日期"),
+    ("父亲姓名", "出生日期", "状况", "当前务工地点", "外出时间", "联系电话"),
+    ("母亲姓名", "出生日期", "状况", "当前务工地点", "外出时间", "联系电话"),
+    ("父亲公民身份证号码", "母亲公民身份证号码"),
+    ("委托监护人姓名", "受委托监护人电话", "公民身份证号码", "与被监护人关系"),
+    ("居住地地址",),
+    ("监护类型",),
+    ("家庭经济来源",),
+    ("救助帮扶情况",),
+    ("填表人",),
+)
+# Labels that name a different field by the person named before them in the row.
+FORM_SHARED = frozenset({"出生日期", "状况", "当前务工地点", "外出时间", "联系电话", "公民身份证号码"})
+FORM_PEOPLE = ("受委托监护人", "委托监护人", "外祖父", "外祖母", "祖父", "祖母", "父亲", "母亲")
+# Cells written as choices ticked in brackets, in the form's wording: label -> choices.
+FORM_TICKS: Mapping[str, tuple[str, ...]] = {
+    "是否登记户口": ("是", "否"),
+    "是否学校寄宿": ("是", "否"),
+    "身体情况": ("健康", "残疾", "患病"),
+    "就学情况": ("幼儿园", "未入园", "小学", "初中", "高中", "中职", "辍学", "不在学"),
+    "监护类型": ("无人监护", "父或母无监护能力", "受委托监护人监护能力不足", "监护情况一般", "监护情况较好"),
+    "家庭经济来源": ("打工收入", "种养殖业", "政府救助", "亲朋接济", "其他"),
+    "救助帮扶情况": ("享受低保", "特困供养", "孤儿基本生活费", "事实无人抚养儿童生活补贴", "临时救助", "医疗救助", "住房救助", "教育资助", "其他救助"),
+}
+
+
+def form_label_name(row: Sequence[str], i: int) -> str:
+    """The header a form label stands for: a shared label takes the person named before it."""
+    label = row[i]
+    if label not in FORM_SHARED:
+        return label
+    for earlier in reversed(row[:i]):
+        person = next((p for p in FORM_PEOPLE if earlier.startswith(p)), "")
+        if person:
+            return f"{person}{label}"
+    return label
+
+
+def tick_text(label: str, chosen: Sequence[str]) -> str:
+    """"健康（√） 残疾（ ） 患病（ ）": every choice of the cell, the chosen ones ticked."""
+    return " ".join(f"{c}（{'√' if c in chosen else ' '}）" for c in FORM_TICKS[label])

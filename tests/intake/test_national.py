@@ -289,3 +289,76 @@ def test_the_preview_page_lists_every_reading_and_the_unknown_columns(world, tmp
     assert "「受委托监护人电话」→ 委托照护人电话" in page
     assert "「家庭经济来源（打工收入）」→ 家庭经济来源：勾选即“打工”" in page
     assert "未识别的列，未导入：备注" in page
+
+
+# -- the one-child form (附件1): a workbook of forms, one per worksheet --------------------------------
+def form_workbook(path, children: list[dict]):
+    """Each child on its own worksheet, laid out as the national form: the title, then each row's
+    labels each followed by its value; choices written "健康（√） 残疾（ ） 患病（ ）"."""
+    from shouhu.rules import national_forms as NF
+
+    words = {"家庭经济来源": {"打工": "打工收入", "种养殖": "种养殖业"}, "救助帮扶情况": {"低保": "享受低保", "其他": "其他救助"}}
+    ours_of = {"公民身份证号码": "公民身份号码", "现居住地": "详细地址", "身体情况": "身体状况", "是否学校寄宿": "是否寄宿",
+               "父亲公民身份证号码": "父亲身份号码", "母亲公民身份证号码": "母亲身份号码", "委托监护人姓名": "委托照护人姓名",
+               "受委托监护人电话": "委托照护人电话", "与被监护人关系": "与儿童关系", "居住地地址": "委托照护人住址", "监护类型": "监护情况",
+               "救助帮扶情况": "已享受救助", "填表人": "填报人", "受委托监护人公民身份证号码": "委托照护人身份号码",
+               "父亲当前务工地点": "父亲务工地点", "母亲当前务工地点": "母亲务工地点"}
+    wb = xlsxwriter.Workbook(str(path))
+    for n, child in enumerate(children, 1):
+        ws = wb.add_worksheet(f"{n}-{child['姓名']}")
+        ws.merge_range(0, 0, 0, 11, NF.FORM_TITLE)
+        ws.write_string(1, 0, "填报单位：毛市镇光荣村民委员会（盖章）")
+        for r, row in enumerate(NF.FORM_ROWS, 2):
+            for i, label in enumerate(row):
+                name = NF.form_label_name(row, i)
+                text = child.get(ours_of.get(name, name), "")
+                if label in NF.FORM_TICKS:
+                    chosen = [words.get(label, {}).get(v, v) for v in text.split("、") if v]
+                    text = NF.tick_text(label, chosen)
+                ws.write_string(r, 2 * i, label)
+                if text:
+                    ws.write_string(r, 2 * i + 1, text)
+        ws.write_string(len(NF.FORM_ROWS) + 3, 0, "单位负责人（签名）：")
+    wb.close()
+    return path
+
+
+def test_a_workbook_of_50_forms_imports_whole(world, tmp_path):
+    today = world.today
+    ours = [{**our_row(i, today), "父亲状况": "外出务工", "母亲状况": "外出务工"} for i in range(50)]
+    batch = _preview(world.zhuren, form_workbook(tmp_path / "登记表.xlsx", ours))
+    rejected = list(batch.rows.filter(kind="rejected").values_list("row_no", "problems")[:3])
+    assert (batch.new_count, batch.rejected_count) == (50, 0), rejected
+    assert ["受委托监护人电话", "委托照护人电话"] in batch.mapped_columns and batch.unknown_columns == []
+    import_confirm(actor=world.zhuren, batch=batch, run=False)
+    assert import_write(batch).status == ImportBatch.Status.DONE, batch.message
+    directory = Directory()
+    columns = [c for c in COLUMNS if c.header in ours[0] or c.kind == "gp"]
+    by_number = {c["id_number"]: c for c in Child.objects.values(*CHILD_FIELDS)}
+    for row in ours:
+        values = by_number[row["公民身份号码"]]
+        got = dict(zip((c.header for c in columns), row_of_child(values, directory.names(values), columns), strict=True))
+        assert got == {c.header: parse_and_format(c, row.get(c.header, "")) for c in columns}, row["姓名"]
+
+
+def test_any_record_prints_as_the_form_and_the_print_imports_back(world, tmp_path, client):
+    today = world.today
+    batch = _preview(world.zhuren, form_workbook(tmp_path / "a.xlsx", [{**our_row(2, today), "父亲状况": "外出务工", "母亲状况": "外出务工"}]))
+    import_confirm(actor=world.zhuren, batch=batch, run=False)
+    import_write(batch)
+    child = Child.objects.get()
+    client.force_login(world.zhuren)
+    page = client.get(reverse("intake:form_print", args=[child.uid]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "农村留守儿童基本情况登记表" in html and "小学（√）" in html and "种养殖业（√）" in html
+    client.force_login(world.zhuren_lianfu)
+    assert client.get(reverse("intake:form_print", args=[child.uid])).status_code == 404
+    assert client.get(reverse("intake:form_workbook", args=[child.uid])).status_code == 404
+    client.force_login(world.zhuren)
+    x = client.get(reverse("intake:form_workbook", args=[child.uid]))
+    assert x.status_code == 200
+    path = tmp_path / "back.xlsx"
+    path.write_bytes(x.content)
+    again = _preview(world.zhuren, path)
+    assert (again.new_count, again.changed_count, again.unchanged_count, again.rejected_count) == (0, 0, 1, 0), \
+        list(again.rows.values_list("diff", "problems"))
