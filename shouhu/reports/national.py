@@ -68,8 +68,9 @@ def checks(table: dict, direct: dict[str, int]) -> list[dict]:
     for row in table["rows"]:
         out += [{"where": row["label"], **r} for r in N.relations(row["counts"]) if not r["holds"]]  # a unit's: listed when broken
     mismatched = rules.total_mismatches(table, direct)
-    out.append({"where": table["total"]["label"], "text": f"各{table['unit_label']}之和=本级直接统计", "left": sum(direct.values()),
-                "right": sum(table["total"]["counts"].values()), "holds": not mismatched, "detail": mismatched})
+    # shown with column 1; a difference in any column fails it and is listed
+    out.append({"where": table["total"]["label"], "text": f"各{table['unit_label']}之和=本级直接统计（32列逐列核对，此处显示第1列）",
+                "left": table["total"]["counts"].get("c1", 0), "right": direct.get("c1", 0), "holds": not mismatched, "detail": mismatched})
     return out
 
 
