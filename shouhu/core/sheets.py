@@ -65,6 +65,20 @@ class Layout:
     template: str = "标准模板"  # named in the messages: which template to use
     what: str = "登记表"  # what the sheet is called in the messages
     kinds: tuple[str, ...] = ("xlsx", "xls", "csv")  # kinds of file accepted
+    # Other names of known headers (a province's or the national form's wording) -> the known one.
+    # A header met under another name is reported in `SheetFile.mapped`, never taken silently.
+    aliases: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # Known headers that name one choice of a column split into one column per choice (a "√" under
+    # "小学"). A header row followed by a row of such names is a two-row header: the lower row names
+    # the columns, each as "<the group above>（<choice>）" when that is known, else as written.
+    subheads: frozenset[str] = frozenset()
+    # A workbook of one-record forms (one per worksheet, a label cell followed by its value): the
+    # labels read (each a header name, or one of `form_shared` that takes the person named earlier
+    # in its row: "出生日期" after "祖父姓名" is "祖父出生日期"), and the people such labels may name.
+    form_labels: frozenset[str] = frozenset()
+    form_shared: frozenset[str] = frozenset()
+    form_people: tuple[str, ...] = ()
+    form_title: str = ""
 
 
 class SheetError(Exception):
@@ -85,6 +99,7 @@ class SheetFile:
     bad_cells: dict[int, dict[str, str]] = field(default_factory=dict)  # row number -> {header: message}
     again: Callable[[], Iterator[tuple[int, list]]] | None = field(repr=False, default=None)  # the rows once more, unparsed again
     spool: object = field(repr=False, default=None)  # the child's output the rows are read from (closed with the SheetFile)
+    mapped: list[tuple[str, str]] = field(default_factory=list)  # (header as written, known header it was read as)
 
     def close(self) -> None:
         if self.spool is not None:
@@ -211,7 +226,8 @@ def open_sheet(path: str | Path, *, max_bytes: int, layout: Layout, memory: int 
     start = spool.tell()
 
     return SheetFile(meta["kind"], meta["header_row"], meta["headers"], meta["columns"], meta["unknown"], meta["total"],
-                     _spooled_rows(spool, start, raise_end=True), meta["bad_cells"], again=lambda: _spooled_rows(spool, start), spool=spool)
+                     _spooled_rows(spool, start, raise_end=True), meta["bad_cells"], again=lambda: _spooled_rows(spool, start), spool=spool,
+                     mapped=[tuple(m) for m in meta["mapped"]])
 
 
 def _spooled_rows(spool, start: int, *, raise_end: bool = False) -> Iterator[tuple[int, list]]:
@@ -262,7 +278,8 @@ def _child() -> None:
     try:
         sheet = _read_in_place(Path(job["path"]), job["layout"])
         meta = {"kind": sheet.kind, "header_row": sheet.header_row, "headers": sheet.headers, "columns": sheet.columns,
-                "unknown": sheet.unknown, "total": sheet.total, "bad_cells": sheet.bad_cells}
+                "unknown": sheet.unknown, "total": sheet.total, "bad_cells": sheet.bad_cells,
+                "mapped": sheet.mapped}
         pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
         chunk: list = []
         end = {"error": ""}
@@ -292,32 +309,74 @@ def _child_error(message: str) -> None:
     os._exit(1)
 
 
+def _known(name: str, layout: Layout) -> str | None:
+    """The known header `name` stands for (itself or through an alias), or None."""
+    name = layout.aliases.get(name, name)
+    return name if name in layout.known else None
+
+
 def _find_header(rows: list[tuple[int, list]], layout: Layout) -> tuple[int, list[str]]:
-    for row_no, cells in rows:
+    for k, (row_no, cells) in enumerate(rows):
         names = [normalise_header(c) for c in cells]
-        if "姓名" in names and sum(n in layout.known for n in names) >= 3:
+        if "姓名" in names and sum(_known(n, layout) is not None for n in names) >= 3:
+            if k + 1 < len(rows):
+                below = _subheader(names, [normalise_header(c) for c in rows[k + 1][1]], layout)
+                if below is not None:
+                    return rows[k + 1][0], below
             return row_no, names
     raise SheetError(f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有包含{layout.example}等列名的一行。请使用{layout.template}")
 
 
-def _columns(names: list[str], layout: Layout) -> tuple[dict[int, str], list[str]]:
+def _subheader(upper: list[str], lower: list[str], layout: Layout) -> list[str] | None:
+    """The column names of a two-row header (a group merged over its choices), or None when the
+    row below the header is not such a row (it is data: it has a name under 姓名, or fewer than
+    two choice names)."""
+    if not layout.subheads:
+        return None
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    if lower[upper.index("姓名")]:
+        return None
+    names, group, hits, filled = [], "", 0, 0
+    for up, low in zip(upper, lower, strict=True):
+        group = up or group  # a merged group's text is in its first cell only
+        if not low:
+            names.append(up)
+            continue
+        joined = f"{group}（{low}）"
+        name = joined if _known(joined, layout) else low
+        filled += 1
+        hits += (_known(name, layout) or "") in layout.subheads
+        names.append(name)
+    # nearly all of it choice names: a data row has names, dates and numbers in most of its cells
+    return names if hits >= 2 and hits * 5 >= filled * 4 else None
+
+
+def _columns(names: list[str], layout: Layout) -> tuple[dict[int, str], list[str], list[tuple[str, str]]]:
     columns: dict[int, str] = {}
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     unknown = []
+    mapped = []
     for i, n in enumerate(names):
         if not n or n in layout.ignored:
             continue
-        if n in seen:
-            raise SheetError(f"表头“{n}”出现了两次（第{col_letter(seen[n])}列和第{col_letter(i)}列），请删除其中一列")
-        seen[n] = i
-        if n in layout.known:
-            columns[i] = n
+        known = _known(n, layout)
+        key = known or n
+        if key in seen:
+            j, first = seen[key]
+            same = f"“{n}”" if first == n else f"“{first}”和“{n}”（都对应“{key}”）"
+            raise SheetError(f"表头{same}出现了两次（第{col_letter(j)}列和第{col_letter(i)}列），请删除其中一列")
+        seen[key] = (i, n)
+        if known:
+            columns[i] = known
+            if known != n:
+                mapped.append((n, known))
         else:
             unknown.append(n)
     missing = [h for h in layout.required if h not in seen]
     if missing:
         raise SheetError(f"缺少表头列：{'、'.join(missing)}。请使用{layout.template}（本页可下载）")
-    return columns, unknown
+    return columns, unknown, mapped
 
 
 def _open_excel(path: Path, kind: str, layout: Layout) -> SheetFile:
@@ -374,8 +433,10 @@ def _read_excel(path: Path, kind: str, formulas: _Background | None, layout: Lay
         head.append((row_no, cells))
         if len(head) >= HEADER_SCAN_ROWS:
             break
+    if layout.form_title and _is_form(head, layout):
+        return _read_forms(wb, kind, layout)
     header_row, names = _find_header(head, layout)
-    columns, unknown = _columns(names, layout)
+    columns, unknown, mapped = _columns(names, layout)
     after = [(n, c) for n, c in head if n > header_row]
     bad: dict[int, dict[str, str]] = {}
     for (ra, ca), (rb, cb) in sheet.merged_cell_ranges or []:
@@ -397,7 +458,90 @@ def _read_excel(path: Path, kind: str, formulas: _Background | None, layout: Lay
         yield from after
         yield from it
 
-    return SheetFile(kind, header_row, names, columns, unknown, total, _limit(data()), bad, again=rows)
+    return SheetFile(kind, header_row, names, columns, unknown, total, _limit(data()), bad, again=rows, mapped=mapped)
+
+
+FORM_MAX = 2000  # worksheets: a township's forms, one child each
+_TICK = re.compile(r"([^\s（()）、，,：:]+)\s*[（(]\s*([^（()）]*?)\s*[）)]")
+TICKED = frozenset({"√", "✓", "✔", "☑", "●", "v", "V", "是", "1"})
+
+
+def _label(cell) -> str:
+    return normalise_header(cell).rstrip("：:")
+
+
+def _is_form(head: list[tuple[int, list]], layout: Layout) -> bool:
+    """A form has its title above the labels (a roster has its own title, or none)."""
+    texts = [c for _, cells in head for c in cells if isinstance(c, str)]
+    return any(layout.form_title in normalise_header(c) for c in texts) and len({_label(c) for c in texts} & layout.form_labels) >= 5
+
+
+def ticked(text: str) -> str | None:
+    """"健康（ ）残疾（√）患病（ ）" → "残疾" (several: joined with "、"; none: ""); None when the
+    cell is not written as choices."""
+    found = _TICK.findall(text)
+    if len(found) < 2:
+        return None
+    return "、".join(label for label, mark in found if mark in TICKED)
+
+
+def form_values(rows: list[list], layout: Layout) -> dict[str, str]:
+    """One form's {header: text}: each known label with the next cell to its right that is not a
+    label itself; a label shared by several people (出生日期, 联系电话 …) takes the person named
+    last before it in its row."""
+    out: dict[str, str] = {}
+    for cells in rows:
+        person = ""
+        texts = ["" if c in BLANK else (c if isinstance(c, str) else c) for c in cells]
+        for i, c in enumerate(texts):
+            if not isinstance(c, str) or not c:
+                continue
+            label = _label(c)
+            head = next((p for p in layout.form_people if label.startswith(p)), "")
+            if head:
+                person = head
+            if label in layout.form_shared and person:
+                name = f"{person}{label}"
+            elif label in layout.form_labels:
+                name = label
+            else:
+                continue
+            value = ""
+            for v in texts[i + 1:]:
+                if v == "" or v is None:
+                    continue
+                if isinstance(v, str) and (_label(v) in layout.form_labels or _label(v) in layout.form_shared):
+                    break
+                value = v
+                break
+            if isinstance(value, str):
+                t = ticked(value)
+                value = value if t is None else t
+            out.setdefault(name, value)
+    return out
+
+
+def _read_forms(wb, kind: str, layout: Layout) -> SheetFile:
+    """Each worksheet one record: the rows are the worksheets (row number = the worksheet's
+    number), under the headers the labels named."""
+    names = wb.sheet_names
+    if len(names) > FORM_MAX:
+        raise SheetError(f"工作簿有 {len(names):,} 个工作表，超过上限 {FORM_MAX:,}；请按村拆分后分别导入")
+    forms = []
+    for name in names:
+        sheet = wb.get_sheet_by_name(name)
+        if sheet.height == 0:
+            continue
+        r0, c0 = sheet.start
+        if r0 + sheet.height > 200 or c0 + sheet.width > 60:
+            raise SheetError(f"工作表“{name}”不像一份登记表（范围过大），请检查")
+        forms.append(form_values(sheet.to_python(), layout))
+    headers: list[str] = []
+    for f in forms:
+        headers += [h for h in f if h not in headers]
+    columns, unknown, mapped = _columns(headers, layout)
+    rows = [(i, [f.get(h, "") for h in headers]) for i, f in enumerate(forms, 1)]
+    return SheetFile(kind, 0, headers, columns, unknown, len(rows), iter(rows), {}, again=lambda: iter(rows), mapped=mapped)
 
 
 def _limit(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
@@ -500,7 +644,7 @@ def _open_csv(path: Path, layout: Layout) -> SheetFile:
     except csv.Error as e:
         raise SheetError(f"CSV 格式错误：{e}") from None
     header_row, names = _find_header(head, layout)
-    columns, unknown = _columns(names, layout)
+    columns, unknown, mapped = _columns(names, layout)
     total = text.count("\n") + 1 - header_row
     after = [(n, c) for n, c in head if n > header_row]
 
@@ -514,7 +658,7 @@ def _open_csv(path: Path, layout: Layout) -> SheetFile:
     def again() -> Iterator[tuple[int, list]]:
         return enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
 
-    return SheetFile("csv", header_row, names, columns, unknown, max(total, 0), _limit(data()), again=again)
+    return SheetFile("csv", header_row, names, columns, unknown, max(total, 0), _limit(data()), again=again, mapped=mapped)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ class ImportBatch(models.Model):
     headers = JSONField(default=list)  # every header cell of the sheet, in order (for the error sheet)
     header_row = models.PositiveIntegerField(default=1)
     unknown_columns = JSONField(default=list)
+    mapped_columns = JSONField(default=list)  # [[header as written, how it was read], …] (sheet.readings)
     rows_total = models.PositiveIntegerField(default=0)
     new_count = models.PositiveIntegerField(default=0)
     changed_count = models.PositiveIntegerField(default=0)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import xlsxwriter
 
+from shouhu.core.cells import neutralise
+from shouhu.rules import national_forms as NF
+
 from .models import ImportBatch, ImportRow
 from .sheet import COLUMNS, STANDARD
 
@@ -76,3 +79,33 @@ def write_error_sheet(batch: ImportBatch, out, fmt: str = "xlsx") -> None:
 def write_template(out, fmt: str = "xlsx", *, extended: bool = False) -> None:
     cols = COLUMNS if extended else STANDARD
     _write(out, fmt, [c.header for c in cols], iter(()), sheet="登记表")
+
+
+def form_workbook_bytes(forms, *, marking: str) -> bytes:
+    """Children as national one-child forms (附件1), one worksheet each: the title, then each row's
+    labels each followed by its value — the layout `core.sheets` reads back."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
+    label_f = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "text_wrap": True})
+    value_f = wb.add_format({"border": 1, "text_wrap": True, "num_format": "@"})
+    used: set[str] = set()
+    for n, (name, rows) in enumerate(forms, 1):
+        sheet = f"{n}-{name}"[:31]
+        while sheet in used:
+            sheet = f"{sheet[:28]}({n})"
+        used.add(sheet)
+        ws = wb.add_worksheet(sheet)
+        ws.merge_range(0, 0, 0, 11, NF.FORM_TITLE, title)
+        for r, cells in enumerate(rows, 2):
+            for i, (label, text) in enumerate(cells):
+                ws.write_string(r, 2 * i, label, label_f)
+                ws.write_string(r, 2 * i + 1, neutralise(text), value_f)
+        last = len(rows) + 3
+        ws.write_string(last, 0, "单位负责人（签名）：")
+        ws.write_string(last, 4, "复核人（签名）：")
+        ws.write_string(last, 8, "填表人（签名）：")
+        ws.write_string(last + 1, 0, marking)
+        ws.set_column(0, 11, 13)
+    wb.close()
+    return buf.getvalue()

@@ -41,7 +41,7 @@ from shouhu.registry.models import Child
 from shouhu.registry.services import children_bulk_write, refresh_counts_for
 
 from .models import ImportBatch, ImportRow
-from .sheet import BY_HEADER, COLUMNS, LAYOUT, Places, Row, check_row, format_cell, parse_row
+from .sheet import COLUMNS, LAYOUT, Places, Row, check_row, columns_present, format_cell, parse_row, readings
 
 log = logging.getLogger(__name__)
 CHUNK = 2000
@@ -255,13 +255,14 @@ def _check(batch: ImportBatch) -> None:
 
 def _check_rows(batch: ImportBatch, sheet) -> None:
     batch.headers, batch.header_row, batch.unknown_columns = sheet.headers, sheet.header_row, sheet.unknown
+    batch.mapped_columns = readings(sheet.mapped, set(sheet.columns.values()))
     seen = Seen()
     directory = Directory()
     actor = _actor(batch)
     scope = scope_of(actor) if actor is not None else None
     today = timezone.localdate()
     defaults = child_defaults()
-    present = [BY_HEADER[h] for h in sheet.columns.values()]
+    present = columns_present(sheet.columns.values())
     ImportRow.objects.filter(batch=batch).delete()
     counts = dict.fromkeys(("new", "changed", "unchanged", "rejected", "problems", "rows"), 0)
     memo: dict = {}  # parsed cells of the few-valued columns, for the whole sheet

@@ -22,6 +22,7 @@ from shouhu.core.cells import (
 )
 from shouhu.core.sheets import Layout
 from shouhu.rules import choices as C
+from shouhu.rules import national_forms as NF
 from shouhu.rules.idcard import IdNumberError, normalise_number, parse_id
 from shouhu.rules.phones import normalise_phone, phone_error
 from shouhu.rules.record import check_record
@@ -32,7 +33,7 @@ SEP = "、"
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str  # text | date | since | enum | bool | multi | id | phone | place | township | village | school | grade | class
+    kind: str  # text | date | since | enum | bool | multi | id | phone | place | township | village | school | grade | class | tick | gp
     field: str = ""  # the Child field it sets ("" = resolved with others: township, grade)
     choices: tuple[str, ...] = ()
     max_len: int = 0
@@ -86,7 +87,16 @@ STANDARD: list[Column] = [
     Column("填报人", "text", "reporter", max_len=32),
     Column("填报日期", "date", "reported_on"),
 ]
+# 祖辈 (the national form's 家庭情况): one column for the name and one for the birth date of each;
+# "—" in the name marks one who has died (民发〔2016〕42号 附件1, note 4).
+GP_RELATIONS: tuple[str, ...] = ("祖父", "祖母", "外祖父", "外祖母")
+GRANDPARENTS: list[Column] = [
+    Column(f"{rel}{label}", "gp", "grandparents", (rel, part)) for rel in GP_RELATIONS for label, part in (("姓名", "name"), ("出生日期", "birth_date"))
+]
 EXTRA: list[Column] = [
+    Column("父亲出生日期", "date", "father_birth_date"),
+    Column("母亲出生日期", "date", "mother_birth_date"),
+    *GRANDPARENTS,
     Column("是否重病", "bool", "serious_illness", default=False),
     Column("独居", "bool", "living_alone", default=False),
     Column("遭受虐待或遗弃", "bool", "abused_or_abandoned", default=False),
@@ -97,9 +107,140 @@ COLUMNS: list[Column] = STANDARD + EXTRA
 BY_HEADER: dict[str, Column] = {c.header: c for c in COLUMNS}
 # Columns a sheet must have. 性别 and 出生日期 may be blank in a row when the ID number gives them.
 REQUIRED_HEADERS: tuple[str, ...] = ("姓名", "性别", "出生日期", "公民身份号码", "乡镇（街道）", "村（社区）")
-# Columns our own error sheet adds; ignored quietly when it comes back.
-IGNORED_HEADERS: frozenset[str] = frozenset({"问题", "原行号"})
-LAYOUT = Layout(frozenset(BY_HEADER), REQUIRED_HEADERS, IGNORED_HEADERS, example="“姓名”“公民身份号码”", template="标准《摸底排查登记表》模板")
+# Columns our own error sheet adds, and the national 花名册's running number; ignored quietly.
+IGNORED_HEADERS: frozenset[str] = frozenset({"问题", "原行号", "序号"})
+
+# -- other layouts: the national forms (民发〔2016〕42号) and provincial versions (docs/domain.md, "The national forms")
+# Header wording -> our header. Every header read this way is listed in the import's preview.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "档案编号": ("编号", "档案号"),
+    "姓名": ("儿童姓名", "留守儿童姓名"),
+    "出生日期": ("出生年月日", "出生年月"),
+    "公民身份号码": ("公民身份证号码", "身份证号码", "身份证号", "儿童身份证号码", "儿童公民身份证号码"),
+    "是否登记户口": ("是否有户口", "户口登记"),
+    "户籍所在地": ("户籍地", "户籍地址"),
+    "乡镇（街道）": ("乡镇", "乡（镇、街道）", "所在乡镇", "乡镇名称", "乡（镇）"),
+    "村（社区）": ("村", "村（居）", "村（居）委会", "村（居）民委员会", "所在村", "村（社区）名称", "行政村"),
+    "详细地址": ("现居住地", "现居住地址", "居住地址", "现住址", "家庭住址"),
+    "身体状况": ("身体情况", "健康状况"),
+    "就学情况": ("就学状况", "在学情况"),
+    "学校": ("就读学校", "学校名称", "所在学校"),
+    "是否寄宿": ("是否学校寄宿", "是否住校", "寄宿情况"),
+    "父亲身份号码": ("父亲公民身份证号码", "父亲身份证号码", "父亲身份证号"),
+    "母亲身份号码": ("母亲公民身份证号码", "母亲身份证号码", "母亲身份证号"),
+    "父亲务工地点": ("父亲当前务工地点", "父亲务工地", "父亲外出务工地点"),
+    "母亲务工地点": ("母亲当前务工地点", "母亲务工地", "母亲外出务工地点"),
+    "父亲外出时间": ("父亲外出务工时间",),
+    "母亲外出时间": ("母亲外出务工时间",),
+    "父亲联系电话": ("父亲电话", "父亲手机号码"),
+    "母亲联系电话": ("母亲电话", "母亲手机号码"),
+    "委托照护人姓名": ("受委托监护人姓名", "委托监护人姓名", "监护人姓名"),
+    "委托照护人身份号码": ("受委托监护人公民身份证号码", "委托监护人公民身份证号码", "受委托监护人身份证号码", "委托监护人身份证号码",
+                      "监护人身份证号码"),
+    "与儿童关系": ("与被监护人关系", "与留守儿童关系", "受委托监护人与被监护人关系", "与儿童的关系"),
+    "委托照护人电话": ("受委托监护人电话", "委托监护人电话", "受委托监护人联系电话", "委托监护人联系电话", "监护人电话", "监护人联系电话"),
+    "委托照护人住址": ("受委托监护人居住地地址", "委托监护人居住地址", "居住地地址", "监护人住址"),
+    "监护情况": ("监护类型", "监护情况评估", "实际监护情况评估"),
+    "已享受救助": ("救助帮扶情况", "享受救助情况", "享受救助帮扶情况"),
+    "填报人": ("填表人",),
+}
+# One column per choice, ticked (√): the field, the group's names, and each choice's wording -> stored value.
+TICK_GROUPS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "schooling": (("就学情况",), {**{c: c for c in C.SCHOOLING}, "中专": "中职", "职高": "中职"}),
+    "health": (("身体状况", "身体情况"), {c: c for c in C.HEALTH}),
+    "guardianship": (("监护情况", "监护类型"), {**{c: c for c in C.GUARDIANSHIP}, "监情况较好": "监护情况较好"}),
+    "income_sources": (("家庭经济来源",), {**{c: c for c in C.INCOME_SOURCES}, "打工收入": "打工", "种养殖业": "种养殖"}),
+    "benefits": (("已享受救助", "救助帮扶情况"), {**{c: c for c in C.BENEFITS}, "享受低保": "低保", "其他救助": "其他"}),
+}
+TICKED = frozenset({"√", "✓", "✔", "☑", "●", "是", "有", "1", "Y", "y", "V", "v", "TRUE", "True", "true"})
+UNTICKED = frozenset({"", "否", "无", "×", "✗", "0", "N", "n", "FALSE", "False", "false", "—", "-"})
+
+
+def _tick_columns() -> tuple[list[Column], dict[str, str]]:
+    columns, aliases, bare = [], {}, {}
+    for f, (groups, labels) in TICK_GROUPS.items():
+        ours = next(c.header for c in STANDARD if c.field == f)
+        for label, value in labels.items():
+            header = f"{ours}（{value}）"
+            if header not in {c.header for c in columns}:
+                columns.append(Column(header, "tick", f, (value,)))
+            for g in groups:
+                aliases.setdefault(f"{g}（{label}）", header)
+            bare.setdefault(label, set()).add(header)
+    for label, headers in bare.items():  # a choice written alone under a merged group: only when it names one column
+        if len(headers) == 1 and label not in BY_HEADER:
+            aliases.setdefault(label, next(iter(headers)))
+    return columns, aliases
+
+
+TICKS, _TICK_ALIASES = _tick_columns()
+GROUP_HEADER: dict[str, str] = {c.field: c.header for c in STANDARD if c.field in TICK_GROUPS}
+ALIASES: dict[str, str] = {
+    **_TICK_ALIASES, **{n: ours for ours, names in HEADER_SYNONYMS.items() for n in names},
+}
+BY_HEADER.update({c.header: c for c in TICKS})
+LAYOUT = Layout(frozenset(BY_HEADER), REQUIRED_HEADERS, IGNORED_HEADERS, example="“姓名”“公民身份号码”", template="标准《摸底排查登记表》模板",
+                aliases=ALIASES, subheads=frozenset(c.header for c in TICKS),
+                form_labels=frozenset(label for row in NF.FORM_ROWS for label in row), form_shared=NF.FORM_SHARED,
+                form_people=NF.FORM_PEOPLE, form_title=NF.FORM_TITLE)
+
+# -- a record as the one-child form (附件1) -----------------------------------------------------------
+# The form's words for our stored choices, where they differ (the reverse of SYNONYMS).
+FORM_WORDS: dict[str, dict[str, str]] = {
+    "家庭经济来源": {"打工": "打工收入", "种养殖": "种养殖业"},
+    "救助帮扶情况": {"低保": "享受低保", "其他": "其他救助"},
+}
+
+
+def form_rows(values: dict, names: dict, show_id) -> list[list[tuple[str, str]]]:
+    """The form of one child: rows of (label, text), in NF.FORM_ROWS' order. `show_id` masks ID
+    numbers for the reader (accounts.scope.show_id)."""
+    out = []
+    for row in NF.FORM_ROWS:
+        cells = []
+        for i, label in enumerate(row):
+            header = NF.form_label_name(row, i)
+            col = BY_HEADER[ALIASES.get(header, header)]
+            text = format_cell(col, values, names)
+            if col.kind == "id":
+                text = show_id(values.get(col.field)) or ""
+            if label in NF.FORM_TICKS:
+                words = FORM_WORDS.get(label, {})
+                chosen = [words.get(v, v) for v in (text.split(SEP) if text else [])]
+                text = NF.tick_text(label, chosen)
+            cells.append((label, text))
+        out.append(cells)
+    return out
+
+
+def readings(mapped: list[tuple[str, str]], present: set[str]) -> list[list[str]]:
+    """What the preview says of each header read under another name, and of columns read
+    together: [[as written, how it is read], …] in the sheet's order, so nothing is taken
+    silently (docs/domain.md, "The national forms")."""
+    out = []
+    for written, ours in mapped:
+        col = BY_HEADER[ours]
+        if col.kind == "tick":
+            out.append([written, f"{GROUP_HEADER[col.field]}：勾选即“{col.choices[0]}”"])
+        else:
+            out.append([written, ours])
+    for label in ("父亲", "母亲"):
+        if f"{label}务工地点" in present and f"{label}状况" not in present:
+            out.append([f"{label}务工地点", f"表中没有“{label}状况”列：填了务工地点的，{label}状况记为“外出务工”"])
+    if any(BY_HEADER[h].kind == "gp" for h in present):
+        out.append(["祖辈姓名为“—”", "该祖辈已故（登记表填表说明第4条）"])
+    return out
+
+
+def columns_present(headers) -> list[Column]:
+    """The columns a sheet's known headers stand for, each once (a ticked choice stands for its group)."""
+    out: dict[str, Column] = {}
+    for h in headers:
+        col = BY_HEADER[h]
+        if col.kind == "tick":
+            col = BY_HEADER[GROUP_HEADER[col.field]]
+        out.setdefault(col.header, col)
+    return list(out.values())
 # The fields an import can change (work city rides with the province in one cell).
 SHEET_FIELDS: tuple[str, ...] = tuple(
     f for c in COLUMNS if c.field for f in ((c.field, c.field.replace("province", "city")) if c.kind == "place" else (c.field,))
@@ -111,12 +252,22 @@ FIELD_HEADER.update({"father_work_city": "父亲务工地点", "mother_work_city
 
 SYNONYMS: dict[str, dict[str, str]] = {
     "sex": {"男性": "男", "女性": "女"},
+    # 监护类型 as the national form words it (附件1) and its three-grade assessment (附件3, note 4)
+    "guardianship": {"监情况较好": "监护情况较好", "较好": "监护情况较好", "好": "监护情况较好", "一般": "监护情况一般"},
+    "income_sources": {"打工收入": "打工", "务工": "打工", "务工收入": "打工", "外出务工": "打工", "种养殖业": "种养殖", "种植": "种养殖",
+                       "养殖": "种养殖", "种植业": "种养殖", "养殖业": "种养殖", "亲友接济": "亲朋接济"},
+    "benefits": {"享受低保": "低保", "低保户": "低保", "特困": "特困供养", "其他救助": "其他"},
+    "carer_relation": {"爷爷": "祖父", "奶奶": "祖母", "外公": "外祖父", "外婆": "外祖母", "姥爷": "外祖父", "姥姥": "外祖母",
+                       "哥哥": "兄姐", "姐姐": "兄姐", "亲属": "其他亲属", "亲戚": "其他亲属", "叔叔": "其他亲属", "伯父": "其他亲属",
+                       "姑姑": "其他亲属", "舅舅": "其他亲属", "姨妈": "其他亲属", "朋友": "朋友邻居", "邻居": "朋友邻居"},
+    "schooling": {"中专": "中职", "职高": "中职", "在园": "幼儿园"},
     "father_situation": {"外出打工": "外出务工", "务工": "外出务工", "外出": "外出务工", "已故": "死亡", "去世": "死亡", "服刑": "服刑在押"},
     "health": {"良好": "健康", "正常": "健康"},
 }
 SYNONYMS["mother_situation"] = SYNONYMS["father_situation"]
-TRUE = {"是", "有", "Y", "y", "1", "TRUE", "true", "True"}
-FALSE = {"否", "无", "N", "n", "0", "FALSE", "false", "False"}
+TRUE = {"是", "有", "Y", "y", "1", "TRUE", "true", "True", "√", "✓", "✔"}
+FALSE = {"否", "无", "N", "n", "0", "FALSE", "false", "False", "×", "✗"}
+GP_DEAD = frozenset({"—", "-", "－", "——", "已故", "去世"})  # 附件1 note 4: a grandparent who has died is marked "—"
 PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
 
 
@@ -161,8 +312,24 @@ def parse_cell(col: Column, raw, text: str | None = None):
     if col.kind == "enum":
         v = SYNONYMS.get(col.field, {}).get(s, s)
         if v not in col.choices:
+            if col.field == "guardianship" and s == "差":
+                raise CellError("“差”包括三种监护类型，请写明：无人监护、父或母无监护能力或受委托监护人监护能力不足")
             raise CellError(f"“{s}”不是可选值（可选：{'、'.join(col.choices)}）")
         return v
+    if col.kind == "tick":
+        if s in TICKED:
+            return True
+        if s in UNTICKED:
+            return False
+        raise CellError(f"“{s}”看不出是否勾选：勾选请填“√”或“是”，未选留空")
+    if col.kind == "gp":
+        if col.choices[1] == "name":
+            if s in GP_DEAD:
+                return GP_DEAD
+            if len(s) > 32:
+                raise CellError("不能超过32个字")
+            return s
+        return parse_date(raw) if s not in GP_DEAD else None
     if col.kind == "bool":
         if s in TRUE:
             return True
@@ -170,7 +337,8 @@ def parse_cell(col: Column, raw, text: str | None = None):
             return False
         raise CellError(f"“{s}”应填“是”或“否”")
     if col.kind == "multi":
-        parts = [p.strip() for p in re.split(r"[、,，;；/ ]+", s) if p.strip()]
+        words = SYNONYMS.get(col.field, {})
+        parts = [words.get(p.strip(), p.strip()) for p in re.split(r"[、,，;；/ ]+", s) if p.strip()]
         bad = [p for p in parts if p not in col.choices]
         if bad:
             raise CellError(f"“{'、'.join(bad)}”不是可选值（可选：{'、'.join(col.choices)}，多项用“、”分隔）")
@@ -214,7 +382,7 @@ class Row:
 
 # Columns whose cells take few distinct values (choices, dates, places): an import parses each
 # distinct cell once (`parse_row(memo=…)`); names, ID numbers and phones are not worth keeping.
-MEMO_KINDS = frozenset({"date", "since", "enum", "bool", "multi", "place", "grade", "township", "village", "school", "class"})
+MEMO_KINDS = frozenset({"date", "since", "enum", "bool", "multi", "place", "grade", "township", "village", "school", "class", "tick"})
 MEMO_TYPES = frozenset({str, float, int, bool, date, datetime})
 MEMO_MAX = 200_000
 _MISS = object()
@@ -241,12 +409,14 @@ def _target(col: Column):
     nowhere (township, grade and the places resolved by `_resolve_places`)."""
     if col.kind == "place":
         return (col.field, col.field.replace("province", "city"))
+    if col.kind in ("tick", "gp"):
+        return col  # gathered over several columns (`_gather`)
     if col.field and col.kind not in ("village", "school", "class"):
         return col.field
     return None
 
 
-_PLAN: dict[str, tuple] = {c.header: (c, c.kind in MEMO_KINDS, _target(c)) for c in COLUMNS}
+_PLAN: dict[str, tuple] = {c.header: (c, c.kind in MEMO_KINDS, _target(c)) for c in COLUMNS + TICKS}
 
 
 def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cells: dict[str, str] | None = None,
@@ -259,6 +429,7 @@ def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cell
         row.problem(header, msg)
     values = row.values
     raw_text: dict[str, str] = {}
+    gathered: list[tuple[Column, object]] = []
     for header, raw in cells.items():
         if bad and header in bad:
             continue
@@ -285,13 +456,68 @@ def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cell
                 continue
         if target is None:
             continue
-        if type(target) is tuple:
+        if type(target) is Column:
+            gathered.append((target, v))
+        elif type(target) is tuple:
             values[target[0]], values[target[1]] = v if v else ("", "")
         else:
             values[target] = v
+    if gathered or any(_PLAN[h][0].kind in ("tick", "gp") for h in cells):
+        _gather(row, cells, gathered)
+    if "父亲状况" not in cells or "母亲状况" not in cells:
+        _away_from_workplace(row, cells)
     _fill_from_id(row, cells)
     _resolve_places(row, raw_text, places)
     return row
+
+
+def _gather(row: Row, cells: dict, gathered: list[tuple[Column, object]]) -> None:
+    """Fields written over several columns: a choice ticked in its own column, the grandparents."""
+    ticks: dict[str, list[str]] = {}
+    fields = {_PLAN[h][0].field for h in cells if _PLAN[h][0].kind == "tick"}
+    for f in fields:
+        ticks[f] = []
+    gps: dict[str, dict] = {}
+    for col, v in gathered:
+        if col.kind == "tick":
+            if v:
+                ticks[col.field].append(col.choices[0])
+        else:
+            rel, part = col.choices
+            g = gps.setdefault(rel, {"relation": rel, "name": "", "birth_date": None, "deceased": False})
+            if v is GP_DEAD:
+                g["deceased"] = True
+            elif part == "name":
+                g["name"] = v or ""
+            elif v:
+                g["birth_date"] = v.isoformat()
+    for f, chosen in ticks.items():
+        group = BY_HEADER[GROUP_HEADER[f]]
+        if any(h in BY_HEADER and BY_HEADER[h].kind == "tick" and BY_HEADER[h].field == f for h, _ in row.problems):
+            continue  # a cell that is neither ticked nor blank: already reported
+        if group.kind == "multi":
+            row.values[f] = sorted(set(chosen), key=group.choices.index)
+        elif len(chosen) == 1:
+            row.values[f] = chosen[0]
+        elif len(chosen) > 1:
+            row.problem(group.header, f"只能勾选一项，勾选了{'、'.join(chosen)}")
+        elif group.header in cells:
+            pass  # the group's own column says it
+        elif group.required:
+            row.problem(group.header, "未勾选任何一项")
+        elif group.default is not None:
+            row.values[f] = group.default
+    if any(_PLAN[h][0].kind == "gp" for h in cells):
+        row.values["grandparents"] = [g for rel in GP_RELATIONS if (g := gps.get(rel)) and (g["name"] or g["deceased"] or g["birth_date"])]
+
+
+def _away_from_workplace(row: Row, cells: dict) -> None:
+    """A sheet without a 父亲状况/母亲状况 column (the national 花名册 has none) that gives a
+    parent's workplace says that parent is away working: the workplace is asked only of a parent
+    who has left (附件1 "当前务工地点"). Shown in the preview as a reading of the column."""
+    for p, label in (("father", "父亲"), ("mother", "母亲")):
+        if f"{label}状况" not in cells and row.values.get(f"{p}_work_province"):
+            row.values[f"{p}_situation"] = "外出务工"
 
 
 def _fill_from_id(row: Row, cells: dict) -> None:
@@ -379,6 +605,17 @@ def format_cell(col: Column, values: dict, names: dict) -> str:
     """A cell of the export. `names` gives township/village/school/class display names and grade."""
     if col.kind in ("township", "village", "school", "class", "grade"):
         return names.get(col.kind, "")
+    if col.kind == "gp":
+        rel, part = col.choices
+        g = next((g for g in values.get("grandparents") or [] if g.get("relation") == rel), None)
+        if g is None:
+            return ""
+        if part == "name":
+            return "—" if g.get("deceased") and not g.get("name") else neutralise(g.get("name") or "")
+        return str(g.get("birth_date") or "")
+    if col.kind == "tick":
+        v = values.get(col.field)
+        return "√" if (col.choices[0] in v if isinstance(v, list) else v == col.choices[0]) else ""
     v = values.get(col.field)
     if col.kind == "place":
         return format_place(values.get(col.field) or "", values.get(col.field.replace("province", "city")) or "")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("import/<uuid:uid>/errors.<str:fmt>", views.batch_errors, name="errors"),
     path("import/<uuid:uid>/report.<str:fmt>", views.batch_report, name="report"),
     path("export/", views.export_start, name="export_start"),
+    path("form/<str:uid>/", views.form_print, name="form_print"),
+    path("form/<str:uid>/form.xlsx", views.form_workbook, name="form_workbook"),
     path("export/<uuid:uid>/", views.export_detail, name="export"),
     path("export/<uuid:uid>/file/", views.export_file, name="export_file"),
 ]

@@ -12,15 +12,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shouhu.accounts.permissions import allowed, requires
+from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.core import progress
+from shouhu.core.cells import format_grade
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.params import page_param
+from shouhu.registry.models import Child
+from shouhu.registry.selectors import child_for
+from shouhu.rules.national_forms import FORM_TITLE
 
 from . import reports
 from .export import export_create, export_options, fail_stuck_exports, notice_export_interrupted
 from .models import ExportJob, ImportBatch, ImportRow
-from .services import fail_stuck_imports, import_cancel, import_confirm, import_create, notice_interrupted
+from .services import CHILD_FIELDS, fail_stuck_imports, import_cancel, import_confirm, import_create, notice_interrupted
+from .sheet import form_rows
 
 PREVIEW_PAGE = 50
 
@@ -174,3 +180,34 @@ def export_file(request, uid):
     log_access(actor=request.user, action="export", scope=f"{job.node_label}（{job.kind_label}）",
                detail=f"下载登记表 {job.rows_total} 人 {job.fmt}", request=request)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+
+
+# -- a record as the national one-child form (附件1) ----------------------------------------------
+def _form_of(request, uid) -> tuple:
+    child = child_for(request.user, uid)
+    scope = scope_of(request.user)
+    values = Child.objects.values(*CHILD_FIELDS).get(pk=child.pk)
+    village, school, klass = child.village, child.school, child.school_class
+    names = {"village": village.short_name or village.name, "township": village.parent.short_name or village.parent.name,
+             "school": school.name if school else "", "class": klass.name if klass else "",
+             "grade": format_grade(klass.grade) if klass else ""}
+    return child, form_rows(values, names, scope.show_id)
+
+
+@requires("reads_records")
+def form_print(request, uid):
+    """Any record printed as 民发〔2016〕42号 附件1 (the page's own print is our layout)."""
+    child, rows = _form_of(request, uid)
+    log_access(actor=request.user, action="print", child=child, detail="农村留守儿童基本情况登记表", request=request)
+    return render(request, "intake/form_print.html", {"child": child, "rows": rows, "title": FORM_TITLE})
+
+
+@requires("reads_records")
+def form_workbook(request, uid):
+    """The same form as an .xlsx (one worksheet): what a county sends on, and imports back as is."""
+    child, rows = _form_of(request, uid)
+    log_access(actor=request.user, action="export", child=child, detail="登记表（Excel）", request=request)
+    data = reports.form_workbook_bytes([(child.name, rows)], marking=f"导出人：{request.user}")
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename=\"form.xlsx\""
+    return response

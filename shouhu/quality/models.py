@@ -1,8 +1,12 @@
 """Data-quality findings (docs/domain.md, "Data quality") as issues that open, close when the data is fixed
 (rechecked automatically) or are dismissed with a reason; and monthly counts per village for
 the trend. The checks themselves are the pure `shouhu.rules.quality`."""
+import uuid
+
 from django.conf import settings
 from django.db import models
+
+from shouhu.core.fields import EncryptedCharField, JSONField
 
 
 class Issue(models.Model):
@@ -93,3 +97,57 @@ class DuplicateRun(models.Model):
     parts = models.JSONField(default=list)
     parts_done = models.JSONField(default=list)
     finished_at = models.DateTimeField(null=True, blank=True)
+class HukouCheck(models.Model):
+    """One 户籍比对 (docs/domain.md, "The 户籍 cross-check"): the police's extract, kept encrypted
+    on disk (`hukou.store_encrypted`) until compared — or after, if the county chooses to keep it —
+    and what the comparison found. Disagreements are `Issue`s (hukou_mismatch) on the children."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在比对"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField("文件名", max_length=255)
+    stored = models.CharField(max_length=255, blank=True)  # the encrypted copy's path under MEDIA_ROOT ("" once deleted)
+    delete_after = models.BooleanField("比对后删除户籍数据", default=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    matched_count = models.PositiveIntegerField(default=0)
+    mismatch_count = models.PositiveIntegerField(default=0)
+    outside_count = models.PositiveIntegerField(default=0)
+    older_count = models.PositiveIntegerField(default=0)
+    # registered (在册, 户口已登记) children the extract lacks: ids, not a key to Child (the list is
+    # of this comparison; a merge or a deletion later simply drops a line)
+    missing_ids = JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class HukouCandidate(models.Model):
+    """A child under 16 of the county's villages in the 户籍 extract with no record: a candidate for
+    摸底排查. Name, number and address are the extract's, encrypted like the register's own."""
+
+    check_run = models.ForeignKey(HukouCheck, on_delete=models.CASCADE, related_name="candidates")
+    row_no = models.PositiveIntegerField()
+    name = EncryptedCharField(max_length=32)
+    id_number = EncryptedCharField(max_length=18, blank=True)
+    sex = models.CharField(max_length=2, blank=True)
+    birth_date = models.DateField(null=True)
+    address = EncryptedCharField(max_length=128, blank=True)
+    village_code = models.CharField(max_length=12)
+
+    class Meta:
+        ordering = ["check_run", "village_code", "row_no"]
+        indexes = [models.Index(fields=["check_run", "village_code"], name="hukoucand_check_village")]

@@ -46,7 +46,9 @@ CHILD_FIELDS = [f.attname if f.is_relation else f.name for f in Child._meta.conc
                 if f.name not in ("photo", "agreement_file", "name_pinyin", "name_initials", "name_fuzzy", "category_reasons")]
 GROUP_CODES = frozenset(c for c, chk in Q_.CATALOGUE.items() if chk.kind == "fabrication")
 DUPLICATE_CODES = frozenset(c for c, chk in Q_.CATALOGUE.items() if chk.kind == "duplicate")
-RECORD_CODES = frozenset(Q_.CATALOGUE) - GROUP_CODES - DUPLICATE_CODES
+# Written by the 户籍比对 (quality.hukou), from the police's extract: a recheck of the record alone cannot see them.
+HUKOU_CODES = frozenset({"hukou_mismatch"})
+RECORD_CODES = frozenset(Q_.CATALOGUE) - GROUP_CODES - DUPLICATE_CODES - HUKOU_CODES
 
 
 def _records(qs) -> list[dict]:

@@ -7,6 +7,8 @@ import re
 
 import xlsxwriter
 
+from shouhu.rules import national_forms as N
+
 MOVEMENT_SHEET = "纳入退出名单"
 
 
@@ -66,3 +68,72 @@ def workbook_bytes(figures: dict, *, heading: str, marking: str, with_names: boo
 def filename(figures: dict) -> str:
     return f"月报_{figures['node']['name']}_{figures['month']}.xlsx"
 
+
+
+def national_workbook_bytes(figures: dict, *, marking: str) -> bytes:
+    """The 统计表 in the national layout (民发〔2016〕42号 附件3): title, 填报单位 and cut-off, a
+    two-row header (groups merged over their columns), the row of column numbers 1–32 the
+    relations refer to, one row per unit and the total, then the notes (the relations, each with
+    whether it holds) and the signature line."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    title = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
+    head = wb.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center", "valign": "vcenter"})
+    num = wb.add_format({"border": 1, "align": "center", "font_color": "#555555"})
+    cell = wb.add_format({"border": 1})
+    total = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
+    ws = wb.add_worksheet("附件3")
+    t = figures["table"]
+    width = len(N.COLUMNS) + 1
+    ws.merge_range(0, 0, 0, width - 1, "农村留守儿童摸底排查统计表", title)
+    ws.write(1, 0, f"填报单位：{figures['node']['name']}（盖章）")
+    ws.write(1, width // 2, f"年龄计算截止日期：{figures['cutoff']}")
+    ws.merge_range(3, 0, 4, 0, t["unit_label"], head)
+    col = 1
+    while col <= len(N.COLUMNS):
+        c = N.COLUMNS[col - 1]
+        if not c.group:
+            ws.merge_range(3, col, 4, col, c.label, head)
+            col += 1
+            continue
+        end = col
+        while end < len(N.COLUMNS) and N.COLUMNS[end].group == c.group:
+            end += 1
+        ws.merge_range(3, col, 3, end, c.group, head) if end > col else ws.write(3, col, c.group, head)
+        for k in range(col, end + 1):
+            ws.write(4, k, N.COLUMNS[k - 1].label, head)
+        col = end + 1
+    ws.write(5, 0, "栏次", num)
+    for c in N.COLUMNS:
+        ws.write_number(5, c.no, c.no, num)
+    r = 6
+    for row in t["rows"]:
+        ws.write(r, 0, row["label"], cell)
+        for c in N.COLUMNS:
+            ws.write(r, c.no, row["counts"].get(c.key, 0), cell)
+        r += 1
+    ws.write(r, 0, "合计", total)
+    for c in N.COLUMNS:
+        ws.write(r, c.no, t["total"]["counts"].get(c.key, 0), total)
+    r += 2
+    ws.write(r, 0, "注：1. 填报数据均为不满十六周岁农村留守儿童人数，年龄按截止日期的实际周岁计算。")
+    ws.write(r + 1, 0, "2. 表间勾稽关系（本表核对结果）：")
+    r += 2
+    for chk in figures["checks"]:
+        mark = "成立" if chk["holds"] else "不成立"
+        ws.write(r, 0, f"{chk['where']}：{chk['text']}（{chk['left']} = {chk['right']}，{mark}）" if chk["left"] != "" else
+                 f"{chk['where']}：{chk['text']}（{mark}）")
+        r += 1
+    r += 1
+    ws.write(r, 0, "单位负责人（签名）：")
+    ws.write(r, width // 3, "填表人（签名）：")
+    ws.write(r, 2 * width // 3, "复核人（签名）：")
+    ws.write(r + 1, 0, marking)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, width - 1, 6)
+    ws.set_row(4, 60)
+    ws.freeze_panes(6, 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    wb.close()
+    return buf.getvalue()

@@ -24,7 +24,7 @@ def reports_counts(*, first, last, today) -> dict:
     if not due:
         return {"places": {}, "schools": {}}
     on = {}
-    for s in Submission.objects.filter(month__in=due).order_by("submitted_at").values("township__code", "month", "submitted_at"):
+    for s in Submission.objects.filter(kind=Submission.Kind.MONTHLY, month__in=due).order_by("submitted_at").values("township__code", "month", "submitted_at"):
         on.setdefault((s["township__code"], s["month"]), timezone.localtime(s["submitted_at"]).date())  # the first submission counts
     places = {}
     for code in Region.objects.filter(level=4).values_list("code", flat=True):

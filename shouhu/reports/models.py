@@ -5,11 +5,18 @@ from django.db.models import Q
 
 
 class Submission(models.Model):
-    """One open submission per (township, month). 退回 (reopen) by the county admin keeps the row
-    (stamped reopened_at) so that the township may submit again; the history of submissions stays."""
+    """One open submission per (township, kind, month). 退回 (reopen) by the county admin keeps the row
+    (stamped reopened_at) so that the township may submit again; the history of submissions stays.
+    Two kinds share the machinery: the 月报 (month = the month's first day) and the national
+    summary table, 统计表 of 民发〔2016〕42号 附件3 (month = its cut-off date)."""
 
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "月报"
+        NATIONAL = "national", "摸底排查统计表"
+
+    kind = models.CharField("报表", max_length=8, choices=Kind.choices, default=Kind.MONTHLY)
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="乡镇（街道）")
-    month = models.DateField("月份")  # first day of the month
+    month = models.DateField("月份")  # first day of the month; the 统计表's cut-off date
     figures = models.JSONField("上报数据")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="上报人")
     submitted_at = models.DateTimeField("上报时间")
@@ -22,7 +29,8 @@ class Submission(models.Model):
         ordering = ["-month", "township_id", "-submitted_at"]
         verbose_name = verbose_name_plural = "月报上报"
         constraints = [
-            models.UniqueConstraint(fields=["township", "month"], condition=Q(reopened_at__isnull=True), name="report_one_open_submission"),
+            models.UniqueConstraint(fields=["township", "kind", "month"], condition=Q(reopened_at__isnull=True),
+                                    name="report_one_open_submission"),
         ]
         indexes = [models.Index(fields=["month", "township"], name="report_month_township")]
 

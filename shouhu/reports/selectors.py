@@ -319,7 +319,7 @@ def direct_totals(*, node: Region, month: date, known_at: datetime | None = None
 
 # -- the pages' reads ---------------------------------------------------------------------------
 def open_submission(*, township: Region, month: date) -> Submission | None:
-    return (Submission.objects.filter(township=township, month=rules.month_start(month), reopened_at__isnull=True)
+    return (Submission.objects.filter(township=township, kind=Submission.Kind.MONTHLY, month=rules.month_start(month), reopened_at__isnull=True)
             .select_related("submitted_by").first())
 
 
@@ -391,7 +391,8 @@ def submission_status(actor, *, month: date, today: date | None = None) -> list[
     for r in roots:
         q |= _subtree_q(r.code)
     townships = list(Region.objects.filter(q, level=4).order_by("code"))
-    subs = {s.township_id: s for s in Submission.objects.filter(month=month, reopened_at__isnull=True, township__in=townships)
+    subs = {s.township_id: s for s in Submission.objects.filter(kind=Submission.Kind.MONTHLY, month=month, reopened_at__isnull=True,
+                                                                 township__in=townships)
             .select_related("submitted_by")}
     day = deadline_day()
     out = []
@@ -412,7 +413,7 @@ def township_statuses(codes: list[str], *, month: date, today: date) -> dict[str
     """{township code: (status, label)} of a month's 月报 for these townships (no scope check: the
     caller's node holds them)."""
     month = rules.month_start(month)
-    submitted = dict(Submission.objects.filter(month=month, reopened_at__isnull=True, township__code__in=codes)
+    submitted = dict(Submission.objects.filter(kind=Submission.Kind.MONTHLY, month=month, reopened_at__isnull=True, township__code__in=codes)
                      .values_list("township__code", "submitted_at"))
     day = deadline_day()
     out = {}

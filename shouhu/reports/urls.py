@@ -10,4 +10,8 @@ urlpatterns = [
     path("status/", views.status, name="status"),
     path("remind/", views.remind, name="remind"),
     path("download/", views.download, name="download"),
+    path("national/", views.national_page, name="national"),
+    path("national/submit/", views.national_submit, name="national_submit"),
+    path("national/reopen/", views.national_reopen, name="national_reopen"),
+    path("national/download/", views.national_download, name="national_download"),
 ]

@@ -17,8 +17,9 @@ from shouhu.core.errors import ServiceError
 from shouhu.core.forms import run_and_tell
 from shouhu.core.params import page_param
 
-from . import export, rules, selectors, services
+from . import export, national, rules, selectors, services
 from .forms import ReopenForm
+from .models import Submission
 
 MOVEMENTS_PAGE = 30
 
@@ -177,4 +178,92 @@ def download(request):
                detail=f"月报 {rules.format_month(month)}" + ("（已上报数据）" if view.frozen else ""), request=request)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"report.xlsx\"; filename*=UTF-8''{quote(export.filename(view.figures))}"
+    return response
+
+
+# -- 统计表 (民发〔2016〕42号 附件3) --------------------------------------------------------------
+def _cutoff(request, data=None) -> date:
+    """The cut-off date asked for; default (and fallback for a bad or future date): the end of the
+    previous month."""
+    data = request.GET if data is None else data
+    today = timezone.localdate()
+    default = rules.month_end(rules.previous_month(today))
+    text = (data.get("cutoff") or "").strip()
+    if not text:
+        return default
+    try:
+        cutoff = date.fromisoformat(text)
+    except ValueError:
+        cutoff = None
+    if cutoff is None or cutoff > today:
+        messages.warning(request, "截止日期无效，已显示上月月底")
+        return default
+    return cutoff
+
+
+def _national_url(node_code: str, cutoff, **extra) -> str:
+    return reverse("reports:national") + "?" + urlencode({"node": node_code, "cutoff": cutoff.isoformat(), **extra})
+
+
+@requires("answers_for_region")
+@require_GET
+def national_page(request):
+    cutoff = _cutoff(request)
+    live = request.GET.get("live") == "1"
+    view = national.national_report(request.user, node_code=request.GET.get("node"), cutoff=cutoff, live=live)
+    node = view.node
+    today = timezone.localdate()
+    may_submit = selectors.can_submit(request.user, node)
+    submit_open = may_submit and view.submission is None and cutoff < today
+    return render(request, "reports/national.html", {
+        "view": view, "node": node, "figures": view.figures, "table": view.figures["table"], "cutoff": cutoff,
+        "cutoff_value": cutoff.isoformat(), "max_date": today.isoformat(), "nodes": selectors.report_nodes(request.user),
+        "all_hold": national.all_hold(view.figures), "columns": national.national_columns(),
+        "may_submit": may_submit, "submit_open": submit_open,
+        "primary_submit": submit_open and not selectors.can_reopen(request.user, node),
+        "may_reopen": view.submission is not None and selectors.can_reopen(request.user, node),
+        "download_url": reverse("reports:national_download") + "?" + urlencode({"node": node.code, "cutoff": cutoff.isoformat(),
+                                                                                 **({"live": "1"} if live else {})}),
+        "live_url": _national_url(node.code, cutoff, live="1"), "frozen_url": _national_url(node.code, cutoff),
+        "reopen_form": ReopenForm(auto_id=False),
+    })
+
+
+@requires("answers_for_region")
+@require_POST
+def national_submit(request):
+    cutoff = _cutoff(request, request.POST)
+    node = selectors.node_for(request.user, request.POST.get("node") or "-")
+    run_and_tell(request, lambda: services.national_submit(actor=request.user, township=node, cutoff=cutoff),
+                 f"{node.display_name} 截至 {cutoff.isoformat()} 的统计表已上报")
+    return redirect(_national_url(node.code, cutoff))
+
+
+@requires("answers_for_region")
+@require_POST
+def national_reopen(request):
+    cutoff = _cutoff(request, request.POST)
+    node = selectors.node_for(request.user, request.POST.get("node") or "-")
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    run_and_tell(request, lambda: services.report_reopen(actor=request.user, township=node, month=cutoff, reason=reason,
+                                                         kind=Submission.Kind.NATIONAL),
+                 f"已退回 {node.display_name} 截至 {cutoff.isoformat()} 的统计表，可重新上报")
+    return redirect(_national_url(node.code, cutoff))
+
+
+@requires("answers_for_region")
+@require_GET
+def national_download(request):
+    cutoff = _cutoff(request)
+    view = national.national_report(request.user, node_code=request.GET.get("node"), cutoff=cutoff, live=request.GET.get("live") == "1")
+    node = view.node
+    now = timezone.localtime()
+    marking = f"导出人：{request.user}，导出时间：{now:%Y-%m-%d %H:%M}" + ("（已上报数据）" if view.frozen else "")
+    data = export.national_workbook_bytes(view.figures, marking=marking)
+    log_access(actor=request.user, action="export", scope=f"{node.display_name}（{node.code}）",
+               detail=f"统计表 截至{cutoff.isoformat()}" + ("（已上报数据）" if view.frozen else ""), request=request)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"统计表_{node.display_name}_{cutoff.isoformat()}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"national.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

@@ -270,6 +270,9 @@ _CHECKS = [
     _c("field_check_mismatch", "field", "error", "实地核查与档案不符",
        "督查组实地核查时发现档案与实际不符（儿童不在、照护人不同、走访不实或协议未签）。请据实更正档案并向督查组提交整改，"
        "复核通过后本问题自动关闭。", tuple(dict.fromkeys(S.CHECK_FIELDS.values()))),
+    _c("hukou_mismatch", "cross_line", "warning", "与户籍不一致",
+       "公安户籍数据（户籍比对时上传的名单）中同一身份号码的儿童该项与档案不同。请按户口簿核对后改正档案；户籍有误的，请提醒家长到派出所更正。",
+       ("name", "birth_date", "sex", "hukou_place")),
     # ── duplicates (the finder is `rules.dedupe`; a user merges the pair or marks it "not the same") ──
     _c("possible_duplicate", "duplicate", "warning", "疑似重复档案",
        "另一份档案与这份很可能是同一名儿童（同音字、形近字、改姓、缺身份号码或出生日期日月颠倒）。请对比两份档案："

@@ -340,7 +340,9 @@ def test_each_check_stays_quiet(code, overrides):
 
 GROUP_CODES = {"shared_parent_details", "shared_carer_details", "copied_visit_notes", "visit_burst", "visit_backdated_bulk",
                "visit_before_registration", "visit_in_future", "cross_line_mismatch", "possible_duplicate",
-               "field_check_mismatch"}  # not from the record: from an inspector's field check (test below)
+               "field_check_mismatch",  # not from the record: from an inspector's field check (test below)
+               "hukou_mismatch"}  # found by the 户籍比对 (tests/rules/test_hukou.py), not from a record alone
+
 
 
 def test_a_field_check_points_at_the_fields_it_found_wrong():

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             f"共 {batch.rows_total} 行：新增 {batch.new_count}，变更 {batch.changed_count}，未变 {batch.unchanged_count}，"
             f"有问题 {batch.rejected_count}（{batch.problem_count} 处）"
         )
+        for written, ours in batch.mapped_columns:
+            self.stdout.write(f"「{written}」→ {ours}")
         if batch.unknown_columns:
             self.stdout.write(f"未识别的列（已忽略）：{'、'.join(batch.unknown_columns)}")
         if report:
