@@ -14,6 +14,7 @@ from django.utils import timezone
 from shouhu.accounts.models import User
 from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE
+from shouhu.registry.models import Child
 from shouhu.rules import evaluation as E
 
 from . import scoreboard as SB
@@ -38,6 +39,8 @@ def _backdate(f: Finding, found: date, *, days: int = 8) -> Finding:
 
 def build_supervision_demo(*, today: date, rng: random.Random, log=print) -> None:
     t0 = time.monotonic()
+    if not Child.objects.filter(village__code=DEMO_VILLAGE, status=Child.Status.ACTIVE).exists():
+        return  # a county without children (a benchmark's scratch county): nothing to inspect
     ducha, admin = User.objects.get(username="ducha"), User.objects.get(username="admin")
     zhuren, dudao = User.objects.get(username="zhuren"), User.objects.get(username="dudao")
     maoshi, guangrong = Region.objects.get(code=DEMO_TOWNSHIP), Region.objects.get(code=DEMO_VILLAGE)

@@ -128,3 +128,14 @@ def test_monthly_coverage_and_the_next_round_rechecks(world, client):
     assert any(s["unit"] == world.guangrong and "被发现2次" in s["why"][-1] for s in Sel.units_calling_for_accountability(world.admin, today=world.today))
     client.force_login(world.inspector)
     assert "本月督查覆盖" in client.get("/supervision/").content.decode()
+
+
+def test_the_demo_skips_a_county_without_children(world):
+    """A benchmark's scratch county (build_demo(children=0)) has nobody to sample: nothing is built."""
+    import random
+
+    from shouhu.supervision.demo import build_supervision_demo
+    from shouhu.supervision.models import Inspection
+
+    build_supervision_demo(today=world.today, rng=random.Random(1), log=lambda *a: None)
+    assert not Inspection.objects.exists()
