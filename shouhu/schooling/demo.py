@@ -17,9 +17,11 @@ from shouhu.core.cells import format_grade
 from shouhu.regions.models import School
 from shouhu.registry.demo import DEMO_TOWNSHIP
 from shouhu.registry.models import Child
+from shouhu.rules import dropout as D
 from shouhu.rules.idcard import make_id
 
-from . import selectors
+from . import absences, dropout, selectors
+from .models import Absence, DropoutCase
 from .services import roster_upload
 from .sheet import HEADER
 
@@ -131,11 +133,6 @@ def build_dropout_demo(*, today: date, rng: random.Random, log=print) -> int:
     reported, one at the township with its 七长, one 依法督促, one back in school and followed up
     twice, one closed, one left untouched and escalated; a new one with one attempt. Returns the
     number of cases."""
-    from shouhu.rules import dropout as D
-
-    from . import absences, dropout
-    from .models import Absence, DropoutCase
-
     school = School.objects.filter(name="金星小学", region_code=DEMO_TOWNSHIP).first()
     staff, dudao = User.objects.filter(username="xiaozhang").first(), User.objects.filter(username="dudao").first()
     if school is None or staff is None or dudao is None:

@@ -2,6 +2,7 @@
 on the village and a data-quality issue on the record; the village answers with evidence, the
 township re-checks; the clock tells once; the county decides accountability — each by the right
 people only."""
+import random
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,8 @@ from shouhu.notify.models import Notification
 from shouhu.quality.models import Issue
 from shouhu.supervision import selectors as Sel
 from shouhu.supervision import services as V
-from shouhu.supervision.models import Finding
+from shouhu.supervision.demo import build_supervision_demo
+from shouhu.supervision.models import Finding, Inspection
 
 from .conftest import png
 
@@ -132,10 +134,5 @@ def test_monthly_coverage_and_the_next_round_rechecks(world, client):
 
 def test_the_demo_skips_a_county_without_children(world):
     """A benchmark's scratch county (build_demo(children=0)) has nobody to sample: nothing is built."""
-    import random
-
-    from shouhu.supervision.demo import build_supervision_demo
-    from shouhu.supervision.models import Inspection
-
     build_supervision_demo(today=world.today, rng=random.Random(1), log=lambda *a: None)
     assert not Inspection.objects.exists()
