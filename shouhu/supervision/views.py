@@ -215,6 +215,9 @@ def finding_file(request, pk, fid):
     if kind is None:
         fh.close()
         raise Http404
+    # a photo of the problem may show the child or the home: read like the record
+    log_access(actor=request.user, action="view", child=f.child, scope="督查整改", detail=f"督查问题 #{f.pk} 佐证材料 #{row.pk}",
+               request=request)
     return FileResponse(fh, as_attachment=False, content_type=kind[1])
 
 

@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from shouhu.audit.models import AccessLog
 from shouhu.supervision import services as V
 from shouhu.supervision.models import Finding, Inspection, SampleItem
 
@@ -32,6 +33,7 @@ def test_plan_draw_check_and_answer(client, world, kids, media):
     page = client.get(f"/supervision/findings/{f.pk}/").content.decode()
     assert "提交整改" in page and "复核通过" not in page
     assert client.get(f"/supervision/findings/{f.pk}/files/{f.files.get().pk}/")["Content-Type"] == "image/png"
+    assert AccessLog.objects.filter(user=world.zhuren, child_id=f.child_id, detail__contains="佐证材料").exists()  # evidence is read like the record
     r = client.post(f"/supervision/findings/{f.pk}/", {"action": "answer", "answer-note": "已更正照护人"})
     assert "请上传整改佐证材料" in r.content.decode()  # beside the form, nothing saved
     r = client.post(f"/supervision/findings/{f.pk}/", {"action": "answer", "answer-note": "已更正照护人", "answer-files": [png()]})
