@@ -49,6 +49,17 @@ NEEDS: dict[str, Callable[[Scope], bool]] = {
     "findings": lambda s: s.has("inspects") or s.has("answers_findings") or s.has("reviews_findings"),
     # the 考核 scoreboard: those who inspect or re-check, and those who answer for a township's figures
     "scoreboard": lambda s: s.has("inspects") or s.has("reviews_findings") or s.has("dropout_figures"),
+    # places (儿童之家、服务站 …): keep them, accept them, record attendance
+    "manages_places": lambda s: s.has("manages_places"),
+    "accepts_places": lambda s: s.has("accepts_places"),
+    "records_attendance": lambda s: s.has("records_attendance"),
+    # the staffing roster: read it (its region), keep it (the county admin)
+    "reads_staff": lambda s: s.has("reads_staff"),
+    "manages_staff": lambda s: s.has("manages_staff"),
+    # 兜底保障: grants and applications (amounts are shown only to these), the county's confirmation, funds
+    "handles_benefits": lambda s: s.has("handles_benefits"),
+    "confirms_benefits": lambda s: s.has("confirms_benefits"),
+    "manages_funds": lambda s: s.has("manages_funds"),
     "manages_county": lambda s: s.is_county_admin,
     # the leaders' screen (counts only): county admin, county education, partners, township supervisors, inspectors
     "dashboard": lambda s: any(a.region_id for a in s.assignments_with("dashboard")),

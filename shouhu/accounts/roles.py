@@ -73,6 +73,24 @@ class Role:
     # the county admin, county education, the partner departments (statistics only: small counts
     # suppressed), township supervisors, inspectors (docs/domain.md, "The leaders' screen")
     dashboard: bool = False
+    # 儿童之家、服务站 and the other places (docs/domain.md, "Places"): declares (申报) and keeps the places of
+    # its region or school — the county admin, township supervisor, village child director, school staff
+    manages_places: bool = False
+    # accepts (验收) and closes (停用) a declared place: the county admin (民政)
+    accepts_places: bool = False
+    # records who came to a place or a parent-school session (children, and guardians at a 家长学校)
+    records_attendance: bool = False
+    # reads the staffing roster of its region (儿童主任、儿童督导员、心理辅导教师、社工; docs/domain.md, "People")
+    reads_staff: bool = False
+    # appoints, ends and trains staff on the roster; an appointment grants the post's login scope: the county admin
+    manages_staff: bool = False
+    # 兜底保障 (docs/domain.md, "Benefits"): sees benefit grants and amounts of the children in scope and
+    # starts or checks applications — the county admin, township supervisor, village child director
+    handles_benefits: bool = False
+    # confirms (县级确认) a 事实无人抚养 application and publishes it (公示); exports payment rolls: the county admin
+    confirms_benefits: bool = False
+    # keeps funds (专项经费、爱心基金、慈善项目) and records their spending: the county admin, township supervisors
+    manages_funds: bool = False
 
     @property
     def needs_2fa(self) -> bool:
@@ -85,23 +103,31 @@ ROLES: dict[str, Role] = {
     for r in [
         Role("county_admin", "县级管理员", "admin", "region", "region", True, True, True, manages_county=True, can_care=True, can_pair=True,
              sees_alerts=True, breaks_glass=True, case_counts=True, protection_settings=True, dropout_figures=True, dropout_settings=True,
-             inspects=True, reviews_findings=True, dashboard=True),
+             inspects=True, reviews_findings=True, dashboard=True,
+             manages_places=True, accepts_places=True, records_attendance=True, reads_staff=True, manages_staff=True, handles_benefits=True, confirms_benefits=True, manages_funds=True),
         Role("county_education", "县教育局", "education", "region_schools", "region_schools", True, False, True, dropout_work=True,
-             dropout_figures=True, dropout_settings=True, dashboard=True),
+             dropout_figures=True, dropout_settings=True, dashboard=True,
+             reads_staff=True),
         Role("county_partner", "县级协作部门", "none", "", "region", False, False, False, child_fields="none", dashboard=True),
         Role("township_supervisor", "儿童督导员", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
              sees_alerts=True, handles_cases=True, dropout_work=True, dropout_figures=True, answers_findings=True, reviews_findings=True,
-             dashboard=True),
+             dashboard=True,
+             manages_places=True, records_attendance=True, reads_staff=True, handles_benefits=True, manages_funds=True),
         Role("village_director", "儿童主任", "admin", "region", "region", True, True, True, can_care=True, can_pair=True,
-             sees_alerts=True, dropout_work=True, answers_findings=True),
+             sees_alerts=True, dropout_work=True, answers_findings=True,
+             manages_places=True, records_attendance=True, handles_benefits=True),
         Role("school_staff", "学校业务人员", "education", "school", "school", True, False, False, can_care=True, can_pair=True, dropout_work=True,
-             records_absences=True, answers_findings=True),
+             records_absences=True, answers_findings=True,
+             manages_places=True, records_attendance=True),
         Role("head_teacher", "班主任", "education", "class", "class", True, False, False, can_care=True, dropout_work=True,
-             records_absences=True),
-        Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True),
+             records_absences=True,
+             records_attendance=True),
+        Role("counsellor", "心理辅导员", "education", "school", "school", True, False, False, can_care=True, counsellor=True, confidential=True,
+             records_attendance=True),
         Role("helper", "帮扶人", "pairing", "pairing", "pairing", True, False, False, limited_fields=True, can_care=True, child_fields="care"),
         Role("inspector", "督查组", "admin", "region", "region", True, False, False, case_counts=True, inspects=True, reviews_findings=True,
-             dashboard=True),
+             dashboard=True,
+             reads_staff=True),
         # 县未成年人救助保护机构: works protection cases county-wide; its records are confidential
         Role("protection", "未成年人保护机构", "admin", "region", "region", True, False, True, confidential=True, sees_alerts=True,
              handles_cases=True, case_counts=True, protection_settings=True),
