@@ -176,6 +176,15 @@ def age_counts(field: str, now: datetime) -> dict:
     return out
 
 
+def unsigned_alerts_by_unit(*, village_range: tuple[str, str], unit_length: int) -> dict[str, dict[str, int]]:
+    """{unit: {"red": n, "other": n}} of the alerts nobody has signed for yet (待签收), not confidential,
+    placed in `village_range` (one grouped count on the `alert_counts` index)."""
+    rows = (Alert.objects.filter(status=Alert.Status.OPEN, village_code__range=village_range, confidential=False)
+            .annotate(unit=Substr("village_code", 1, unit_length)).values("unit")
+            .annotate(red=Count("pk", filter=Q(level="red")), other=Count("pk", filter=~Q(level="red"))).order_by())
+    return {r.pop("unit"): r for r in rows}
+
+
 def open_alerts_by_unit(*, village_range: tuple[str, str], unit_length: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
     """{unit: {level: n, age band: n}} of the active alerts placed in `village_range` that are not
     confidential (the same alerts the county's alert card and list count: the number clicked is

@@ -24,7 +24,7 @@ from . import cases, meetings, reports, selectors, services
 from .forms import CallForm, DoneForm, FeedbackForm, ItemForm, MeetingForm, ReceiveForm, ReportForm
 from .models import ActionItem, Alert, AlertSetting, MandatoryReport
 
-STATUS_FILTERS = {"active": ("待处理", Alert.ACTIVE), "acted": ("已处置", (Alert.Status.ACTED,)),
+STATUS_FILTERS = {"active": ("待处理", Alert.ACTIVE), "open": ("待签收", (Alert.Status.OPEN,)), "acted": ("已处置", (Alert.Status.ACTED,)),
                   "closed": ("已关闭", (Alert.Status.CLOSED, Alert.Status.RESOLVED)), "all": ("全部", None)}
 
 

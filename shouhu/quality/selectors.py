@@ -128,3 +128,11 @@ def pair_for(actor, pk):
                                                       "a__school_class", "b__school_class").get(pk=int(pk))
     except (ValueError, TypeError, DuplicatePair.DoesNotExist):
         raise NotFound("未找到该疑似重复记录") from None
+
+
+def open_pairs_by_unit(*, village_range: tuple[str, str], unit_length: int) -> dict[str, int]:
+    """{unit: duplicate pairs waiting for a decision} by the place of the pair's first record (the
+    open pairs are few: a grouped count over them and their first record's village code)."""
+    rows = (DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN, a__village_code__range=village_range)
+            .annotate(unit=Substr("a__village_code", 1, unit_length)).values("unit").annotate(n=Count("pk")).order_by())
+    return {r["unit"]: r["n"] for r in rows}

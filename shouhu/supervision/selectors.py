@@ -4,7 +4,8 @@ answers or reviews findings and whose region holds that code (or whose school it
 are the inspecting roles' own. Missing and not yours are the same 404."""
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from shouhu.accounts.models import Assignment
@@ -177,3 +178,11 @@ def last_round(inspection: Inspection) -> list[Finding]:
         return []
     rechecked = set(Finding.objects.filter(inspection=inspection, recheck_of__isnull=False).values_list("recheck_of_id", flat=True))
     return [f for f in prev.findings.select_related("unit").order_by("id") if f.pk not in rechecked]
+
+
+def open_findings_by_unit(*, unit_range: tuple[str, str], unit_length: int) -> dict[str, int]:
+    """{unit code: findings waiting for 整改 (open or returned)} of the units in `unit_range`, by the
+    first `unit_length` digits of the unit's code (one grouped count on `finding_unit_state`)."""
+    rows = (Finding.objects.filter(unit_code__range=unit_range, state__in=("open", "returned"))
+            .annotate(place=Substr("unit_code", 1, unit_length)).values("place").annotate(n=Count("pk")).order_by())
+    return {r["place"]: r["n"] for r in rows}

@@ -17,7 +17,7 @@ from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.core import uploads
 from shouhu.core.forms import run_and_tell, run_into_form
-from shouhu.core.params import page_param
+from shouhu.core.params import code_param, page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.regions.models import Region
 from shouhu.rules import evaluation as E
@@ -45,6 +45,9 @@ def index(request):
     source = request.GET.get("source", "")
     if source in S.SOURCES:
         qs = qs.filter(source=source)
+    region = code_param(request.GET)  # one place's findings (the home page's progress table links here)
+    if region:
+        qs = qs.filter(unit_code__startswith=region)
     qs = qs.select_related("unit", "school", "inspection").order_by("due_on", "id")
     label = selectors.LIST_FILTERS[key][0]
     if request.GET.get("export") == "xlsx":
@@ -67,7 +70,7 @@ def index(request):
         "page": page, "state": key, "states": [(k, v[0]) for k, v in selectors.LIST_FILTERS.items()], "source": source,
         "sources": list(S.SOURCES.items()), "counts": counts, "inspections": inspections, "inspects": inspects, "today": today,
         "coverage": coverage, "short": sum(1 for c in coverage if c["short"]),
-        "base_query": f"state={key}&source={source}"})
+        "region": region, "base_query": f"state={key}&source={source}" + (f"&region={region}" if region else "")})
 
 
 # -- inspections ----------------------------------------------------------------------------------

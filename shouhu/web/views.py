@@ -25,6 +25,7 @@ from shouhu.rules.cases import STATES as CASE_STATES
 from shouhu.supervision.scoreboard import latest_frozen
 
 from . import dashboard as leaders
+from .progress import home_progress
 
 
 def _region_schools(a) -> stats.StatTable:
@@ -59,7 +60,7 @@ def home(request):
         "scope": scope, "tables": home_tables(request.user), "columns": COUNTED,
         "links": scope.sees_children, "tasks": tasks, "kinds": TASK_KINDS if tasks else {},
         "alerts": home_alerts(request.user) if allowed(request.user, "sees_alerts") else None, "now": timezone.now(),
-        "cases": home_cases(request.user), "today": home_today(request.user, scope),
+        "cases": home_cases(request.user), "today": home_today(request.user, scope), "progress": home_progress(request.user),
     })
 
 

@@ -49,15 +49,19 @@ def visit_dues_q(actor) -> Q:
     return q
 
 
-def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 30, offset: int = 0) -> Tasks:
-    """What is due or overdue in the actor's scope, most urgent first."""
+def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 30, offset: int = 0,
+             region: tuple[str, str] | None = None) -> Tasks:
+    """What is due or overdue in the actor's scope, most urgent first. With `region` (a village-code
+    range): one place's visits due of every role in the actor's scope, not only the actor's own —
+    what a county or township user follows up (the home page's progress table links here)."""
     today = today or timezone.localdate()
     scope = scope_of(actor)
     soon = today + timedelta(days=CareSetting.current().soon_days)
     counts, items = {}, []
     want = lambda k: not kind or kind == k  # noqa: E731
     if scope.has("can_care"):
-        dues = VisitDue.objects.filter(visit_dues_q(actor), due__lte=soon, child__status=Child.Status.ACTIVE)
+        whose = scope.children_q_with("can_care", "child_id") & Q(village_code__range=region) if region else visit_dues_q(actor)
+        dues = VisitDue.objects.filter(whose, due__lte=soon, child__status=Child.Status.ACTIVE)
         counts["visit"] = _split(dues, "due", today)
         if want("visit"):
             rows = dues.select_related("child__village__parent").only("role", "due", "last_visit", "interval_days", "reason", *TASK_CHILD)
@@ -67,6 +71,8 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
         # Contact is weekly: a "due soon" window would list every left-behind child all the time,
         # so only today's and overdue ones are tasks.
         gaps = CareStatus.objects.filter(scope.children_q_with("can_care", "child_id"), active=True, needs_contact=True, contact_due__lte=today)
+        if region:
+            gaps = gaps.filter(village_code__range=region)
         counts["contact"] = _split(gaps, "contact_due", today)
         if want("contact"):
             rows = gaps.select_related("child__village__parent").only("contact_due", "last_contact", *TASK_CHILD)
@@ -75,6 +81,8 @@ def my_tasks(actor, *, kind: str = "", today: date | None = None, limit: int = 3
                 items.append(_task("contact", s.child, s.contact_due, "亲情联系", last, today))
     if scope.has("can_pair"):
         missing = CareStatus.objects.filter(scope.children_q_with("can_pair", "child_id"), active=True, needs_one_to_one=True, has_one_to_one=False)
+        if region:
+            missing = missing.filter(village_code__range=region)
         counts["pairing"] = {"overdue": missing.count(), "soon": 0}
         if want("pairing"):
             rows = missing.select_related("child__village__parent").only("since", *TASK_CHILD)
@@ -120,3 +128,12 @@ def coverage_by_unit(*, village_range: tuple[str, str], unit_length: int, today:
         cell = out.setdefault(r["unit"], dict.fromkeys(("contact", "contact_ok", "pair", "pair_ok"), 0))
         cell["visits"], cell["visits_ok"] = r["visits"], r["visits_ok"]
     return out
+
+
+def overdue_visits_by_unit(*, village_range: tuple[str, str], unit_length: int, today: date | None = None) -> dict[str, int]:
+    """{unit code: visit dues past their date} among the children in 在册 status (the tasks list's
+    overdue visits, counted by place from the maintained rows)."""
+    today = today or timezone.localdate()
+    rows = (VisitDue.objects.filter(village_code__range=village_range, due__lt=today, child__status=Child.Status.ACTIVE)
+            .annotate(unit=Substr("village_code", 1, unit_length)).values("unit").annotate(n=Count("pk")).order_by())
+    return {r["unit"]: r["n"] for r in rows}

@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 
 from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
-from shouhu.core.params import page_param
+from shouhu.core.params import code_param, page_param
+from shouhu.regions.models import Region, code_range
 from shouhu.registry.hooks import task_panels
 
 from . import selectors, services
@@ -18,12 +19,15 @@ def tasks(request):
     kind = kind if kind in selectors.TASK_KINDS else ""
     page_no = page_param(request.GET)
     per = 30
-    t = selectors.my_tasks(request.user, kind=kind, limit=per, offset=(page_no - 1) * per if kind else 0)
+    region = code_param(request.GET)  # one place's tasks (the home page's progress table links here)
+    t = selectors.my_tasks(request.user, kind=kind, limit=per, offset=(page_no - 1) * per if kind else 0,
+                           region=code_range(region) if region else None)
+    place = Region.objects.filter(code=region).first() if region else None
     total_of_kind = sum(t.counts.get(kind, {}).values()) if kind else 0
     return render(request, "care/tasks.html", {
         "tasks": t, "kind": kind, "kinds": selectors.TASK_KINDS, "page_no": page_no,
         "has_next": bool(kind) and page_no * per < total_of_kind, "scope": scope_of(request.user),
-        "panels": task_panels(request) if not kind else [],
+        "panels": task_panels(request) if not kind and not region else [], "region": region, "place": place,
     })
 
 
