@@ -241,7 +241,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "守护 Shouhu API",
-    "DESCRIPTION": "Registry of rural left-behind children and children in difficulty. Every endpoint applies the caller's scope.",
+    "DESCRIPTION": "农村留守儿童和困境儿童信息管理的接口。每个接口只返回调用者权限范围内的数据；不在范围内的与不存在的一样返回 404。"
+                   "先用“登录”接口换取访问令牌，再在请求头中带上 Authorization: Token <令牌>。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # the schema and its docs are for signed-in users (session or token), like the API itself

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import absences, auth, dropout, protection, quality, schooling, supervision, views
+from . import absences, auth, docs, dropout, protection, quality, schooling, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -30,6 +30,8 @@ class DocsView(SpectacularSwaggerSplitView):
     permission_classes = [Declared]
     url_name = "schema"
 
+
+docs.document()  # the Chinese summaries and tags of the API description
 
 router = Router()
 router.register("regions", views.RegionViewSet, basename="region")
