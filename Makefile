@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHILDREN ?= 3000
 PORT ?= 8000
 
-.PHONY: setup demo test test-fast bench browser clean
+.PHONY: setup demo test test-fast bench browser screens clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -44,6 +44,13 @@ bench: setup
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_import.py --die-rows 10000
+
+# Screenshots of the demo (docs/screens/: every demo user's home at 390 and 1280 px; the 使用说明
+# pictures under shouhu/static/help/): a small demo county in var/screens.sqlite3, the server on a
+# free port, Debian's Chromium. Commit the PNGs it writes. Not part of `make test`.
+screens: setup browser
+	$(BIN)/pip install -q 'pillow>=10'
+	$(BIN)/python tools/screens.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

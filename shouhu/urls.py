@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from shouhu.accounts import signin
 from shouhu.accounts.permissions import public
+from shouhu.web import help as web_help
 from shouhu.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
     path("dashboard/", web.dashboard, name="dashboard"),
     path("dashboard/briefing/", web.briefing, name="dashboard_briefing"),
+    path("help/", web_help.help_index, name="help"),
+    path("help/<slug:role>/", web_help.help_role, name="help_role"),
     path("login/", public(auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("account/password/", signin.password_change_view, name="password_change"),

@@ -2,7 +2,7 @@
 monthly trend, and the issues behind each count."""
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from shouhu.accounts.scope import scope_of
@@ -113,8 +113,10 @@ def pairs_visible_to(actor, node: dict | None = None):
     scope = scope_of(actor)
     if not scope.reads_records:
         return DuplicatePair.objects.none()
-    seen = children_visible_to(actor).values("id")
-    qs = DuplicatePair.objects.filter(a_id__in=seen, b_id__in=seen)
+    # probed per pair (Exists), not the county's children listed twice (IN): the pairs are few, and
+    # SQLite otherwise builds the list of every child in scope for each count (docs/benchmarks.md)
+    seen = children_visible_to(actor)
+    qs = DuplicatePair.objects.filter(Exists(seen.filter(pk=OuterRef("a_id"))), Exists(seen.filter(pk=OuterRef("b_id"))))
     if node:
         inside = Child.objects.filter(node_q(node)).values("id")
         qs = qs.filter(Q(a_id__in=inside) | Q(b_id__in=inside))

@@ -13,7 +13,7 @@ from shouhu.rules.choices import PROVINCES
 from shouhu.rules.idcard import IdNumberError, parse_id
 from shouhu.rules.record import ID_FIELDS, PHONE_FIELDS, check_record, normalise_numbers
 
-from .models import Child
+from .models import Child, CountySetting
 
 GP_RELATIONS = ("祖父", "祖母", "外祖父", "外祖母")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,6 +71,7 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = "填写身份证号码后自动填写"
         self.fields["carer_relation"].choices = [("", BLANK)] + [(v, v) for v in C.CARER_RELATION]
+        self._rule_help()
         villages = Region.objects.filter(level=5).select_related("parent")
         schools = School.objects.filter(active=True)
         classes = SchoolClass.objects.filter(active=True).select_related("school")
@@ -125,6 +126,23 @@ class ChildForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
         self.add_version_field()
         self.style_widgets()
         self.fields["school"].widget.attrs.update({"hx-get": reverse("registry:class_options"), "hx-target": "#id_school_class", "hx-trigger": "change"})
+
+    def _rule_help(self) -> None:
+        """A line under each field a rule applies to, in plain words (the rule's basis in docs/domain.md)."""
+        months = CountySetting.current().left_behind_min_months
+        helps = {
+            "id_number": "18位，最后一位可能是X。填好后会自动填出性别和出生日期",
+            "father_since": f"外出务工连续满{months}个月才算留守（县里的设置，由县级管理员在“管理 → 设置”中规定）",
+            "mother_since": f"外出务工连续满{months}个月才算留守（县里的设置，由县级管理员在“管理 → 设置”中规定）",
+            "father_situation": "选“外出务工”后，再填务工地和外出时间",
+            "mother_situation": "选“外出务工”后，再填务工地和外出时间",
+            "carer_name": "父母都不在家时填写：实际照看孩子的人（国发〔2016〕13号：委托有监护能力的亲属或其他成年人照护）",
+            "agreement_date": "父母委托他人照护的，要签订委托照护协议；档案页可打印协议，签字后拍照上传",
+            "agreement_file": "签字后的委托照护协议，拍照或扫描上传",
+        }
+        for name, text in helps.items():
+            if name in self.fields and not self.fields[name].help_text:
+                self.fields[name].help_text = text
 
     def _township_code(self) -> str:
         """The 9-digit township code of the child's village: the record's, the one posted or given,

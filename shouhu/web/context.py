@@ -27,6 +27,7 @@ MENU = {
     "supervision": "findings",
     "scoreboard": "scoreboard",
     "dashboard": "dashboard",
+    "help": "signed_in",  # 使用说明: every role has its page
 }
 
 

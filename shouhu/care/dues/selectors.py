@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.registry.models import Child
 from shouhu.rules import care as R
@@ -131,9 +132,12 @@ def coverage_by_unit(*, village_range: tuple[str, str], unit_length: int, today:
 
 
 def overdue_visits_by_unit(*, village_range: tuple[str, str], unit_length: int, today: date | None = None) -> dict[str, int]:
-    """{unit code: visit dues past their date} among the children in 在册 status (the tasks list's
-    overdue visits, counted by place from the maintained rows)."""
+    """{unit code: visit dues past their date} (the tasks list's overdue visits, counted by place
+    from the maintained rows). A child out of 在册 status owes no visit (`rules.care.visit_dues`
+    gives none and its rows are rebuilt), so no join to the child is needed."""
     today = today or timezone.localdate()
-    rows = (VisitDue.objects.filter(village_code__range=village_range, due__lt=today, child__status=Child.Status.ACTIVE)
+    # every role named, so that the (role, village_code, due) index serves the range (role leads it)
+    roles = sorted({*ROLES, "helper"})
+    rows = (VisitDue.objects.filter(role__in=roles, village_code__range=village_range, due__lt=today)
             .annotate(unit=Substr("village_code", 1, unit_length)).values("unit").annotate(n=Count("pk")).order_by())
     return {r["unit"]: r["n"] for r in rows}

@@ -30,8 +30,10 @@ class MultipleFileField(forms.FileField):
 
 
 class VisitForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="走访日期", widget=DATE)
-    mode = forms.ChoiceField(label="方式", choices=[(m, m) for m in R.VISIT_MODES], widget=forms.RadioSelect, initial=R.HOME_VISIT)
+    date = forms.DateField(label="走访日期", widget=DATE,
+                           help_text="不能晚于今天。下次走访的到期日按县里的走访规则（每类儿童多少天走访一次），从这一天算起")
+    mode = forms.ChoiceField(label="方式", choices=[(m, m) for m in R.VISIT_MODES], widget=forms.RadioSelect, initial=R.HOME_VISIT,
+                             help_text="关爱保护月的“入户走访”一项只认“入户”")
     role = forms.ChoiceField(label="以何身份走访", required=False)
     helper = forms.ModelChoiceField(label="走访人（代录帮扶人走访）", required=False, queryset=Helper.objects.none(),
                                     help_text="帮扶人没有账号时，由您代为录入其走访；留空表示本人走访")
@@ -41,7 +43,9 @@ class VisitForm(BootstrapMixin, forms.Form):
     safety = forms.CharField(label="安全情况", required=False, widget=TEXT)
     carer = forms.CharField(label="监护照料", required=False, widget=TEXT)
     concerns = forms.MultipleChoiceField(label="发现的异常", required=False, choices=[(c, c) for c in R.CONCERNS],
-                                         widget=forms.CheckboxSelectMultiple)
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text="勾选“疑似受伤”“自伤或轻生言语”“疑似受虐待或欺凌”会立即产生红色预警；"
+                                                   "发现侵害迹象须立即报告（强制报告，未成年人保护法第11条）")
     needs = forms.CharField(label="需求", required=False, widget=TEXT)
     actions = forms.CharField(label="采取的措施", required=False, widget=TEXT)
     follow_up = forms.CharField(label="后续跟进", required=False, widget=TEXT)
