@@ -95,7 +95,7 @@ def shoot(base: str, shots: list[dict]) -> None:
     if not os.path.exists(CHROMIUM):
         raise SystemExit("Debian's chromium is missing: apt-get install chromium")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN", "--disable-gpu", "--disable-background-networking",
                                                                      "--disable-component-update", "--no-first-run", "--disable-sync"])
         for user in USERS:
             for width in WIDTHS:

@@ -92,7 +92,7 @@ def progress(user, node: Region, *, today: date | None = None) -> Progress:
         rows.append(row)
     # a column whose every figure is zero says nothing: it is left out (the 月报 column always shows)
     columns = [(k, label) for k, label, _ in COLUMNS if any(k in r.cells and (k == "report" or r.cells[k][0]) for r in rows)]
-    return Progress(node, "乡镇（街道）" if node.level == 3 else "村（社区）", columns, rows, counts_at, report_rules.month_label(month))
+    return Progress(node, "乡镇（街道）" if node.level == 3 else "村（社区）", columns, rows, counts_at, f"{month.month}月")
 
 
 def home_progress(user) -> list[Progress]:
