@@ -27,6 +27,8 @@ MENU = {
     "supervision": "findings",
     "scoreboard": "scoreboard",
     "dashboard": "dashboard",
+    "benefits": "handles_benefits",
+    "funds": "manages_funds",
 }
 
 
