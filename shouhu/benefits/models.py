@@ -40,6 +40,7 @@ class Application(models.Model):
     applied_on = models.DateField("申请日期")
     entered_on = models.DateField()  # when the current step began
     due_on = models.DateField("本步期限", null=True, blank=True)
+    told_for = models.DateField(null=True, blank=True, editable=False)  # the deadline whose lateness was told
     note = models.CharField("情况说明", max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

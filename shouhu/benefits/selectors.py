@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
+from shouhu.accounts.models import Assignment
+from shouhu.accounts.roles import ROLES
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.errors import NotFound
 from shouhu.regions.models import Region, code_range
@@ -135,6 +137,21 @@ def grant_for(actor, pk) -> Grant:
 
 def applications_visible_to(actor) -> QuerySet[Application]:
     return Application.objects.filter(child__in=children_visible_to(actor, flag="handles_benefits"))
+
+
+# who acts on an application at each step: the township checks it, the county confirms and publishes
+STEP_NEED = {"applied": "handles_benefits", "checked": "confirms_benefits", "confirmed": "confirms_benefits"}
+
+
+def step_people(a: Application) -> list:
+    """The active users who take the application's current step: those of its township (the check)
+    or its county (the confirmation and the 公示) whose role may."""
+    code = a.child.village_code[:9] if a.state == "applied" else a.child.village_code[:6]
+    need = STEP_NEED.get(a.state)
+    if need is None:
+        return []
+    rows = Assignment.objects.filter(user__is_active=True, region__code=code).select_related("user")
+    return [x.user for x in rows if getattr(ROLES[x.role], need)]
 
 
 def application_for(actor, pk) -> Application:

@@ -6,13 +6,15 @@ from decimal import Decimal, InvalidOperation
 from uuid import uuid4
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.audit.services import log_access
 from shouhu.core import uploads
-from shouhu.core.errors import ErrorCode, Forbidden, NotFound, ServiceError
+from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
+from shouhu.notify.services import Message, notify_many
 from shouhu.regions.models import Region, code_range, in_region
 from shouhu.registry.models import Child
 from shouhu.registry.selectors import children_visible_to
@@ -59,7 +61,7 @@ def grant_create(*, actor, child: Child, kind: str, monthly_amount, start: date,
     overlap = Grant.objects.select_for_update().filter(child=child, kind=kind, status__in=[Grant.Status.ACTIVE, Grant.Status.PAUSED])
     overlap = overlap.filter(start__lte=end) if end else overlap
     if B.KINDS[kind].monthly and any(g.end is None or g.end >= start for g in overlap):
-        raise ServiceError(f"该儿童已有{B.KINDS[kind].label}的发放记录，请先停发原记录", code=ErrorCode.CONFLICT, field="kind")
+        raise Conflict(f"该儿童已有{B.KINDS[kind].label}的发放记录，请先停发原记录", field="kind")
     g = Grant.objects.create(child=child, kind=kind, monthly_amount=amount, start=start, end=end, note=note[:255],
                              application=application, created_by=actor)
     log_access(actor=actor, action="edit", child=child, scope="兜底保障", detail=f"登记{g.kind_label}发放 #{g.pk}")
@@ -110,9 +112,9 @@ def application_create(*, actor, child: Child, applicant: str, monthly_amount, a
     if applied_on > timezone.localdate():
         raise ServiceError("申请日期不能晚于今天", field="applied_on")
     if Application.objects.filter(child=child, state__in=["applied", "checked", "confirmed"]).exists():
-        raise ServiceError("该儿童已有办理中的申请", code=ErrorCode.CONFLICT, field="applicant")
+        raise Conflict("该儿童已有办理中的申请", field="applicant")
     if Grant.objects.filter(child=child, kind="de_facto", status=Grant.Status.ACTIVE).exists():
-        raise ServiceError("该儿童已在发放事实无人抚养儿童基本生活补贴", code=ErrorCode.CONFLICT, field="applicant")
+        raise Conflict("该儿童已在发放事实无人抚养儿童基本生活补贴", field="applicant")
     settings = BenefitSetting.current().rules()
     a = Application.objects.create(child=child, applicant=applicant.strip()[:32], monthly_amount=amount, applied_on=applied_on,
                                    entered_on=applied_on, due_on=B.step_due("applied", applied_on, settings), note=note[:255],
@@ -158,6 +160,20 @@ def application_act(*, actor, application: Application, action: str, note: str =
     return a
 
 
+def escalate_applications(*, today: date | None = None) -> int:
+    """Applications past their step's limit: whoever takes the step is told, once per deadline."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        late = list(Application.objects.select_for_update().filter(state__in=list(selectors.STEP_NEED), due_on__lt=today)
+                    .exclude(told_for__isnull=False, told_for=F("due_on")).select_related("child"))
+        for a in late:
+            a.told_for = a.due_on
+        Application.objects.bulk_update(late, ["told_for"], batch_size=500)
+        notify_many(Message(selectors.step_people(a), "escalation", f"事实无人抚养认定申请逾期：{B.STEPS[a.state]} · 申请 #{a.pk}",
+                            reverse("benefits:application", args=[a.pk]), "您有1件兜底保障申请需要办理，请登录守护查看") for a in late)
+    return len(late)
+
+
 @transaction.atomic
 def settings_save(*, actor, check_days: int, confirm_days: int, publicity_days: int) -> BenefitSetting:
     if not scope_of(actor).has("confirms_benefits"):
@@ -196,7 +212,7 @@ def _locked(fund: Fund) -> Fund:
 def _check_balance(fund: Fund, amount: Decimal, field: str) -> None:
     left = fund.amount - (fund.spending.aggregate(s=Sum("amount"))["s"] or Decimal("0"))
     if amount > left:
-        raise ServiceError(f"余额不足：{fund.name}尚余 {left} 元，本次 {amount} 元", code=ErrorCode.CONFLICT, field=field)
+        raise Conflict(f"余额不足：{fund.name}尚余 {left} 元，本次 {amount} 元", field=field)
 
 
 @transaction.atomic
@@ -218,7 +234,7 @@ def spend(*, actor, fund: Fund, purpose: str, amount, spent_on: date, what: str,
         raise ServiceError("请选择资助的儿童", code=ErrorCode.REQUIRED, field="child")
     voucher_no = (voucher_no or "").strip()[:32]
     if voucher_no and fund.spending.filter(voucher_no=voucher_no).exists():
-        raise ServiceError(f"凭证号 {voucher_no} 已登记过一笔支出", code=ErrorCode.CONFLICT, field="voucher_no")
+        raise Conflict(f"凭证号 {voucher_no} 已登记过一笔支出", field="voucher_no")
     _check_balance(fund, amount, "amount")
     s = Spending(fund=fund, purpose=purpose, amount=amount, spent_on=spent_on, what=what.strip()[:128], payee=(payee or "").strip()[:64],
                  child=child, voucher_no=voucher_no, created_by=actor)
@@ -272,7 +288,7 @@ def roll_make(*, actor, fund: Fund, month: date, kinds) -> tuple[PaymentRoll, li
         with transaction.atomic():
             PaymentLine.objects.bulk_create(lines, batch_size=2000)
     except IntegrityError:
-        raise ServiceError("有记录刚被列入另一份花名册，请重新制作", code=ErrorCode.CONFLICT) from None
+        raise Conflict("有记录刚被列入另一份花名册，请重新制作") from None
     roll.total = B.roll_total(x.amount for x in lines)
     roll.save(update_fields=["total"])
     log_access(actor=actor, action="edit", scope="兜底保障", detail=f"制作发放花名册 #{roll.pk}（{month:%Y-%m}，{len(lines)} 人）")

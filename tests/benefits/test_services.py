@@ -150,3 +150,17 @@ def test_the_indicator_counts_by_village(world, kids):
     counts = indicators()["benefits"].counts(first=THIS_MONTH, last=world.today, today=world.today)
     assert counts["places"] == {world.guangrong.code: (1, 2), world.hongxing.code: (0, 1)}
     assert Child.objects.count() == 4
+
+
+def test_a_late_application_tells_whoever_takes_the_step_once(world, kids):
+    from shouhu.notify.models import Notification
+
+    a = V.application_create(actor=world.zhuren_hongxing, child=kids["de_facto"], applicant="祖母", monthly_amount="1100",
+                             applied_on=world.today - timedelta(days=40))
+    assert V.escalate_applications(today=world.today) == 1
+    told = set(Notification.objects.values_list("user__username", flat=True))
+    assert told == {"dudao2"}  # 朱河镇's supervisor checks it; nobody of 毛市镇
+    assert V.escalate_applications(today=world.today) == 0  # once per deadline
+    a = V.application_act(actor=world.dudao_zhuhe, application=a, action="check")
+    assert V.escalate_applications(today=a.due_on + timedelta(days=1)) == 1
+    assert "admin" in set(Notification.objects.values_list("user__username", flat=True))
