@@ -253,3 +253,8 @@ def child_for(actor, uid) -> Child:
         return children_visible_to(actor, flag="handles_benefits").select_related("village").get(uid=uuid.UUID(str(uid)))
     except (ValueError, Child.DoesNotExist):
         raise NotFound("未找到该儿童") from None
+
+
+def covers(actor, region: Region, flag: str = "handles_benefits") -> bool:
+    """The actor answers for this region (or one above it): its page may be opened."""
+    return any(region.code.startswith(r.code) for r in benefit_regions(actor, flag))

@@ -51,7 +51,7 @@ def index(request):
                        label=f"{region.display_name} {month:%Y-%m}", name="coverage", scope="兜底保障")
     applications = selectors.applications_visible_to(request.user).filter(state__in=["applied", "checked", "confirmed"])
     return render(request, "benefits/index.html", {
-        "cov": cov, "region": region, "month": month, "parents": region.ancestors() if len(region.code) > 6 else [],
+        "cov": cov, "region": region, "month": month, "parents": [r for r in region.ancestors() if len(r.code) >= 6 and selectors.covers(request.user, r)],
         "open_applications": applications.count(),
         "late_applications": applications.filter(due_on__lt=timezone.localdate()).count(),
         "funds": allowed(request.user, "manages_funds"), "confirms": allowed(request.user, "confirms_benefits")})

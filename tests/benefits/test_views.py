@@ -58,11 +58,11 @@ def test_every_page_is_404_for_another_township_and_for_roles_without_benefits(c
 def test_grants_on_the_child_page_only_for_those_who_handle_benefits(client, world, kids, setup):
     client.force_login(world.zhuren)
     page = client.get(f"/children/{kids['orphan'].uid}/").content.decode()
-    assert "兜底保障" in page and "1200.00 元/月" in page
+    assert "兜底保障" in page and "1,200.00 元/月" in page
     client.force_login(world.xiaozhang)
     kid = kids["orphan"]
     page = client.get(f"/children/{kid.uid}/").content.decode() if kid.school_id == world.jinxing.pk else ""
-    assert "1200.00" not in page
+    assert "1,200.00" not in page
 
 
 def test_register_stop_and_export_grants(client, world, kids):
@@ -110,6 +110,6 @@ def test_funds_spending_and_the_roll_for_the_finance_office(client, world, kids)
     assert any("孤小明" in row for row in rows)
     client.post(r.url, {"action": "pay", "paid_on": world.today.isoformat()})
     assert PaymentRoll.objects.get().state == "paid"
-    assert "8800.00" in client.get(f"/benefits/funds/{fund.pk}/").content.decode()
+    assert "8,800.00" in client.get(f"/benefits/funds/{fund.pk}/").content.decode()
     client.force_login(world.dudao)  # a county fund is the county's
     assert client.get(f"/benefits/funds/{fund.pk}/").status_code == 404
