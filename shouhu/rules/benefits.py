@@ -60,6 +60,9 @@ NEEDS: Mapping[str, Need] = MappingProxyType({n.code: n for n in (
     Need("disability", "残疾人两项补贴（困难或重度残疾）", ("disability",)),
 )})
 
+DEFAULT_CATEGORIES = CategorySettings()
+WEEKDAYS = SchoolCalendar()  # no holidays known here: the county's calendar is the 控辍保学 app's
+
 # 重度残疾: grades 一级、二级 (重度残疾人护理补贴); a poor family's disabled child gets the living
 # subsidy (困难残疾人生活补贴) at any grade — together 残疾人两项补贴 (国发〔2015〕52号).
 SEVERE_GRADES = ("一级", "二级")
@@ -89,7 +92,7 @@ def needs_of(b: Basis) -> tuple[str, ...]:
     return tuple(out)
 
 
-def basis_from_facts(facts: ChildFacts, disability: str, *, on: date, settings: CategorySettings = CategorySettings()) -> Basis:
+def basis_from_facts(facts: ChildFacts, disability: str, *, on: date, settings: CategorySettings = DEFAULT_CATEGORIES) -> Basis:
     """The basis on a day, derived again from the facts (the month a child turns 18, a parent comes home)."""
     d = derive(facts, as_of=on, settings=settings)
     if not d.categories:  # 18 or older, or not yet born: nothing is owed
@@ -102,7 +105,7 @@ def month_start(month: date) -> date:
     return month.replace(day=1)
 
 
-def needs_on(facts: ChildFacts, disability: str, month: date, settings: CategorySettings = CategorySettings()) -> tuple[str, ...]:
+def needs_on(facts: ChildFacts, disability: str, month: date, settings: CategorySettings = DEFAULT_CATEGORIES) -> tuple[str, ...]:
     """The child's needs for a month: as the facts stand on its first day."""
     return needs_of(basis_from_facts(facts, disability, on=month_start(month), settings=settings))
 
@@ -219,7 +222,7 @@ def apply(state: str, action: str) -> str:
 
 
 def step_due(state: str, entered: date, settings: ApplicationSettings = ApplicationSettings(),
-             calendar: SchoolCalendar = SchoolCalendar()) -> date | None:
+             calendar: SchoolCalendar = WEEKDAYS) -> date | None:
     """When the current step must be done: working days for the check and the confirmation,
     calendar days for the 公示; None once the application has ended."""
     if state == "applied":

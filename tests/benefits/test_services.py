@@ -10,7 +10,7 @@ from django.utils import timezone
 from shouhu.benefits import selectors as S
 from shouhu.benefits import services as V
 from shouhu.benefits.models import Grant, PaymentLine, Spending
-from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.errors import Forbidden, NotFound, ServiceError
 from shouhu.protection.models import Alert
 from shouhu.quality.models import Issue
 from shouhu.quality.services import recheck_children
@@ -69,7 +69,7 @@ def test_the_application_flow(world, kids, monkeypatch):
     assert a.state == "applied" and a.due_on > world.today
     with pytest.raises(ServiceError, match="已有办理中的申请"):
         V.application_create(actor=world.zhuren_hongxing, child=child, applicant="x", monthly_amount="1", applied_on=world.today)
-    with pytest.raises(Exception):  # a village director cannot confirm
+    with pytest.raises(Forbidden):  # a village director cannot confirm
         V.application_act(actor=world.zhuren_hongxing, application=a, action="confirm")
     a = V.application_act(actor=world.dudao_zhuhe, application=a, action="check", note="已入户查验")
     a = V.application_act(actor=world.admin, application=a, action="confirm")
