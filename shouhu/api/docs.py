@@ -7,7 +7,7 @@ Applied with drf-spectacular's `extend_schema_view` on each view class (class-le
 merges with what a module already declares (parameters, serializers, the If-Match header)."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from . import absences, auth, dropout, protection, quality, schooling, supervision, views
+from . import absences, auth, benefits, dropout, protection, quality, schooling, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 
 LIST, DETAIL = "列出您权限范围内的{}（分页，可筛选）", "一条{}的详情（不在您权限范围内的与不存在的一样返回 404）"
@@ -114,6 +114,14 @@ DOCS = {
         "act": ("提交整改、复核通过或退回重改", "提交整改须附佐证材料；退回须写明原因。"),
     }),
     supervision.ScoreboardViewSet: ("督查整改", {"list": ("考核得分：各乡镇、学校按季度或年度的得分与指标", "只有数字，没有姓名。")}),
+    benefits.GrantViewSet: ("兜底保障", {
+        **_crud("兜底保障（享受的救助与补贴）", create="登记一项兜底保障"),
+        "stop": ("停发或暂停一项兜底保障", "写明原因。"),
+    }),
+    benefits.FundViewSet: ("兜底保障", {
+        **_crud("经费（专项经费、爱心基金、慈善项目），含已支出和余额"),
+        "spending": ("一项经费的支出明细", ""),
+    }),
     auth.TokenView: ("登录", {"post": ("用用户名和密码（需要时加动态验证码）换取访问令牌", "返回 token 与有效期。")}),
     auth.LogoutView: ("登录", {"post": ("退出：删除当前访问令牌", "")}),
 }

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import absences, auth, docs, dropout, protection, quality, schooling, supervision, views
+from . import absences, auth, benefits, docs, dropout, protection, quality, schooling, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -60,6 +60,8 @@ router.register("dropout-cases", dropout.DropoutCaseViewSet, basename="dropout-c
 router.register("inspections", supervision.InspectionViewSet, basename="inspection")
 router.register("findings", supervision.FindingViewSet, basename="finding")
 router.register("scoreboard", supervision.ScoreboardViewSet, basename="scoreboard")
+router.register("benefits", benefits.GrantViewSet, basename="benefit")
+router.register("funds", benefits.FundViewSet, basename="fund")
 router.register("absences", absences.AbsenceViewSet, basename="absence")
 
 urlpatterns = [

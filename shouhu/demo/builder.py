@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from shouhu.benefits import demo as benefits_demo
 from shouhu.care import demo as care_demo
 from shouhu.care.models import Helper, Pairing
 from shouhu.protection import demo as protection_demo
@@ -31,6 +32,8 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     schooling_demo.build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
     # 控辍保学: absences at 金星小学 and cases at every step
     schooling_demo.build_dropout_demo(today=today, rng=random.Random(seed + 5), log=log)
+    # 兜底保障 and money: grants with a few eligible children left out, applications, funds, rolls
+    benefits_demo.build_benefits_demo(today=today, rng=random.Random(seed + 11), log=log)
     # duplicates and the county-wide check, last: it reads everything above
     quality_demo.build_quality_demo(log=log)
     # early-warning alerts over all of it, some already worked

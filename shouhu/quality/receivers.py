@@ -35,9 +35,9 @@ def roster_changed(sender, child_ids, **kwargs):
 
 
 def facts_changed_(sender, child_ids=None, fact=None, **kwargs):
-    """A field check found a record wrong, or its finding passed: the record's issues follow (other
-    facts, a visit's concerns, change no record check)."""
-    if fact == "field_mismatch" and child_ids and len(child_ids) <= INLINE_LIMIT:
+    """A field check found a record wrong, or its finding passed, or a benefit was granted or stopped:
+    the record's issues follow (other facts, a visit's concerns, change no record check)."""
+    if fact in ("field_mismatch", "benefits") and child_ids and len(child_ids) <= INLINE_LIMIT:
         recheck_children(child_ids)
 
 

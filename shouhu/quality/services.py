@@ -77,6 +77,8 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     found += Q_.cross_line_findings(pairs, _link_names(pairs))
     field = children_with_fact("field_mismatch", today=today)  # open field-check findings: a few, county-wide
     found += Q_.field_check_findings({r["id"]: field[r["id"]] for r in records if r["id"] in field})
+    unmet = children_with_fact("benefit_unmet", today=today)  # benefits paid without a need: a few, county-wide
+    found += Q_.benefit_findings({r["id"]: unmet[r["id"]] for r in records if r["id"] in unmet})
     _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
     _rescore_pairs([r["id"] for r in records], today)
     return len(records)

@@ -308,6 +308,8 @@ MERGE_MOVE = {  # the child's care record: moved to the record kept
     "care.Pairing", "care.Visit", "care.FamilyContact", "care.Wish", "care.CounsellingSession", "care.Participation",
     "protection.MandatoryReport",  # a report about the duplicate is about the child kept
     "schooling.Absence",  # the duplicate's marked absences are the child's (keyed by pupil, school and day)
+    # what was granted and paid to the child (兜底保障): the kept record is the child it was paid to
+    "benefits.Grant", "benefits.PaymentLine", "benefits.Spending",
 }
 MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "registry.CategoryEvent", "registry.HistoricalChild", "registry.Child", "audit.AccessLog", "intake.ImportRow",
@@ -323,6 +325,8 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "schooling.RosterMismatch",
     # what an inspector found on the spot is evidence about the record as it was checked
     "supervision.Finding", "supervision.SampleItem",
+    # a 事实无人抚养 application stays with the record it was made on (one open application per child)
+    "benefits.Application",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

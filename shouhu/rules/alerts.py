@@ -27,6 +27,8 @@ Facts (a dict; keys a caller does not know are absent and the rules that need th
   agreement_date      date | None  the care agreement (委托照护协议)
   poor_household      bool
   benefits            list[str]
+  benefit_missing     str    the needs no grant meets this month ("" none), once the county keeps grants (the
+                             兜底保障 ledger); absent before that, when the record's 已享受救助 speaks for benefits
   visit_concerns      list[(visit id, date, [concern, …])]  visits that noted something, recent first
   counselling_high    list[(session id, date)]   sessions assessed 高
   reports             list[(report id, date)]    mandatory reports about the child (date discovered)
@@ -116,6 +118,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("no_contact", ORANGE, "30天以上无亲情联系", "未成年人保护法第23条"),
     Rule("visit_overdue", YELLOW, "走访逾期30天以上", "民发〔2019〕34号（儿童主任定期走访）"),
     Rule("poor_no_benefit", YELLOW, "困难家庭未享受救助", "国发〔2016〕36号；社会救助暂行办法"),
+    Rule("benefit_missing", YELLOW, "符合兜底保障条件未发放", "国发〔2016〕36号；民发〔2019〕62号（应保尽保）"),
 )
 RULES: Mapping[str, Rule] = MappingProxyType({r.code: r for r in _RULES})
 
@@ -214,13 +217,21 @@ def _visit_overdue(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
 
 
 def _poor_no_benefit(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
+    # once the county keeps grants, the ledger decides (`_benefit_missing`): one alert for one fact
+    if "benefit_missing" in f:
+        return
     if f.get("poor_household") and "benefits" in f and not f.get("benefits"):
         yield Alert("poor_no_benefit", "", "低保户或特困户，档案未记录任何已享受的救助")
 
 
+def _benefit_missing(f: Mapping[str, Any], today: date) -> Iterable[Alert]:
+    if f.get("benefit_missing"):
+        yield Alert("benefit_missing", "", f"应享未享：{f['benefit_missing']}")
+
+
 _FIRING: tuple[Callable[[Mapping[str, Any], date], Iterable[Alert]], ...] = (
     _unguarded, _unattended, _visit_harm, _counselling, _reports, _harm_unreported, _pupil_missing, _carer_unfit, _no_agreement, _housing,
-    _no_contact, _visit_overdue, _poor_no_benefit,
+    _no_contact, _visit_overdue, _poor_no_benefit, _benefit_missing,
 )
 
 

@@ -27,13 +27,15 @@ class Spec:
 
 # the indicator table: key -> what it is and the county's defaults (weights sum to 100)
 INDICATORS: Mapping[str, Spec] = MappingProxyType({
-    "quality": Spec("档案质量", 20, 95, help="在册儿童中没有“错误”级数据质量问题的比例"),
-    "visits": Spec("走访按时", 20, 90, help="应走访的儿童中，期末未逾期的比例"),
+    "quality": Spec("档案质量", 15, 95, help="在册儿童中没有“错误”级数据质量问题的比例"),
+    "visits": Spec("走访按时", 15, 90, help="应走访的儿童中，期末未逾期的比例"),
     "contact": Spec("亲情联系", 15, 90, help="需要亲情联系的儿童中，期末未逾期的比例"),
     "one_to_one": Spec("一对一帮扶", 15, 100, help="孤儿、事实无人抚养儿童等重点儿童中已落实一对一帮扶的比例"),
     "alerts": Spec("红色预警按时签收", 10, 100, help="本期新出现的红色预警中按时签收的比例"),
     "rectify": Spec("督查整改按时", 10, 100, help="本期到期的督查问题中按期整改并通过复核的比例"),
     "reports": Spec("月报按时上报", 10, 100, help="本期各月月报按时上报的比例（乡镇）"),
+    # 003: 困境儿童兜底保障率要达到100%
+    "benefits": Spec("兜底保障率", 10, 100, help="符合孤儿、事实无人抚养、低保特困或残疾人补贴条件的儿童中，应享尽享的比例"),
     "dropout": Spec("控辍保学", 0, 0, veto=True, help="乡镇逾期未启动劝返或有学生下落不明，即一票否决"),
 })
 

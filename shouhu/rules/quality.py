@@ -236,6 +236,11 @@ _CHECKS = [
     _c("de_facto_benefit_mismatch", "logic", "warning", "享受事实无人抚养补贴但不符合条件",
        "享受事实无人抚养儿童生活补贴，但按父母状况不符合认定条件（父母双方重残、重病、服刑在押或失联满6个月等）。"
        "请核实父母状况和起始时间，或停发补贴。", (*_pf("situation", "since"), "benefits")),
+    # the 兜底保障 ledger against the same needs (rules.benefits): a monthly benefit paid to a child none of whose
+    # needs calls for it — a parent came home, the child left the registry; 孤儿/事实无人抚养 as the two checks above
+    _c("benefit_unmet", "logic", "warning", "发放兜底保障但已不符合条件",
+       "发放记录中有按月发放的救助，但按档案该儿童已不符合这项救助的条件（如父母已返家、不再是低保或特困户、已退出管理）。"
+       "请核实后停发，或据实更正档案。", ("benefits",)),
     _c("agreement_without_carer", "logic", "warning", "有协议无照护人",
        "填写了委托照护协议签订日期，但没有登记委托照护人。请补填照护人或清除协议日期。", ("carer_name", "agreement_date")),
     _c("carer_is_absent_parent", "logic", "error", "照护人是不在家的父母",
@@ -588,6 +593,12 @@ def field_check_findings(mismatches: Mapping[Any, Sequence[str]]) -> list[Findin
     `field_check_mismatch` per check, on the record field it points at."""
     return [Finding("field_check_mismatch", child_id, S.CHECK_FIELDS[k], S.MISMATCH_TEXT[k])
             for child_id, checks in mismatches.items() for k in checks if k in S.CHECK_FIELDS]
+
+
+def benefit_findings(unmet: Mapping[Any, Sequence[str]]) -> list[Finding]:
+    """For each child paid a benefit its needs do not call for ({child id: the kinds' labels}), one finding."""
+    return [Finding("benefit_unmet", child_id, "benefits", f"发放中但已不符合条件：{'、'.join(kinds)}"[:255])
+            for child_id, kinds in unmet.items() if kinds]
 
 
 # ── duplicates: candidate pairs from the finder, one finding on each child ───────────────────

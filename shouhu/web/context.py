@@ -27,6 +27,8 @@ MENU = {
     "supervision": "findings",
     "scoreboard": "scoreboard",
     "dashboard": "dashboard",
+    "benefits": "handles_benefits",
+    "funds": "manages_funds",
     "help": "signed_in",  # 使用说明: every role has its page
 }
 

@@ -94,7 +94,7 @@ def test_every_rule_is_fired_by_some_facts_and_has_a_basis():
         {"visit_concerns": [(1, TODAY - timedelta(days=2), ["疑似受伤"])]}, {"counselling_high": [(1, TODAY)]}, {"reports": [(1, TODAY)]},
         {"carer_name": "x", "carer_barred": True}, {"is_left_behind": True, "agreement_date": None},
         {"housing_unsafe": (1, TODAY)}, {"contact_gap_days": 31}, {"visit_overdue_days": 31},
-        {"poor_household": True, "benefits": []}, {"pupil_missing": TODAY},
+        {"poor_household": True, "benefits": []}, {"pupil_missing": TODAY}, {"benefit_missing": "孤儿基本生活保障"},
     ] for c, _ in codes(facts)}
     assert fired == set(A.RULES)
     assert all(r.basis and r.title and r.level in A.LEVELS for r in A.RULES.values())
@@ -155,3 +155,12 @@ def test_escalation_never_goes_back_and_stops_once_acted(level, ack, act, a, b):
         assert nxt is None  # an acted-on alert has no further deadline
     if nxt is not None:
         assert nxt >= late  # the next step is not in the past: a periodic job can wait for it
+
+
+def test_once_the_county_keeps_grants_the_ledger_decides_the_benefit_alert():
+    """The record's 已享受救助 raises 困难家庭未享受救助 until the county keeps grants; then the ledger's
+    应享未享 does, and a poor household's child gets one alert for one fact."""
+    poor = {"poor_household": True, "benefits": []}
+    assert [a.code for a in A.child_alerts(poor, today=TODAY)] == ["poor_no_benefit"]
+    assert [a.code for a in A.child_alerts({**poor, "benefit_missing": "低保或特困供养（低保户、特困户）"}, today=TODAY)] == ["benefit_missing"]
+    assert A.child_alerts({**poor, "benefit_missing": ""}, today=TODAY) == []

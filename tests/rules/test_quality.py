@@ -24,6 +24,7 @@ from shouhu.rules.quality import (
     LEVELS,
     Finding,
     QualitySettings,
+    benefit_findings,
     cross_line_findings,
     field_check_findings,
     record_findings,
@@ -341,7 +342,8 @@ def test_each_check_stays_quiet(code, overrides):
 GROUP_CODES = {"shared_parent_details", "shared_carer_details", "copied_visit_notes", "visit_burst", "visit_backdated_bulk",
                "visit_before_registration", "visit_in_future", "cross_line_mismatch", "possible_duplicate",
                "field_check_mismatch",  # not from the record: from an inspector's field check (test below)
-               "hukou_mismatch"}  # found by the 户籍比对 (tests/rules/test_hukou.py), not from a record alone
+               "hukou_mismatch",  # found by the 户籍比对 (tests/rules/test_hukou.py), not from a record alone
+               "benefit_unmet"}  # from the 兜底保障 ledger against the record's needs (test below)
 
 
 
@@ -350,6 +352,12 @@ def test_a_field_check_points_at_the_fields_it_found_wrong():
     assert [(f.child_id, f.code, f.field) for f in found] == [(7, "field_check_mismatch", "carer_name"),
                                                               (7, "field_check_mismatch", "agreement_file")]
     assert all(f.field in CATALOGUE["field_check_mismatch"].fields for f in found)
+
+
+def test_a_benefit_paid_without_a_need_is_one_finding_per_child():
+    found = benefit_findings({7: ["最低生活保障（低保）", "残疾人两项补贴"], 8: []})
+    assert [(f.child_id, f.code, f.field, f.message) for f in found] == [
+        (7, "benefit_unmet", "benefits", "发放中但已不符合条件：最低生活保障（低保）、残疾人两项补贴")]
 
 
 def test_every_check_is_tested_both_ways():

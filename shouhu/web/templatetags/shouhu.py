@@ -1,3 +1,4 @@
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django import template
@@ -12,6 +13,15 @@ register = template.Library()
 @register.filter
 def get(d, key):
     return d.get(key, "") if hasattr(d, "get") else getattr(d, key, "")
+
+
+@register.filter
+def yuan(value):
+    """An amount of money as people write it: 6,050,000.00 (two decimals, thousands grouped)."""
+    try:
+        return f"{Decimal(value or 0):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
 
 
 @register.filter
