@@ -69,7 +69,10 @@ def build_benefits_demo(*, today: date, rng: random.Random, log=print) -> None:
         V.application_act(actor=dudao, application=c, action="reject", note="母亲在家，有抚养能力")
         log(f"  事实无人抚养认定申请 3 件（#{a.pk} 待查验，#{b.pk} 县级确认逾期，#{c.pk} 不予认定）")
     county, maoshi = Region.objects.get(code=DEMO_VILLAGE[:6]), Region.objects.get(code=DEMO_TOWNSHIP)
-    special = V.fund_create(actor=admin, kind="special", name=f"{today.year}年困境儿童保障专项", source="县财政", amount="6000000",
+    # a year's basic living support of the county's orphans and 事实无人抚养 children, rounded up to 100,000 元
+    monthly = sum((g.monthly_amount for g in grants if g.kind in ("orphan", "de_facto")), Decimal("0"))
+    special = V.fund_create(actor=admin, kind="special", name=f"{today.year}年困境儿童保障专项", source="县财政",
+                            amount=max(Decimal("100000"), (monthly * 12 / 100000).to_integral_value(rounding="ROUND_CEILING") * 100000),
                             received_on=start, region=county)
     love = V.fund_create(actor=admin, kind="charity_fund", name="毛市镇留守儿童爱心基金", source="某爱心企业", amount="50000",
                          received_on=start, region=maoshi)
