@@ -323,6 +323,9 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "schooling.RosterMismatch",
     # what an inspector found on the spot is evidence about the record as it was checked
     "supervision.Finding", "supervision.SampleItem",
+    # a place's sign-in sheet is the day's record as it was taken (one line per child and session:
+    # moving the duplicate's lines could collide with the kept record's own)
+    "places.Attendance", "places.GuardianAttendance",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and
