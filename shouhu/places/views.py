@@ -276,7 +276,8 @@ def parent_school(request):
                 .annotate(n_guardians=Count("guardians", distinct=True), n_remote=Count("guardians", filter=~Q(guardians__mode="present"), distinct=True))
                 .order_by("-date", "-id"))
     page = Paginator(due, 30).get_page(page_param(request.GET))
-    schools = selectors.places_visible_to(request.user).filter(status="running").order_by("code", "name")
+    running = selectors.places_visible_to(request.user, flag="records_attendance").filter(status="running").order_by("code", "name")
+    schools = list(running.filter(kind="parent_school")[:6]) or list(running[:3])
     log_access(actor=request.user, action="list", scope="家长学校", detail=f"待培训照护人 {page.paginator.count} 人", request=request)
     return render(request, "places/parent_school.html", {
         "lectures": lectures[:20], "page": page, "n_due": page.paginator.count, "today": today, "places": schools,
