@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from shouhu.accounts.permissions import allowed, requires
 from shouhu.audit.services import log_access
 from shouhu.core import uploads
-from shouhu.core.errors import NotFound
-from shouhu.core.forms import run_and_tell, run_into_form
+from shouhu.core.errors import NotFound, ServiceError
+from shouhu.core.forms import apply_errors, run_and_tell, run_into_form
 from shouhu.core.params import choice_param, code_param, page_param
 from shouhu.core.versions import Stale
 from shouhu.core.xlsx import marked_workbook, xlsx_response
@@ -97,15 +97,20 @@ def place_edit(request, pk):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            done = run_into_form(request, form, lambda: services.place_save(actor=request.user, place=form.save(commit=False),
-                                                                            version=form.expected_version()), "已保存", "name")
+            services.place_save(actor=request.user, place=form.save(commit=False), version=form.expected_version())
         except Stale:
+            # saved by someone else since this form was opened: keep what was typed, show what is
+            # saved now where it differs, and base the form on the new version
             current = Place.objects.get(pk=place.pk)
             conflict = form.differences(current)
             form.rebase(current.version)
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            apply_errors(form, exc, "name")
         else:
-            if done is not None:
-                return redirect("places:detail", pk=place.pk)
+            messages.success(request, "已保存")
+            return redirect("places:detail", pk=place.pk)
     return render(request, "places/place_form.html", {"form": form, "place": place, "conflict": conflict},
                   status=409 if conflict is not None else 200)
 
@@ -212,14 +217,17 @@ def session_detail(request, pk):
         what = request.POST.get("what")
         allowed_qs = selectors.attendance_children(request.user, place)
         if what == "tick":
-            shown = list(allowed_qs.filter(uid__in=_uids(request.POST.getlist("shown"))))
+            uids = _uids(request.POST.getlist("shown"))
+            shown = list(allowed_qs.filter(uid__in=uids))
+            if len(shown) != len(uids):
+                raise NotFound("未找到该儿童")
             ticked = [c for c in shown if str(c.uid) in set(request.POST.getlist("child"))]
             if run_and_tell(request, lambda: services.attendance_set(actor=request.user, session=session, shown=shown, ticked=ticked),
                             f"已保存签到：本页 {len(ticked)} 人"):
                 return redirect(request.get_full_path())
         elif what == "list":
             text = request.POST.get("names", "")
-            rows = list(allowed_qs.only("id", "name", "id_number", "uid"))
+            rows = list(allowed_qs.select_related(None).only("id", "name", "id_number", "uid"))
             m = P.read_list(text, [P.Candidate(c.pk, c.name, c.id_number or "") for c in rows])
             by_pk = {c.pk: c for c in rows}
             added = services.attendance_add(actor=request.user, session=session, children=[by_pk[k] for k in m.found])
