@@ -2,12 +2,17 @@
 Saturday's opening, finds and ticks two children and signs a third in from a pasted list; then
 records a 家长学校 lecture there: a child's mother by video and the carer in the room, and the carer
 leaves the list of those due for training."""
+import json
+
+import pytest
+
 from shouhu.places import services as S
 from shouhu.places.models import Attendance, GuardianAttendance
 from shouhu.regions.models import Place
 from shouhu.rules import places as P
 
 from .test_care_flow import register
+from .test_phone_fit import AXE, SMALL
 from .test_register_flow import login
 
 
@@ -80,3 +85,34 @@ def test_village_director_records_attendance_and_a_parent_school_session(live_se
     fits(page)
     page.screenshot(path=str(tmp_path / "parent-school.png"), full_page=True)
     assert lan and ming
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="npm axe-core not installed (npm install)")
+def test_place_pages_fit_a_thumb(live_server, world, browser):
+    """The places' pages at 390 px: every target at least 44×44 CSS px, no serious axe violation."""
+    w = world
+    home = S.place_save(actor=w.zhuren, place=Place(kind="children_home", name="光荣村儿童之家", region=w.guangrong,
+                                                    checklist=dict.fromkeys(P.DEFAULT_CHECKLIST, True)))
+    S.place_act(actor=w.zhuren, place=home, action="declare")
+    S.place_act(actor=w.admin, place=home, action="accept")
+    register(w, "陆金兰", 30, agreement_date=w.today)
+    lecture = S.session_create(actor=w.zhuren, place=home, date=w.today, parent_school=True, topic="亲子沟通")
+    ctx = browser.new_context(viewport={"width": 390, "height": 900}, locale="zh-CN", bypass_csp=True)
+    page = ctx.new_page()
+    base = live_server.url
+    login(page, base, "zhuren")
+    small, serious = {}, {}
+    for url in ("/places/", f"/places/{home.pk}/", f"/places/{home.pk}/edit/", f"/places/sessions/{lecture.pk}/",
+                "/places/parent-school/", "/places/coverage/"):
+        page.goto(base + url)
+        if page.locator("#paste").count():
+            page.click("#paste summary")  # the pasted list's box and button too
+        if found := page.evaluate(SMALL):
+            small[url] = found
+        page.add_script_tag(path=str(AXE))
+        if result := page.evaluate("async () => (await axe.run(document)).violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                                   ".map(v => v.id + ' ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))"):
+            serious[url] = result
+    ctx.close()
+    assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
+    assert not small, json.dumps(small, ensure_ascii=False, indent=1)
