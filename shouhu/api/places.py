@@ -20,6 +20,9 @@ from .quality import choice_param
 from .versions import VersionedMixin, versioned_schema
 
 
+WRITABLE = ["kind", "name", "region", "school", "address", "manager_name", "manager_phone", "hours", "checklist"]
+
+
 class PlaceSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -37,8 +40,8 @@ class PlaceSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_label", "name", "region", "region_name", "school", "school_name", "address", "manager_name",
                   "manager_phone", "hours", "status", "status_label", "checklist", "missing", "declared_on", "accepted_on", "closed_on",
                   "note", "version"]
-        # writable: kind, name, region, school, address, manager_name, manager_phone, hours, checklist — the rest by steps
-        read_only_fields = ["status", "declared_on", "accepted_on", "closed_on", "note", "version"]
+        # what a client may write; the state and its dates change only by steps (`act`)
+        read_only_fields = [f for f in fields if f not in WRITABLE]
 
     def get_missing(self, obj) -> list[str]:
         return P.missing_items(obj.checklist or {}, self.context["items"])
