@@ -19,7 +19,6 @@ from .permissions import READ, declare
 from .quality import choice_param
 from .versions import VersionedMixin, versioned_schema
 
-
 WRITABLE = ["kind", "name", "region", "school", "address", "manager_name", "manager_phone", "hours", "checklist"]
 
 
