@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "shouhu.protection",
     "shouhu.supervision",
     "shouhu.benefits",
+    "shouhu.places",
     "shouhu.web",
     "shouhu.demo",
 ]
@@ -254,7 +255,8 @@ SPECTACULAR_SETTINGS = {
     # father_situation and mother_situation share one list of values
     "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION", "CaseStateEnum": "shouhu.rules.cases.STATE_CHOICES",
                             "DropoutStateEnum": "shouhu.rules.dropout.STATE_CHOICES", "FindingStateEnum": "shouhu.rules.supervision.STATE_CHOICES",
-                            "InspectionStateEnum": "shouhu.rules.supervision.INSPECTION_STATE_CHOICES"},
+                            "InspectionStateEnum": "shouhu.rules.supervision.INSPECTION_STATE_CHOICES",
+                            "PlaceStateEnum": "shouhu.rules.places.STATE_CHOICES", "PlaceKindEnum": "shouhu.rules.places.KIND_CHOICES"},
 }
 
 # Job progress is written by the task worker and read by the web process: a cache both can see.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("protection/", include("shouhu.protection.urls")),
     path("supervision/", include("shouhu.supervision.urls")),
     path("benefits/", include("shouhu.benefits.urls")),
+    path("places/", include("shouhu.places.urls")),
     path("inbox/", include("shouhu.notify.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),

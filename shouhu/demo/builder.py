@@ -10,6 +10,7 @@ from django.utils import timezone
 from shouhu.benefits import demo as benefits_demo
 from shouhu.care import demo as care_demo
 from shouhu.care.models import Helper, Pairing
+from shouhu.places import demo as places_demo
 from shouhu.protection import demo as protection_demo
 from shouhu.quality import demo as quality_demo
 from shouhu.regions.models import Region
@@ -40,6 +41,8 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     result.users += protection_demo.build_protection_demo(root=root, log=log)
     # 督查整改: two months of inspections, findings in every state, one 问责
     supervision_demo.build_supervision_demo(today=today, rng=random.Random(seed + 7), log=log)
+    # 阵地建设: places in every state, sign-in at 光荣村's home, a 家长学校 lecture
+    places_demo.build_places_demo(today=today, rng=random.Random(seed + 11), log=log)
     return result
 
 

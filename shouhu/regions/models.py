@@ -5,9 +5,11 @@ subtree is a code prefix. Children store their village's 12-digit code; a subtre
 then a range on one indexed column (see `code_range`), which both SQLite and PostgreSQL
 answer from a plain B-tree.
 """
+from django.conf import settings
 from django.db import models
 
 from shouhu.core.versions import Versioned
+from shouhu.rules import places as P
 
 
 class Level(models.IntegerChoices):
@@ -107,3 +109,51 @@ class SchoolClass(Versioned):
     @property
     def full_name(self) -> str:
         return f"{self.school.name} {self}"
+
+
+class Place(Versioned):
+    """A place for children (阵地, docs/domain.md "Places"): a 留守儿童之家 or 儿童之家 of a village, a
+    township's 服务站, a school's 心理咨询室, a 家长学校 … Like a school it is a register of the county's
+    facilities, here in the base layer because care's activities and the funds' spending point at it.
+    `code` is the host region's code padded to 12 digits, so the places under a region are
+    `code__range=code_range(region.code)`, the same range the children's village codes answer."""
+
+    kind = models.CharField("类型", max_length=16, choices=P.KIND_CHOICES)
+    name = models.CharField("名称", max_length=64)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="places", verbose_name="所在村（社区）或乡镇")
+    code = models.CharField(max_length=12, db_index=True, editable=False)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="places", verbose_name="所在学校")
+    address = models.CharField("地址", max_length=128, blank=True)
+    manager_name = models.CharField("管理员", max_length=32, blank=True)
+    manager_phone = models.CharField("管理员电话", max_length=20, blank=True)
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name="管理员账号")
+    hours = models.CharField("开放时间", max_length=64, blank=True, help_text="如：周六、周日 14:00—17:00")
+    status = models.CharField("状态", max_length=10, choices=P.STATE_CHOICES, default="draft")
+    # the county's "六个一" items (places.PlaceSetting) → ticked
+    checklist = models.JSONField("“六个一”", default=dict, blank=True)
+    declared_on = models.DateField("申报日期", null=True, blank=True)
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
+    closed_on = models.DateField("停用日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=255, blank=True)  # the last step's reason (退回、停用)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "kind", "name"]
+        indexes = [models.Index(fields=["code", "status"], name="place_code_status")]
+        verbose_name = verbose_name_plural = "阵地"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def host(self) -> str:
+        """"school", "township" or "village": what holds the place."""
+        if self.school_id:
+            return "school"
+        return "township" if self.region.level == Level.TOWNSHIP else "village"
+
+    def save(self, *args, **kwargs):
+        self.code = self.region.code.ljust(12, "0")
+        super().save(*args, **kwargs)

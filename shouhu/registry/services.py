@@ -327,6 +327,9 @@ MERGE_STAY = {  # the duplicate's own history and provenance: stay with it
     "supervision.Finding", "supervision.SampleItem",
     # a 事实无人抚养 application stays with the record it was made on (one open application per child)
     "benefits.Application",
+    # a place's sign-in sheet is the day's record as it was taken (one line per child and session:
+    # moving the duplicate's lines could collide with the kept record's own)
+    "places.Attendance", "places.GuardianAttendance",
 }
 MERGE_DERIVED = {"care.CareStatus", "care.VisitDue", "care.CampaignMark"}  # rewritten by the care refresh
 # Never copied from the duplicate: keys, links, and what the derivation writes. (The 档案编号 and

@@ -30,6 +30,11 @@ MENU = {
     "benefits": "handles_benefits",
     "funds": "manages_funds",
     "help": "signed_in",  # 使用说明: every role has its page
+    # 阵地建设: the places and their sign-in, the 家长学校; coverage for those who keep places of a region
+    "places": "records_attendance",
+    "places_manage": "manages_places",
+    "places_coverage": "manages_places",
+    "places_settings": "manages_county",
 }
 
 
@@ -42,6 +47,8 @@ def nav(request):
     # 学校班级 and the school pages of 学籍核对 lead somewhere only for those who have schools;
     # a village director's part of 学籍核对 is the village's 人籍一致 list, linked to directly.
     entries["has_schools"] = entries["schools"] and schools_visible_to(user).exists()
+    # coverage is read for a region: a school's staff keep the school's places but answer for no region
+    entries["places_coverage"] = entries["places_coverage"] and any(a.region_id for a in scope.assignments_with("manages_places"))
     entries["village_roster"] = not entries["has_schools"] and entries["care"] and bool(scope.edit_regions())
     return {"nav": entries}
 

@@ -64,6 +64,7 @@ CARE = {"admin", "dudao", "dudao_zhuhe", "zhuren", "zhuren_lianfu", "xiaozhang",
         "volunteer", "counsellor"}  # record visits or pair helpers
 REGION = {"admin", "edu", "partner", "dudao", "dudao_zhuhe", "zhuren", "zhuren_lianfu", "inspector"}
 # whom the child reaches: its village, township and county; its school and class; its helper
+PLACES = {"admin", "dudao", "dudao_zhuhe", "zhuren", "zhuren_lianfu", "xiaozhang", "xiaozhang_zhuhe", "banzhuren", "banzhuren_c32", "counsellor"}
 REACH = {"admin", "edu", "dudao", "zhuren", "xiaozhang", "banzhuren", "inspector", "volunteer", "counsellor"}
 
 MATRIX = {
@@ -111,6 +112,13 @@ MATRIX = {
     "/protection/cases/{case}/guardianship/": {"dudao"},
     # the county's protection time limits (the county's protection role, not in this table, may too)
     "/protection/settings/": {"admin"},
+    # 阵地建设: those who record attendance (the county, townships, villages, schools, head teachers, counsellors)
+    "/places/": PLACES,
+    "/places/parent-school/": PLACES,
+    "/places/new/": PLACES - {"banzhuren", "banzhuren_c32", "counsellor"},
+    "/places/coverage/": {"admin", "dudao", "dudao_zhuhe", "zhuren", "zhuren_lianfu"},
+    "/places/settings/": {"admin"},
+    "/api/v1/places/": PLACES,
     "/api/v1/children/": SEES,
     "/api/v1/children/{child}/": REACH,
     "/api/v1/visits/": SEES,

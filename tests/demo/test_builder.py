@@ -94,3 +94,16 @@ def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     from shouhu.supervision.models import ScorePeriod
 
     assert ScorePeriod.objects.count() == 1 and "毛市镇" in client.get("/supervision/scoreboard/").content.decode()
+    # 阵地建设: places in every state, sign-in at 光荣村's home, guardians at a lecture, a few carers due
+    from shouhu.places.models import Attendance, GuardianAttendance
+    from shouhu.regions.models import Place
+    from shouhu.rules import places as PL
+
+    assert set(Place.objects.values_list("status", flat=True)) == set(PL.STATES)
+    assert Attendance.objects.filter(session__place__name="光荣村儿童之家").count() >= 8
+    assert {"present", "video", "phone"} <= set(GuardianAttendance.objects.values_list("mode", flat=True))
+    assert client.login(username="zhuren", password="shouhu2026")
+    body = client.get("/places/parent-school/").content.decode()
+    assert "隔代教育与亲子沟通" in body and 'id="n-due">0<' not in body
+    assert client.login(username="admin", password="shouhu2026")
+    assert 'id="n-townships">0<' not in client.get("/places/coverage/").content.decode()  # the township whose station closed

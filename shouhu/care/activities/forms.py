@@ -5,6 +5,7 @@ from django.db.models import Q
 from shouhu.accounts.scope import NOTHING, scope_of
 from shouhu.core.forms import BootstrapMixin
 from shouhu.regions.models import Region, code_range
+from shouhu.regions.selectors import places_visible_to
 
 from ..forms import DATE, not_future, region_label
 from .models import Activity
@@ -27,7 +28,7 @@ def activity_regions(actor):
 class ActivityForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["title", "kind", "date", "place", "organiser", "region", "description"]
+        fields = ["title", "kind", "date", "site", "place", "organiser", "region", "description"]
         widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, actor, **kwargs):
@@ -35,7 +36,19 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         self.fields["region"].queryset = activity_regions(actor)
         self.fields["region"].label_from_instance = region_label
         self.fields["title"].error_messages["required"] = "请填写活动名称"
+        self.fields["site"].queryset = places_visible_to(actor).filter(status="running").order_by("code", "name")
+        self.fields["site"].help_text = "在登记的阵地开展的，请选择；其他地点填在下面"
+        self.fields["place"].required = False
         self.style_widgets()
+
+    def clean(self):
+        d = super().clean()
+        if not d.get("place"):
+            if d.get("site"):
+                d["place"] = self.instance.place = d["site"].name[:64]
+            elif "place" not in self.errors:
+                self.add_error("place", "请填写地点或选择活动场所")
+        return d
 
     def clean_date(self):
         return not_future(self.cleaned_data.get("date"), "只能登记已经开展的活动（日期不能晚于今天）")

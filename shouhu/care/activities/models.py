@@ -10,6 +10,10 @@ class Activity(models.Model):
     kind = models.CharField("类型", max_length=8, choices=KINDS, default="其他")
     date = models.DateField("日期")
     place = models.CharField("地点", max_length=64)
+    # the registered place it was held at (阵地, docs/domain.md "Places"); the text above stays for
+    # older records and for places not in the register
+    site = models.ForeignKey("regions.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
+                             verbose_name="活动场所")
     organiser = models.CharField("组织单位", max_length=64)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区域")
     description = models.TextField("活动内容", blank=True)

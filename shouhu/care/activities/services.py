@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from shouhu.accounts.scope import scope_of
 from shouhu.core.errors import Forbidden, NotFound, ServiceError
-from shouhu.regions.selectors import regions_visible_to
+from shouhu.regions.selectors import places_visible_to, regions_visible_to
 from shouhu.registry.models import Child
 from shouhu.registry.selectors import children_visible_to
 
@@ -24,6 +24,8 @@ def activity_save(*, actor, activity: Activity, children: Iterable[Child] = ()) 
         raise ServiceError("只能登记已经开展的活动（日期不能晚于今天）", code=CareErrorCode.FUTURE_DATE, field="date")
     if not regions_visible_to(actor).filter(pk=activity.region_id).exists():
         raise ServiceError("该区域不在您的管辖范围内", code=CareErrorCode.NOT_IN_REACH, field="region")
+    if activity.site_id and not places_visible_to(actor).filter(pk=activity.site_id, status="running").exists():
+        raise ServiceError("请选择您管辖范围内运行中的场所", code=CareErrorCode.NOT_IN_REACH, field="site")
     if activity.pk is None:
         activity.created_by = actor
     activity.save()

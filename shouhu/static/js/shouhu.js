@@ -3,6 +3,7 @@
 //   [data-back]           go back one page
 //   [data-print]          print the page
 //   form[data-confirm]    ask before submitting
+//   input[data-filter]    filter a list as one types (a sign-in list)
 //   [data-confirm-keep]   a merge button: ask with the chosen record's summary (data-summary)
 //   every POST form       sent once: its buttons wait and say 正在保存… until the next page (a
 //                         visit with photos on a weak connection is otherwise tapped twice)
@@ -64,4 +65,13 @@ document.addEventListener("DOMContentLoaded", function () {
   best.setAttribute("aria-current", "page");
   var menu = best.closest(".dropdown");
   if (menu) menu.querySelector(".dropdown-toggle").classList.add("active");
+});
+// input[data-filter="#list"]: hide the rows of #list ([data-text]) that do not contain what is typed
+document.addEventListener("input", function (e) {
+  var box = e.target.closest && e.target.closest("input[data-filter]");
+  if (!box) return;
+  var q = box.value.trim().toLowerCase();
+  document.querySelectorAll(box.getAttribute("data-filter") + " [data-text]").forEach(function (row) {
+    row.classList.toggle("d-none", q !== "" && row.getAttribute("data-text").toLowerCase().indexOf(q) < 0);
+  });
 });
