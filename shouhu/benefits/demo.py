@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from shouhu.accounts.models import User
-from shouhu.regions.models import Region
+from shouhu.regions.models import Place, Region
 from shouhu.registry.demo import DEMO_TOWNSHIP, DEMO_VILLAGE
 from shouhu.registry.models import Child
 from shouhu.rules import benefits as B
@@ -76,8 +76,9 @@ def build_benefits_demo(*, today: date, rng: random.Random, log=print) -> None:
                             received_on=start, region=county)
     love = V.fund_create(actor=admin, kind="charity_fund", name="毛市镇留守儿童爱心基金", source="某爱心企业", amount="50000",
                          received_on=start, region=maoshi)
-    V.spend(actor=admin, fund=love, purpose="place", amount="3200", spent_on=start + timedelta(days=5), what="光荣村儿童之家添置图书和桌椅",
-            payee="县新华书店", voucher_no="AX-001")
+    home = Place.objects.filter(code=DEMO_VILLAGE).order_by("id").first()
+    V.spend(actor=admin, fund=love, purpose="place", amount="3200", spent_on=start + timedelta(days=5), what="儿童之家添置图书和桌椅",
+            payee="县新华书店", voucher_no="AX-001", place=home)
     V.spend(actor=admin, fund=love, purpose="activity", amount="1500", spent_on=start + timedelta(days=20), what="六一关爱活动", voucher_no="AX-002")
     poor_kid = Child.objects.filter(village_code=DEMO_VILLAGE, is_difficulty=True).order_by("id").first()
     if poor_kid is not None:

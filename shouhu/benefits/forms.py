@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from shouhu.core.forms import BootstrapMixin
-from shouhu.regions.models import Region
+from shouhu.regions.models import Place, Region
 from shouhu.rules import benefits as B
 
 from .models import FUND_KINDS, PURPOSES
@@ -86,6 +86,11 @@ class FundForm(BootstrapMixin, forms.Form):
         self.fields["received_on"].initial = timezone.localdate()
 
 
+class PlaceChoice(forms.ModelChoiceField):
+    def label_from_instance(self, p: Place) -> str:
+        return f"{p.name}（{p.region.display_name}）"
+
+
 class SpendForm(BootstrapMixin, forms.Form):
     purpose = forms.ChoiceField(label="用途", choices=[p for p in PURPOSES if p[0] != "roll"])
     amount = forms.DecimalField(label="金额（元）", max_digits=12, decimal_places=2, widget=MONEY)
@@ -93,12 +98,15 @@ class SpendForm(BootstrapMixin, forms.Form):
     what = forms.CharField(label="事由", max_length=128, help_text="如：儿童之家添置图书；六一慰问")
     payee = forms.CharField(label="收款人或单位", required=False, max_length=64)
     child = forms.UUIDField(label="资助的儿童（档案页上的编号）", required=False, widget=forms.HiddenInput)
+    place = PlaceChoice(label="场所（阵地建设与运行）", queryset=Place.objects.none(), required=False, empty_label="（不是某个场所）")
     voucher_no = forms.CharField(label="凭证号", required=False, max_length=32, help_text="同一资金的凭证号不能重复")
     voucher = forms.FileField(label="凭证照片", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, places=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["spent_on"].initial = timezone.localdate()
+        if places is not None:
+            self.fields["place"].queryset = places
 
 
 class RollForm(BootstrapMixin, forms.Form):

@@ -159,6 +159,7 @@ class Spending(models.Model):
     spent_on = models.DateField("支出日期")
     payee = models.CharField("收款人或单位", max_length=64, blank=True)
     child = models.ForeignKey("registry.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey("regions.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="场所")
     what = models.CharField("事由", max_length=128)
     voucher_no = models.CharField("凭证号", max_length=32, blank=True)
     voucher = models.FileField("凭证照片", upload_to="vouchers/%Y/", blank=True)

@@ -15,7 +15,7 @@ from shouhu.audit.services import log_access
 from shouhu.core import uploads
 from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ServiceError
 from shouhu.notify.services import Message, notify_many
-from shouhu.regions.models import Region, code_range, in_region
+from shouhu.regions.models import Place, Region, code_range, in_region
 from shouhu.registry.models import Child
 from shouhu.registry.selectors import children_visible_to
 from shouhu.registry.signals import facts_changed
@@ -217,7 +217,7 @@ def _check_balance(fund: Fund, amount: Decimal, field: str) -> None:
 
 @transaction.atomic
 def spend(*, actor, fund: Fund, purpose: str, amount, spent_on: date, what: str, payee: str = "", child: Child | None = None,
-          voucher_no: str = "", voucher=None) -> Spending:
+          place: Place | None = None, voucher_no: str = "", voucher=None) -> Spending:
     fund = _locked(selectors.fund_for(actor, fund.pk))
     if purpose == "roll":
         raise ServiceError("兜底保障发放请通过发放花名册支出", field="purpose")
@@ -232,12 +232,17 @@ def spend(*, actor, fund: Fund, purpose: str, amount, spent_on: date, what: str,
         _own_child(actor, child)
     elif purpose == "child":
         raise ServiceError("请选择资助的儿童", code=ErrorCode.REQUIRED, field="child")
+    if place is not None:
+        if purpose != "place":
+            raise ServiceError("只有“阵地建设与运行”的支出需要选择场所", field="place")
+        if not in_region(place.code, fund.region_code):
+            raise ServiceError("该场所不在这项资金的使用范围内", field="place")
     voucher_no = (voucher_no or "").strip()[:32]
     if voucher_no and fund.spending.filter(voucher_no=voucher_no).exists():
         raise Conflict(f"凭证号 {voucher_no} 已登记过一笔支出", field="voucher_no")
     _check_balance(fund, amount, "amount")
     s = Spending(fund=fund, purpose=purpose, amount=amount, spent_on=spent_on, what=what.strip()[:128], payee=(payee or "").strip()[:64],
-                 child=child, voucher_no=voucher_no, created_by=actor)
+                 child=child, place=place, voucher_no=voucher_no, created_by=actor)
     if voucher is not None:
         problem = uploads.document_problem(voucher, what="凭证")
         if problem:

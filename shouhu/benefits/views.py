@@ -17,6 +17,8 @@ from shouhu.core import uploads
 from shouhu.core.forms import run_into_form
 from shouhu.core.params import choice_param, code_param, page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
+from shouhu.regions.models import code_range
+from shouhu.regions.selectors import places_visible_to
 from shouhu.rules import benefits as B
 
 from . import selectors, services
@@ -217,20 +219,21 @@ def funds(request):
 @requires("manages_funds")
 def fund_detail(request, pk):
     fund = selectors.fund_for(request.user, pk)
-    form = SpendForm(request.POST or None, request.FILES or None)
+    places = places_visible_to(request.user).filter(code__range=code_range(fund.region_code)).order_by("code", "name")
+    form = SpendForm(request.POST or None, request.FILES or None, places=places)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         child = selectors.child_for(request.user, d["child"]) if d["child"] else None
         s = run_into_form(request, form, lambda: services.spend(
             actor=request.user, fund=fund, purpose=d["purpose"], amount=d["amount"], spent_on=d["spent_on"], what=d["what"], payee=d["payee"],
-            child=child, voucher_no=d["voucher_no"], voucher=d["voucher"]), "已登记支出")
+            child=child, place=d["place"], voucher_no=d["voucher_no"], voucher=d["voucher"]), "已登记支出")
         if s is not None:
             return redirect("benefits:fund", pk=fund.pk)
-    spending = fund.spending.select_related("child", "roll").order_by("-spent_on", "-id")
+    spending = fund.spending.select_related("child", "roll", "place").order_by("-spent_on", "-id")
     if request.GET.get("export") == "xlsx":
-        data = ([s.spent_on.isoformat(), s.get_purpose_display(), s.what, s.payee, s.child.name if s.child else "", s.voucher_no, s.amount]
-                for s in spending)
-        return _export(request, title="资金支出", headers=["日期", "用途", "事由", "收款人", "资助儿童", "凭证号", "金额"], rows=data,
+        data = ([s.spent_on.isoformat(), s.get_purpose_display(), s.what, s.payee, s.child.name if s.child else "", s.place.name if s.place else "",
+                 s.voucher_no, s.amount] for s in spending)
+        return _export(request, title="资金支出", headers=["日期", "用途", "事由", "收款人", "资助儿童", "场所", "凭证号", "金额"], rows=data,
                        label=fund.name, name="spending", scope="资金")
     spent = spending.aggregate(s=Sum("amount"))["s"] or 0
     page = Paginator(spending, 30).get_page(page_param(request.GET))

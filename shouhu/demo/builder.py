@@ -33,7 +33,9 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     schooling_demo.build_schooling_demo(today=today, rng=random.Random(seed + 3), log=log)
     # 控辍保学: absences at 金星小学 and cases at every step
     schooling_demo.build_dropout_demo(today=today, rng=random.Random(seed + 5), log=log)
-    # 兜底保障 and money: grants with a few eligible children left out, applications, funds, rolls
+    # 阵地建设: places in every state, sign-in at 光荣村's home, a 家长学校 lecture
+    places_demo.build_places_demo(today=today, rng=random.Random(seed + 11), log=log)
+    # 兜底保障 and money (some spent on the places above): grants with a few eligible children left out, applications, funds, rolls
     benefits_demo.build_benefits_demo(today=today, rng=random.Random(seed + 11), log=log)
     # duplicates and the county-wide check, last: it reads everything above
     quality_demo.build_quality_demo(log=log)
@@ -41,8 +43,6 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     result.users += protection_demo.build_protection_demo(root=root, log=log)
     # 督查整改: two months of inspections, findings in every state, one 问责
     supervision_demo.build_supervision_demo(today=today, rng=random.Random(seed + 7), log=log)
-    # 阵地建设: places in every state, sign-in at 光荣村's home, a 家长学校 lecture
-    places_demo.build_places_demo(today=today, rng=random.Random(seed + 11), log=log)
     return result
 
 

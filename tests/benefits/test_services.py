@@ -164,3 +164,16 @@ def test_a_late_application_tells_whoever_takes_the_step_once(world, kids):
     a = V.application_act(actor=world.dudao_zhuhe, application=a, action="check")
     assert V.escalate_applications(today=a.due_on + timedelta(days=1)) == 1
     assert "admin" in set(Notification.objects.values_list("user__username", flat=True))
+
+
+def test_spending_on_a_place_stays_within_the_funds_region(world):
+    from shouhu.regions.models import Place
+
+    fund = V.fund_create(actor=world.admin, kind="charity_fund", name="毛市镇爱心基金", source="企业", amount="1000", received_on=world.today,
+                         region=world.maoshi)
+    home = Place.objects.create(kind="children_home", name="光荣村儿童之家", region=world.guangrong)
+    elsewhere = Place.objects.create(kind="children_home", name="红星村儿童之家", region=world.hongxing)
+    s = V.spend(actor=world.admin, fund=fund, purpose="place", amount="300", spent_on=world.today, what="图书", place=home)
+    assert s.place == home
+    with pytest.raises(ServiceError, match="不在这项资金的使用范围内"):
+        V.spend(actor=world.admin, fund=fund, purpose="place", amount="300", spent_on=world.today, what="图书", place=elsewhere)
