@@ -174,7 +174,7 @@
         var sum = document.createElement("summary");
         sum.textContent = "内容" + (photos ? "（含照片 " + photos + " 张）" : "");
         det.appendChild(sum);
-        text.forEach(function (f) { var d = document.createElement("div"); d.className = "small"; d.textContent = f[0] + "：" + f[1]; det.appendChild(d); });
+        text.forEach(function (f) { var d = document.createElement("div"); d.className = "small"; d.textContent = ((r.labels || {})[f[0]] || f[0]) + "：" + f[1]; det.appendChild(d); });
         body.appendChild(det);
       }
       var actions = document.createElement("div");
@@ -253,14 +253,18 @@
     if (form.dataset.queueing) return;  // the second tap of a double tap
     form.dataset.queueing = "1";
     busyButtons(form, true);
-    var fields = [];
+    var fields = [], labels = {};
+    form.querySelectorAll("[id^=wrap-]").forEach(function (w) {
+      var l = w.querySelector(".form-label");
+      if (l) labels[w.id.slice(5)] = l.textContent.replace("*", "").trim();
+    });
     new FormData(form).forEach(function (v, k) {
       if (v instanceof File && !v.name && !v.size) return;  // an empty file input
       fields.push([k, v]);
     });
     var keyInput = form.querySelector("[name=client_key]"), nextInput = form.querySelector("[name=next]");
     var rec = {key: keyInput.value, user: me(), url: location.pathname + location.search, kind: form.getAttribute("data-offline"),
-               child: form.getAttribute("data-child"), label: form.getAttribute("data-label"), fields: fields, state: "waiting",
+               child: form.getAttribute("data-child"), label: form.getAttribute("data-label"), fields: fields, labels: labels, state: "waiting",
                message: "", at: Date.now(), nextField: nextInput && nextInput.value};
     put(rec).then(function () {
       refresh();
@@ -289,6 +293,23 @@
     });
   });
 
+  // 待上传 and my tasks kept for use without signal even if not opened yet (the worker keeps the
+  // pages it is asked for; this asks for these two once per sign-in — signing out empties the cache)
+  function keepPages() {
+    var b = badgeEl();
+    if (!b || !window.caches || !navigator.onLine) return;
+    caches.open("shouhu-pages").then(function (c) {
+      b.getAttribute("data-keep").split(" ").forEach(function (url) {
+        c.match(url).then(function (hit) {
+          if (hit) return;
+          fetch(url, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
+            if (res.status === 200) c.put(url, res);
+          }).catch(function () {});
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     // a fresh key each time a form is opened: a page served again from the phone's cache must not
     // reuse the key of the record made on it last time
@@ -296,6 +317,7 @@
     var again = document.getElementById("queue-send");
     if (again) again.addEventListener("click", sendAll);
     if (window.indexedDB) refresh().then(sendAll);
+    keepPages();
   });
   window.addEventListener("online", sendAll);
   setInterval(function () { sendAll(); }, 60000);  // a weak signal fires no "online" event
