@@ -235,3 +235,23 @@ def test_manifest(client):
     for icon in data["icons"]:
         got = client.get(icon["src"])
         assert got.status_code == 200 and b"".join(got.streaming_content)[:4] == b"\x89PNG"
+
+
+# -- the API takes the same key ---------------------------------------------------------------------
+def test_api_key_makes_one_record(client, world, orphan):
+    client.login(username="zhuren", password=PASSWORD)
+    key = str(uuid.uuid4())
+    ids = set()
+    for _ in range(2):
+        r = client.post("/api/v1/visits/", {"child": str(orphan.uid), "date": world.today.isoformat(), "life": "好", "client_key": key},
+                        content_type="application/json")
+        assert r.status_code == 201, r.content
+        ids.add(r.json()["id"])
+    assert len(ids) == 1 and Visit.objects.count() == 1
+    ids = set()
+    for _ in range(2):
+        r = client.post("/api/v1/contacts/", {"child": str(orphan.uid), "date": world.today.isoformat(), "client_key": key},
+                        content_type="application/json")
+        assert r.status_code == 201, r.content
+        ids.add(r.json()["id"])
+    assert len(ids) == 1 and FamilyContact.objects.count() == 1
