@@ -7,6 +7,8 @@ import time
 from playwright.sync_api import expect
 
 from shouhu.care.models import Visit
+from shouhu.care.visits import services
+from tests.factories import make_user
 
 from .test_care_flow import DEAD, register
 from .test_register_flow import login
@@ -106,3 +108,31 @@ def test_online_visit_goes_through_the_queue_and_errors_stay_beside_the_field(li
     assert "已记录对陈小宝的走访" in page.inner_text("main")
     assert Visit.objects.filter(child=orphan).count() == 1
     assert page.locator("#queue-badge").is_hidden()
+
+
+def test_visit_sent_after_someone_else_did_the_task_is_a_conflict(live_server, world, phone):
+    """While the phone is without signal a second village director records a visit of the same
+    child: both visits are kept, and 待上传 says the task was done by someone else."""
+    orphan = register(world, "陈小宝", 45, **DEAD)
+    colleague = make_user("zhuren_b", "village_director", region=world.guangrong)
+    page, base = phone, live_server.url
+    login(page, base, "zhuren")
+    wait_for_worker(page)
+    page.goto(base + f"/care/visits/new/{orphan.uid}/?next=/care/tasks/")
+    page.context.set_offline(True)
+    page.fill("#id_life", "饮食正常")
+    page.click("button[type=submit]:has-text('保存走访记录')")
+    page.wait_for_selector("#queue-notice")
+    services.visit_record(actor=colleague, child=orphan, date=world.today, mode="入户", areas={"life": "同日走访"})
+    page.goto(base + "/care/queue/")
+    page.wait_for_selector(".queue-item.queue-waiting")
+    page.context.set_offline(False)
+    page.wait_for_selector(".queue-item.queue-conflict", timeout=20000)
+    text = page.inner_text("#queue-list")
+    assert "冲突：您打开表单后" in text and "儿童主任走访" in text
+    expect(page.locator("#queue-badge")).to_have_text("1 条冲突")
+    page.screenshot(path="var/screenshot-offline-conflict.png", full_page=True)
+    assert Visit.objects.filter(child=orphan).count() == 2
+    page.click("button:has-text('知道了')")
+    page.wait_for_selector("text=没有待上传的记录")
+    expect(page.locator("#queue-badge")).to_be_hidden()

@@ -121,6 +121,8 @@
         var conflicts = recs.filter(function (r) { return r.state === "conflict"; }).length;
         b.textContent = unsent.length ? unsent.length + " 条待上传" : conflicts + " 条冲突";
         b.classList.toggle("d-none", !unsent.length && !conflicts);
+        b.classList.toggle("btn-warning", !!unsent.length);
+        b.classList.toggle("btn-danger", !unsent.length && !!conflicts);
         b.setAttribute("data-count", String(unsent.length));
       }
       document.querySelectorAll(".task-card .queued-mark").forEach(function (m) { m.remove(); });
