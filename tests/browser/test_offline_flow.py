@@ -27,6 +27,15 @@ def wait_for_worker(page):
     raise AssertionError("the service worker never took control of the page")
 
 
+def wait_for_kept(page, path):
+    """My tasks asks the phone to keep 待上传 when it has been open a moment."""
+    for _ in range(100):
+        if page.evaluate("p => caches.open('shouhu-pages').then(c => c.match(p)).then(Boolean)", path):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{path} was not kept on the phone")
+
+
 def test_visit_recorded_offline_is_sent_once(live_server, world, phone, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     orphan = register(world, "陈小宝", 45, **DEAD)
@@ -35,6 +44,7 @@ def test_visit_recorded_offline_is_sent_once(live_server, world, phone, tmp_path
     login(page, base, "zhuren")
     wait_for_worker(page)
     page.goto(base + "/care/tasks/")     # kept by the worker for use without signal
+    wait_for_kept(page, "/care/queue/")
     page.locator(f".task-card[data-kind=visit][data-child='{orphan.uid}']").get_by_role("link", name="记录走访").click()
     page.wait_for_selector("form[data-offline]")
     form_url = page.url
@@ -118,6 +128,8 @@ def test_visit_sent_after_someone_else_did_the_task_is_a_conflict(live_server, w
     page, base = phone, live_server.url
     login(page, base, "zhuren")
     wait_for_worker(page)
+    page.goto(base + "/care/tasks/")
+    wait_for_kept(page, "/care/queue/")
     page.goto(base + f"/care/visits/new/{orphan.uid}/?next=/care/tasks/")
     page.context.set_offline(True)
     page.fill("#id_life", "饮食正常")

@@ -86,7 +86,9 @@
         return res.json().then(function (data) { rec.errors = data.errors; return keep(rec, "error", errorsText(data.errors)); });
       }
       if (res.status === 404) return keep(rec, "error", "未找到该儿童，或您已不能为其记录（可能已迁出或分工已调整）");
-      if (res.status === 403 || res.status === 409 || res.status === 412) return keep(rec, res.status === 403 ? "error" : "conflict", "服务器拒绝了这条记录（" + res.status + "），请核对后重新填写");
+      // a stale version (409/412) was not saved: it stays, with its content, until the user decides
+      if (res.status === 409 || res.status === 412) return keep(rec, "error", "冲突：此记录已被他人修改，未保存，请核对后重新填写");
+      if (res.status === 403) return keep(rec, "error", "服务器拒绝了这条记录（无权限），请核对后重新填写");
       return keep(rec, "waiting", "服务器暂时无法保存，稍后自动重试");
     }, function () { return keep(rec, "waiting", ""); });
   }
@@ -295,21 +297,25 @@
     });
   });
 
-  // 待上传 and my tasks kept for use without signal even if not opened yet (the worker keeps the
-  // pages it is asked for; this asks for these two once per sign-in — signing out empties the cache)
+  // 待上传 and my tasks kept for use without signal even if 待上传 was never opened: asked for from
+  // my tasks, once per sign-in (signing out empties the cache), when the page has been idle a
+  // moment — background requests are kept off the moment a page loads.
   function keepPages() {
     var b = badgeEl();
-    if (!b || !window.caches || !navigator.onLine) return;
+    if (!b || !window.caches || !navigator.onLine || !document.getElementById("task-list")) return;
+    var urls = b.getAttribute("data-keep").split(" ");
     caches.open("shouhu-pages").then(function (c) {
-      b.getAttribute("data-keep").split(" ").forEach(function (url) {
-        c.match(url).then(function (hit) {
-          if (hit) return;
-          fetch(url, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
-            if (res.status === 200) c.put(url, res);
-          }).catch(function () {});
+      return urls.reduce(function (p, url) {
+        return p.then(function () {
+          return c.match(url).then(function (hit) {
+            if (hit) return;
+            return fetch(url, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
+              if (res.status === 200) return c.put(url, res);
+            });
+          });
         });
-      });
-    });
+      }, Promise.resolve());
+    }).catch(function () {});
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -319,11 +325,13 @@
     var again = document.getElementById("queue-send");
     if (again) again.addEventListener("click", sendAll);
     if (window.indexedDB) refresh().then(sendAll);
-    keepPages();
   });
   window.addEventListener("online", sendAll);
   setInterval(function () { sendAll(); }, 60000);  // a weak signal fires no "online" event
-  if ("serviceWorker" in navigator) {
-    window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js").catch(function () {}); });
-  }
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+      keepPages();
+    }, 1500);
+  });
 })();
