@@ -4,10 +4,13 @@ from django.urls import include, path
 from shouhu.accounts import signin
 from shouhu.accounts.permissions import public
 from shouhu.web import help as web_help
+from shouhu.web import pwa
 from shouhu.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("dashboard/", web.dashboard, name="dashboard"),
     path("dashboard/briefing/", web.briefing, name="dashboard_briefing"),
     path("help/", web_help.help_index, name="help"),

@@ -11,6 +11,7 @@ class CareErrorCode(StrEnum):
     BAD_PHOTO = "bad_photo"
     NOTHING_SEEN = "nothing_seen"  # a visit with nothing written about what was seen
     FUTURE_DATE = "future_date"
+    KEY_REUSED = "key_reused"  # a form's idempotency key sent again for another child
     WISH_NOT_OPEN = "wish_not_open"
     WISH_NOT_CLAIMED = "wish_not_claimed"
     WISH_FULFILLED = "wish_fulfilled"

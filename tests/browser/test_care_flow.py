@@ -56,6 +56,7 @@ def test_zhuren_sees_errors_beside_the_field(live_server, world, phone):
     page.goto(base + f"/care/visits/new/{orphan.uid}/")
     page.fill("#id_date", (world.today + timedelta(days=3)).isoformat())
     page.click("button[type=submit]:has-text('保存走访记录')")
+    page.wait_for_selector("#wrap-date .invalid-feedback")  # the form is sent by the queue's script: no new page
     assert "不能晚于今天" in page.inner_text("#wrap-date")
     assert "至少填写一项" in page.inner_text("#wrap-life") or "不能晚于今天" in page.inner_text("#wrap-date")
 

@@ -14,10 +14,12 @@ from .fields import CHILD_PARAM, DATE_PARAMS, ChildField, child_filter, child_na
 class ContactSerializer(serializers.ModelSerializer):
     child = ChildField(help_text="儿童 id")
     child_name = child_name_field()
+    client_key = serializers.UUIDField(required=False, allow_null=True, write_only=True,
+                                       help_text="客户端为这条记录生成的 UUID：同一用户以同一值再次提交，返回已保存的记录，不重复保存")
 
     class Meta:
         model = FamilyContact
-        fields = ["id", "child", "child_name", "date", "kind", "with_whom", "place", "minutes", "note", "created_at"]
+        fields = ["id", "child", "child_name", "date", "kind", "with_whom", "place", "minutes", "note", "created_at", "client_key"]
         read_only_fields = ["created_at"]
 
 

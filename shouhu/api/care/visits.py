@@ -59,6 +59,8 @@ class VisitCreateSerializer(serializers.Serializer):
     follow_up = serializers.CharField(required=False, allow_blank=True)
     follow_up_date = serializers.DateField(required=False, allow_null=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, help_text="照片（JPG/PNG/WebP，multipart）")
+    client_key = serializers.UUIDField(required=False, allow_null=True,
+                                       help_text="客户端为这条记录生成的 UUID：同一用户以同一值再次提交，返回已保存的记录，不重复保存")
 
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_PARAM, *DATE_PARAMS]),

@@ -1,4 +1,6 @@
 """Forms of visits and family contact."""
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,7 +31,27 @@ class MultipleFileField(forms.FileField):
         return [one(data, initial)] if data else []
 
 
-class VisitForm(BootstrapMixin, forms.Form):
+class HiddenMoment(forms.DateTimeInput):
+    input_type = "hidden"
+    supports_microseconds = True  # a record made in the same second as the page is not "since"
+
+
+class OfflineFields(forms.Form):
+    """What a form carries to be sent later from the phone's queue (docs/domain.md "Working
+    without signal"): a key made when it was opened (the page makes a fresh one; this one serves
+    a phone without scripts) and the server's time when it was rendered, against which a record
+    of the same task made by someone else since then is a conflict."""
+
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    opened_at = forms.DateTimeField(required=False, widget=HiddenMoment(format="%Y-%m-%dT%H:%M:%S.%f%z"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_key"].initial = uuid.uuid4()
+        self.fields["opened_at"].initial = timezone.now()
+
+
+class VisitForm(OfflineFields, BootstrapMixin, forms.Form):
     date = forms.DateField(label="走访日期", widget=DATE,
                            help_text="不能晚于今天。下次走访的到期日按县里的走访规则（每类儿童多少天走访一次），从这一天算起")
     mode = forms.ChoiceField(label="方式", choices=[(m, m) for m in R.VISIT_MODES], widget=forms.RadioSelect, initial=R.HOME_VISIT,
@@ -73,7 +95,7 @@ class VisitForm(BootstrapMixin, forms.Form):
         return d
 
 
-class ContactForm(BootstrapMixin, forms.Form):
+class ContactForm(OfflineFields, BootstrapMixin, forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
     kind = forms.ChoiceField(label="方式", choices=[(k, k) for k in R.CONTACT_KINDS], widget=forms.RadioSelect, initial="电话")
     with_whom = forms.ChoiceField(label="联系对象", choices=[(k, k) for k in R.CONTACT_WITH], initial="父母双方")

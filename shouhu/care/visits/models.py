@@ -30,12 +30,17 @@ class Visit(models.Model):
     follow_up = models.TextField("后续跟进", blank=True)
     follow_up_date = models.DateField("跟进日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Made by the page when the form is opened (docs/domain.md "Working without signal"): the same
+    # form sent twice — a queue retrying after a lost answer, a double tap — is one record.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "走访记录"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["child", "date"]), models.Index(fields=["child", "visitor_role", "date"]),
                    models.Index(fields=["visitor", "created_at"])]
+        # per user: one user's key never finds (or blocks) another user's record
+        constraints = [models.UniqueConstraint(fields=["visitor", "client_key"], name="care_visit_client_key")]
 
 
 class VisitPhoto(models.Model):
@@ -55,8 +60,10 @@ class FamilyContact(models.Model):
     note = models.CharField("情况", max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)  # as Visit.client_key
 
     class Meta:
         verbose_name = verbose_name_plural = "亲情联系"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["child", "date"])]
+        constraints = [models.UniqueConstraint(fields=["recorded_by", "client_key"], name="care_contact_client_key")]

@@ -3,10 +3,12 @@ village's child is a 404 like a missing one."""
 from datetime import date
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from shouhu.accounts.permissions import requires
 from shouhu.accounts.scope import scope_of
@@ -25,6 +27,36 @@ from . import selectors, services
 from .export import visits_workbook
 from .forms import ContactForm, VisitForm
 
+# -- sent from the phone's queue (docs/domain.md "Working without signal") -------------------------
+# The page's script queues a form on the phone first and then posts it with this header; the
+# answer is JSON the queue can act on: saved (with the record already saved under the same key,
+# and any conflict), or the form's errors. Without the header the forms work as plain pages.
+QUEUE_HEADER = "X-Shouhu-Queue"
+
+
+def _queued(request) -> bool:
+    return request.headers.get(QUEUE_HEADER) == "1"
+
+
+def _saved(request, record, *, text: str, conflict: str, default_next: str):
+    """The answer to a saved form: a page message (and the conflict as a warning) for the next page,
+    plus, to the queue, JSON saying so."""
+    if record.replayed:
+        text = "这条记录此前已上传保存，没有重复保存。" + text
+    messages.success(request, text)
+    if conflict:
+        messages.warning(request, "冲突：" + conflict)
+    nxt = next_url(request, default_next)
+    if _queued(request):
+        return JsonResponse({"saved": True, "id": record.pk, "replayed": record.replayed, "message": text, "conflict": conflict,
+                             "next": nxt})
+    return redirect(nxt)
+
+
+def _invalid(form):
+    """The queue's answer to a form that was not saved: each field's messages (400)."""
+    return JsonResponse({"saved": False, "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=400)
+
 
 @requires("can_care")
 def visit_create(request, uid):
@@ -35,17 +67,20 @@ def visit_create(request, uid):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.visit_record(
+            visit = services.visit_record(
                 actor=request.user, child=child, date=d["date"], mode=d["mode"], role=d.get("role") or None, helper=d.get("helper"),
                 areas={k: d.get(k, "") for k, _ in R.VISIT_AREAS}, concerns=d.get("concerns") or [], needs=d.get("needs", ""),
                 actions=d.get("actions", ""), follow_up=d.get("follow_up", ""), follow_up_date=d.get("follow_up_date"),
-                photos=request.FILES.getlist("photos"),
+                photos=request.FILES.getlist("photos"), client_key=d.get("client_key"),
             )
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"已记录对{child.name}的走访（{d['date']:%Y-%m-%d}）。")
-            return redirect(next_url(request, reverse("registry:detail", args=[child.uid])))
+            return _saved(request, visit, text=f"已记录对{child.name}的走访（{visit.date:%Y-%m-%d}）。",
+                          conflict=selectors.visit_conflict(visit, opened_at=d.get("opened_at")),
+                          default_next=reverse("registry:detail", args=[child.uid]))
+    if request.method == "POST" and _queued(request):
+        return _invalid(form)
     return render(request, "care/visit_form.html", {"form": form, "child": child, "next": next_url(request, "")})
 
 
@@ -120,16 +155,35 @@ def contact_create(request, uid):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.contact_record(actor=request.user, child=child, date=d["date"], kind=d["kind"], with_whom=d["with_whom"],
-                                    place=d.get("place", ""), minutes=d.get("minutes"), note=d.get("note", ""))
+            contact = services.contact_record(actor=request.user, child=child, date=d["date"], kind=d["kind"], with_whom=d["with_whom"],
+                                              place=d.get("place", ""), minutes=d.get("minutes"), note=d.get("note", ""),
+                                              client_key=d.get("client_key"))
         except ServiceError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"已记录{child.name}的亲情联系（{d['date']:%Y-%m-%d}，{d['kind']}）。")
-            return redirect(next_url(request, reverse("registry:detail", args=[child.uid])))
+            return _saved(request, contact, text=f"已记录{child.name}的亲情联系（{contact.date:%Y-%m-%d}，{contact.kind}）。",
+                          conflict=selectors.contact_conflict(contact, opened_at=d.get("opened_at")),
+                          default_next=reverse("registry:detail", args=[child.uid]))
+    if request.method == "POST" and _queued(request):
+        return _invalid(form)
     # the numbers to call from this page, as far as the reader's field set shows them (registry.fields)
     allowed = visible_fields(scope_of(request.user))
     phones = [(label, name, getattr(child, f"{p}_phone")) for p, label, name in (
         ("father", "父亲", child.father_name), ("mother", "母亲", child.mother_name), ("carer", "照护人", child.carer_name))
         if getattr(child, f"{p}_phone") and (allowed is None or f"{p}_phone" in allowed)]
     return render(request, "care/contact_form.html", {"form": form, "child": child, "next": next_url(request, ""), "phones": phones})
+
+
+@requires("care_work")
+def queue(request):
+    """待上传: the records waiting on this phone. The list itself is read by the page's script from
+    the phone's own store (the server has not seen them yet); this is the page around it."""
+    return render(request, "care/queue.html")
+
+
+@never_cache
+@requires("care_work")
+def queue_token(request):
+    """Asked by the queue just before it sends: who is signed in now (a record waits for the user
+    who made it) and a CSRF token valid for this session (the one in a page cached hours ago may not be)."""
+    return JsonResponse({"user": request.user.pk, "csrf": get_token(request)})

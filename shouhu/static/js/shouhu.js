@@ -6,7 +6,8 @@
 //   input[data-filter]    filter a list as one types (a sign-in list)
 //   [data-confirm-keep]   a merge button: ask with the chosen record's summary (data-summary)
 //   every POST form       sent once: its buttons wait and say 正在保存… until the next page (a
-//                         visit with photos on a weak connection is otherwise tapped twice)
+//                         visit with photos on a weak connection is otherwise tapped twice);
+//                         form[data-offline] goes through the phone's queue instead (offline.js)
 document.addEventListener("click", function (e) {
   var el = e.target.closest("[data-back], [data-print]");
   if (!el) return;
@@ -22,6 +23,7 @@ document.addEventListener("submit", function (e) {
     if (keep && !window.confirm(keep.getAttribute("data-summary"))) { e.preventDefault(); return; }
   }
   if (e.defaultPrevented || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("hx-post") || form.hasAttribute("data-no-guard")) return;
+  if (form.hasAttribute("data-offline") && window.indexedDB) return;
   if (form.dataset.sending) { e.preventDefault(); return; }  // the second tap of a double tap
   form.dataset.sending = "1";
   var submitter = e.submitter;
