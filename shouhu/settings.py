@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "shouhu.schooling",
     "shouhu.protection",
     "shouhu.supervision",
+    "shouhu.staffing",
     "shouhu.web",
     "shouhu.demo",
 ]

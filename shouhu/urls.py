@@ -24,6 +24,7 @@ urlpatterns = [
     path("schooling/", include("shouhu.schooling.urls")),
     path("protection/", include("shouhu.protection.urls")),
     path("supervision/", include("shouhu.supervision.urls")),
+    path("staff/", include("shouhu.staffing.urls")),
     path("inbox/", include("shouhu.notify.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),
