@@ -27,6 +27,7 @@ MENU = {
     "supervision": "findings",
     "scoreboard": "scoreboard",
     "dashboard": "dashboard",
+    "staff": "reads_staff",
 }
 
 
