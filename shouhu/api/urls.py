@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import absences, auth, dropout, protection, quality, schooling, supervision, views
+from . import absences, auth, dropout, protection, quality, schooling, staffing, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -59,6 +59,7 @@ router.register("inspections", supervision.InspectionViewSet, basename="inspecti
 router.register("findings", supervision.FindingViewSet, basename="finding")
 router.register("scoreboard", supervision.ScoreboardViewSet, basename="scoreboard")
 router.register("absences", absences.AbsenceViewSet, basename="absence")
+router.register("staff", staffing.StaffViewSet, basename="staff")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in

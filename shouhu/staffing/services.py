@@ -56,15 +56,15 @@ PERSON_FIELDS = ("name", "sex", "birth_year", "phone", "other_posts", "education
 
 
 def _clean_person(values: dict) -> dict:
-    out = {k: (values.get(k) or "").strip() if isinstance(values.get(k) or "", str) else values.get(k) for k in PERSON_FIELDS}
+    out = {k: (values.get(k) or "").strip() for k in PERSON_FIELDS if k != "birth_year"}
     if not out["name"]:
         raise ServiceError("请填写姓名", code=ErrorCode.REQUIRED, field="name")
     if out["sex"] and out["sex"] not in R.SEXES:
         raise ServiceError("请选择性别", field="sex")
-    year = out["birth_year"]
+    year = values.get("birth_year") or None
     if year is not None and not (1930 <= int(year) <= timezone.localdate().year - 16):
         raise ServiceError("出生年份不正确", field="birth_year")
-    return out
+    return {**out, "birth_year": year}
 
 
 @transaction.atomic
