@@ -34,6 +34,7 @@ INDICATORS: Mapping[str, Spec] = MappingProxyType({
     "alerts": Spec("红色预警按时签收", 10, 100, help="本期新出现的红色预警中按时签收的比例"),
     "rectify": Spec("督查整改按时", 10, 100, help="本期到期的督查问题中按期整改并通过复核的比例"),
     "reports": Spec("月报按时上报", 10, 100, help="本期各月月报按时上报的比例（乡镇）"),
+    "staffing": Spec("队伍配备", 10, 100, help="期末在岗的儿童主任（每村）、儿童督导员（每乡镇）、心理辅导教师（每校至少1名）占应配岗位的比例"),
     "dropout": Spec("控辍保学", 0, 0, veto=True, help="乡镇逾期未启动劝返或有学生下落不明，即一票否决"),
 })
 

@@ -126,3 +126,18 @@ def figures(actor, *, today: date) -> list[dict]:
         out.append({"kind": code, "label": k.label, "posts": posts.get(code) if k.at_least else None, "held": held, "vacant": vacant[code],
                     "ended": t.ended, "rate": t.rate})
     return out
+
+
+def staffing_counts(*, first: date, last: date, today: date) -> dict:
+    """队伍配备 (`rules.evaluation.INDICATORS["staffing"]`): each required post held at the period's end
+    (or today, if sooner) — a village's 儿童主任 and a township's 督导员 by place, a school's 心理辅导教师
+    by school: (1, 1) held, (0, 1) vacant."""
+    day = min(last, today)
+    held = set(Appointment.objects.on(day).filter(kind__in=("village_director", "township_supervisor"), region__isnull=False)
+               .values_list("kind", "region__code"))
+    places = {code.ljust(12, "0"): (int(("village_director", code) in held), 1) for code in Region.objects.filter(level=5).values_list("code", flat=True)}
+    for code in Region.objects.filter(level=4).values_list("code", flat=True):
+        places[code.ljust(12, "0")] = (int(("township_supervisor", code) in held), 1)
+    counsellors = set(Appointment.objects.on(day).filter(kind="counsellor").values_list("school_id", flat=True))
+    schools = {pk: (int(pk in counsellors), 1) for pk in School.objects.filter(active=True).values_list("id", flat=True)}
+    return {"places": places, "schools": schools}

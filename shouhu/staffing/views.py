@@ -100,6 +100,11 @@ def vacancies(request):
     kind = g.get("kind", "")
     if kind in R.KINDS:
         qs = qs.filter(kind=kind)
+    # the 考核 scoreboard's link from a township or a school (`?region=` / `?school=`)
+    if (region := g.get("region", "")).isdigit():
+        qs = qs.filter(place_code__startswith=region)
+    if (school := g.get("school", "")).isdigit():
+        qs = qs.filter(school_id=int(school))
     qs = qs.order_by("place_code", "kind", "id")
     names = _township_names(qs.values_list("place_code", flat=True))
     if g.get("export") == "xlsx":
@@ -114,7 +119,7 @@ def vacancies(request):
         "page": page, "rows": [(v, names.get(v.place_code[:9], ""), (today - v.since).days if v.since else None) for v in page],
         "townships": townships, "township": township, "kinds": R.KIND_CHOICES, "kind": kind, "figures": selectors.figures(request.user, today=today),
         "manages": allowed(request.user, "manages_staff"), "year": today.year,
-        "base_query": "&".join(f"{k}={v}" for k, v in (("township", township), ("kind", kind)) if v)})
+        "base_query": "&".join(f"{k}={v}" for k, v in (("township", township), ("kind", kind), ("region", region), ("school", school)) if v)})
 
 
 @requires("reads_staff")

@@ -29,8 +29,8 @@ def test_the_score():
     table = E.specs()
     full = {k: (10, 10) for k, s in table.items() if not s.veto}
     assert E.score(full, table).points == 100.0 and not E.score(full, table).veto
-    half_quality = {**full, "quality": (475, 1000)}  # 47.5% of a 95% target: half of 20 points
-    assert E.score(half_quality, table).points == 90.0 and E.score(half_quality, table).parts["quality"] == 10.0
+    half_quality = {**full, "quality": (475, 1000)}  # 47.5% of a 95% target: half of 20 points (of 110)
+    assert E.score(half_quality, table).points == 90.9 and E.score(half_quality, table).parts["quality"] == 10.0
     no_alerts = {k: v for k, v in full.items() if k != "alerts"}  # nothing to count: neither helps nor hurts
     assert E.score(no_alerts, table).points == 100.0 and E.score(no_alerts, table).parts["alerts"] is None
     assert E.score({**full, "dropout": (1, 0)}, table).veto  # one-vote veto whatever the score

@@ -131,3 +131,12 @@ def test_figures(world, staffed):
     rows = {r["kind"]: r for r in Sel.figures(world.admin, today=world.today)}
     assert (rows["village_director"]["posts"], rows["village_director"]["held"], rows["village_director"]["vacant"]) == (3, 1, 2)
     assert rows["village_director"]["ended"] == 1 and rows["village_director"]["rate"] == 33.3
+
+
+def test_the_scoreboard_counts_staffing(world, staffed):
+    from shouhu.registry.hooks import indicators
+
+    c = indicators()["staffing"].counts(first=world.today.replace(day=1), last=world.today, today=world.today)
+    assert c["places"][world.guangrong.code] == (1, 1) and c["places"][world.hongxing.code] == (0, 1)
+    assert c["places"][world.maoshi.code.ljust(12, "0")] == (1, 1)
+    assert c["schools"] == {world.jinxing.pk: (1, 1), world.zhuhe_school.pk: (0, 1)}

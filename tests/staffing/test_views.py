@@ -98,3 +98,11 @@ def test_training_and_orgs(client, world, staffed, media):
     assert r.status_code == 302
     client.force_login(world.dudao)
     assert "阳光社会工作服务中心" in client.get("/staff/orgs/").content.decode()  # a county org serves the township
+
+
+def test_the_scoreboards_link_filters_the_vacancies(client, world, staffed):
+    client.force_login(world.admin)
+    page = client.get("/staff/vacancies/?region=421088101").content.decode()
+    assert "红星村" in page and "朱河小学" in page
+    page = client.get(f"/staff/vacancies/?school={world.jinxing.pk}").content.decode()
+    assert "没有岗位空缺" in page
