@@ -140,3 +140,13 @@ def test_the_scoreboard_counts_staffing(world, staffed):
     assert c["places"][world.guangrong.code] == (1, 1) and c["places"][world.hongxing.code] == (0, 1)
     assert c["places"][world.maoshi.code.ljust(12, "0")] == (1, 1)
     assert c["schools"] == {world.jinxing.pk: (1, 1), world.zhuhe_school.pk: (0, 1)}
+
+
+def test_the_clock_runs_the_staffing_step(world, staffed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("escalate", stdout=out)
+    assert "2 个岗位空缺" in out.getvalue()
