@@ -120,9 +120,11 @@ def appointment_start(*, actor, person: Person, kind: str, start_on: date, regio
     level, code = _place(kind, region, school)
     _check_manages(actor, code)
     today = timezone.localdate()
+    # the place's row is the lock: two appointments to an empty post cannot both see it empty
+    (School.objects.filter(pk=school.pk) if school is not None else Region.objects.filter(pk=region.pk)).select_for_update().first()
     try:
         R.check_level(kind, level)
-        others = [a.tenure() for a in Appointment.objects.select_for_update().filter(_post_q(kind, region, school)).select_related("region")]
+        others = [a.tenure() for a in Appointment.objects.select_for_update(of=("self",)).filter(_post_q(kind, region, school)).select_related("region")]
         R.check_appointment(kind, start_on, others, today=today, person=person.pk)
     except R.StaffingRuleError as e:
         raise _rule_error(e) from None
@@ -161,7 +163,7 @@ def appointment_end(*, actor, appointment: Appointment, end_on: date, reason: st
     current tenure of the same person holds the same role there."""
     a = selectors.appointment_for(actor, appointment.pk)
     _check_manages(actor, a.place_code, "未找到该任职记录")
-    a = Appointment.objects.select_for_update().select_related("person", "region", "school").get(pk=a.pk)
+    a = Appointment.objects.select_for_update(of=("self",)).select_related("person", "region", "school").get(pk=a.pk)
     if a.end_on is not None:
         raise ServiceError("该任职已结束", code=StaffErrorCode.ENDED, field="end_on")
     today = timezone.localdate()
@@ -253,7 +255,7 @@ def vacancies_refresh(*, posts: Iterable | None = None, today: date | None = Non
         tenures = [a.tenure() for a in Appointment.objects.filter(q if posts is not None else Q(kind__in=R.REQUIRED_KINDS))
                    .select_related("region")]
         vacant = {(v.kind, v.place): v for v in R.vacancies(by_key, tenures, today)}
-        open_rows = Vacancy.objects.select_for_update().filter(filled_on__isnull=True).select_related("region", "school")
+        open_rows = Vacancy.objects.select_for_update(of=("self",)).filter(filled_on__isnull=True).select_related("region", "school")
         if posts is not None:
             vq = Q(pk__in=[])
             for kind, region, school in required:
@@ -307,7 +309,7 @@ def vacancy_reminders(*, today: date | None = None) -> int:
     and the day noted. Returns how many vacancies were recalled."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        due = list(Vacancy.objects.select_for_update().filter(filled_on__isnull=True)
+        due = list(Vacancy.objects.select_for_update(of=("self",)).filter(filled_on__isnull=True)
                    .filter(Q(told_on__isnull=True) | Q(told_on__lte=today - REMIND_EVERY)).select_related("region", "school"))
         if not due:
             return 0
