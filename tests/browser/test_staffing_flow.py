@@ -10,7 +10,8 @@ def fits(page) -> None:
     assert page.evaluate("document.body.scrollWidth") <= 390, page.url
 
 
-def test_county_sees_and_fills_a_vacancy(live_server, world, phone):
+def test_county_sees_and_fills_a_vacancy(live_server, world, phone, tmp_path):
+    shots = tmp_path
     for name, kind, node in (("张桂英", "village_director", {"region": world.guangrong}), ("李春花", "village_director", {"region": world.lianfu}),
                              ("王建国", "township_supervisor", {"region": world.maoshi}), ("赵红梅", "township_supervisor", {"region": world.zhuhe}),
                              ("陈老师", "counsellor", {"school": world.jinxing})):
@@ -21,6 +22,7 @@ def test_county_sees_and_fills_a_vacancy(live_server, world, phone):
     page.get_by_role("link", name="2 个岗位空缺（儿童主任、儿童督导员、心理辅导教师），请及时选配").click()
     page.wait_for_url("**/staff/vacancies/")
     fits(page)
+    page.screenshot(path=str(shots / "vacancies.png"), full_page=True)
     rows = page.locator("#vacancies .vacancy")
     assert rows.count() == 2
     assert "红星村" in rows.nth(0).inner_text() + rows.nth(1).inner_text()
@@ -37,5 +39,11 @@ def test_county_sees_and_fills_a_vacancy(live_server, world, phone):
     page.wait_for_url("**/staff/people/*/")
     assert "已任命 刘小红 为红星村儿童主任" in page.content()
     assert page.locator("a[href='tel:13900002222']").count() == 1
+    fits(page)
+    page.screenshot(path=str(shots / "person.png"), full_page=True)
+    page.goto(base + "/staff/")
+    assert "刘小红" in page.locator("#roster").inner_text()
+    fits(page)
+    page.screenshot(path=str(shots / "roster.png"), full_page=True)
     page.goto(base + "/staff/vacancies/")
     assert page.locator("#vacancies .vacancy").count() == 1
