@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from shouhu.core.forms import BootstrapMixin
+from shouhu.core.versions import VersionFormMixin
 from shouhu.regions.models import Region, School
 from shouhu.rules import staffing as R
 
@@ -19,11 +20,17 @@ class PersonForm(BootstrapMixin, forms.Form):
     other_posts = forms.CharField(label="兼任职务", max_length=64, required=False, help_text="如：村妇联主席、村会计（可填多个，用顿号分开）",
                                   widget=forms.TextInput(attrs={"list": "other-posts"}))
     org = forms.ModelChoiceField(label="所属社工机构", queryset=SocialWorkOrg.objects.none(), required=False, empty_label="（无）")
+    # the version the page showed (core.versions): a save over someone else's change is refused
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
 
     def __init__(self, *args, orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs if orgs is not None else SocialWorkOrg.objects.none()
         self.style_widgets()
+
+    def rebase(self, version: int) -> None:
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
 
     def person_values(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("name", "phone", "sex", "birth_year", "education", "other_posts")}
@@ -31,7 +38,7 @@ class PersonForm(BootstrapMixin, forms.Form):
     @classmethod
     def initial_of(cls, p: Person) -> dict:
         return {"name": p.name, "phone": p.phone, "sex": p.sex, "birth_year": p.birth_year, "education": p.education,
-                "other_posts": p.other_posts, "org": p.org_id}
+                "other_posts": p.other_posts, "org": p.org_id, "version": p.version}
 
 
 def place_choices(root: Region | None) -> list:
@@ -101,7 +108,7 @@ class TrainingForm(BootstrapMixin, forms.Form):
         self.style_widgets()
 
 
-class OrgForm(BootstrapMixin, forms.ModelForm):
+class OrgForm(VersionFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = SocialWorkOrg
         fields = ["name", "region", "contact", "phone", "contract_start", "contract_end", "note", "active"]
@@ -112,4 +119,5 @@ class OrgForm(BootstrapMixin, forms.ModelForm):
         self.fields["region"].queryset = (Region.objects.filter(code__startswith=root.code, level__in=(3, 4)).order_by("code")
                                           if root else Region.objects.none())
         self.fields["region"].label_from_instance = lambda r: r.display_name
+        self.add_version_field()
         self.style_widgets()

@@ -7,10 +7,11 @@ reaches it by that code, like supervision's findings. Volunteers are helpers (ca
 from django.conf import settings
 from django.db import models
 
+from shouhu.core.versions import Versioned
 from shouhu.rules import staffing as R
 
 
-class SocialWorkOrg(models.Model):
+class SocialWorkOrg(Versioned):
     """A social-work organisation the county contracts (政府购买服务): its 社工 are on the roster."""
 
     name = models.CharField("机构名称", max_length=64, unique=True)
@@ -35,7 +36,7 @@ class SocialWorkOrg(models.Model):
         super().save(*args, **kwargs)
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone on the roster. No ID number is kept: the roster needs an age band, not an identity
     check (decisions: the birth year is enough)."""
 

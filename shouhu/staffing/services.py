@@ -23,6 +23,7 @@ from shouhu.accounts.models import Assignment, User
 from shouhu.accounts.services import assignment_grant, assignment_revoke
 from shouhu.core import uploads
 from shouhu.core.errors import ErrorCode, NotFound, ServiceError
+from shouhu.core.versions import bump_version
 from shouhu.notify.services import Message, notify_many
 from shouhu.regions.models import Region, School
 from shouhu.rules import staffing as R
@@ -76,9 +77,10 @@ def person_create(*, actor, region: Region, org: SocialWorkOrg | None = None, us
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, org: SocialWorkOrg | None = None, **values) -> Person:
+def person_update(*, actor, person: Person, org: SocialWorkOrg | None = None, expected_version: int | None = None, **values) -> Person:
     person = selectors.person_for(actor, person.pk)
     _check_manages(actor, person.region_code, "未找到该人员")
+    bump_version(person, expected=expected_version)
     for k, v in _clean_person({**{f: getattr(person, f) for f in PERSON_FIELDS}, **values}).items():
         setattr(person, k, v)
     person.org = org
@@ -207,7 +209,7 @@ def training_add(*, actor, person: Person, on: date, topic: str, hours: Decimal,
 
 # -- social-work organisations ------------------------------------------------------------------
 @transaction.atomic
-def org_save(*, actor, org: SocialWorkOrg) -> SocialWorkOrg:
+def org_save(*, actor, org: SocialWorkOrg, expected_version: int | None = None) -> SocialWorkOrg:
     if org.region_id is None:
         raise ServiceError("请选择服务区域", code=ErrorCode.REQUIRED, field="region")
     _check_manages(actor, org.region.code)
@@ -220,6 +222,8 @@ def org_save(*, actor, org: SocialWorkOrg) -> SocialWorkOrg:
     if SocialWorkOrg.objects.filter(name=org.name.strip()).exclude(pk=org.pk).exists():
         raise ServiceError("已有同名社工机构", code=ErrorCode.CONFLICT, field="name")
     org.name = org.name.strip()
+    if org.pk:
+        bump_version(org, expected=expected_version)
     org.save()
     return org
 

@@ -19,13 +19,14 @@ from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.forms import apply_errors, run_into_form
 from shouhu.core.params import page_param
 from shouhu.core.searches import redirect_to_search, refuse_in_url, searched
+from shouhu.core.versions import STALE_MESSAGE
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.regions.models import Region
 from shouhu.rules import staffing as R
 
 from . import selectors, services
 from .forms import AppointForm, EndForm, OrgForm, PersonForm, TrainingForm
-from .models import Appointment, SocialWorkOrg
+from .models import Appointment, Person, SocialWorkOrg
 
 ROSTER_HEADERS = ["岗位", "乡镇", "所在地", "姓名", "性别", "出生年份", "联系电话", "兼任职务", "社工机构", "任职日期", "离任日期", "离任原因", "培训学时"]
 VACANCY_HEADERS = ["岗位", "乡镇", "所在地", "缺额", "空缺起始", "发现日期"]
@@ -139,6 +140,13 @@ def _manageable(request, pk):
     return p
 
 
+def _after_stale(form, model, pk) -> None:
+    """After a refused save (`Stale`, shown at the top of the form): the form keeps what was typed
+    and is based on the version saved now, so saving again — after a look — goes through."""
+    if any(e == STALE_MESSAGE for e in form.non_field_errors()):
+        form.rebase(model.objects.get(pk=pk).version)
+
+
 def _orgs(user):
     return selectors.orgs_visible_to(user).filter(active=True)
 
@@ -149,9 +157,11 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, orgs=_orgs(request.user), initial=PersonForm.initial_of(p))
     if request.method == "POST" and form.is_valid():
         done = run_into_form(request, form, lambda: services.person_update(actor=request.user, person=p, org=form.cleaned_data["org"],
+                                                                            expected_version=form.cleaned_data["version"],
                                                                             **form.person_values()), "已保存")
         if done is not None:
             return redirect("staffing:person", pk=p.pk)
+        _after_stale(form, Person, p.pk)
     return render(request, "staffing/person_form.html", {"form": form, "p": p, "other_posts": R.OTHER_POSTS})
 
 
@@ -254,8 +264,10 @@ def org_edit(request, pk):
         raise Http404
     form = OrgForm(request.POST or None, instance=org, root=_root(request.user))
     if request.method == "POST" and form.is_valid():
-        done = run_into_form(request, form, lambda: services.org_save(actor=request.user, org=form.save(commit=False)), "已保存")
+        done = run_into_form(request, form, lambda: services.org_save(actor=request.user, org=form.save(commit=False),
+                                                                       expected_version=form.expected_version()), "已保存")
         if done is not None:
             return redirect("staffing:orgs")
+        _after_stale(form, SocialWorkOrg, org.pk)
     workers = Appointment.objects.filter(kind="social_worker", org=org).select_related("person", "region").order_by("-start_on")
     return render(request, "staffing/org_form.html", {"form": form, "org": org, "workers": workers, "today": timezone.localdate()})

@@ -106,3 +106,14 @@ def test_the_scoreboards_link_filters_the_vacancies(client, world, staffed):
     assert "红星村" in page and "朱河小学" in page
     page = client.get(f"/staff/vacancies/?school={world.jinxing.pk}").content.decode()
     assert "没有岗位空缺" in page
+
+
+def test_an_edit_over_someone_elses_change_is_refused(client, world, staffed):
+    from shouhu.staffing.models import Person
+
+    client.force_login(world.admin)
+    p = staffed["guangrong"].person
+    r = client.post(f"/staff/people/{p.pk}/edit/", {"name": "张桂英", "phone": "13800009999", "version": p.version})
+    assert r.status_code == 302 and Person.objects.get(pk=p.pk).version == p.version + 1
+    r = client.post(f"/staff/people/{p.pk}/edit/", {"name": "张桂英", "phone": "13800000000", "version": p.version})  # the old page
+    assert "此记录已被他人修改" in r.content.decode() and Person.objects.get(pk=p.pk).phone == "13800009999"
