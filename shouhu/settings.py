@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "shouhu.supervision",
     "shouhu.benefits",
     "shouhu.places",
+    "shouhu.staffing",
     "shouhu.web",
     "shouhu.demo",
 ]
@@ -256,7 +257,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION", "CaseStateEnum": "shouhu.rules.cases.STATE_CHOICES",
                             "DropoutStateEnum": "shouhu.rules.dropout.STATE_CHOICES", "FindingStateEnum": "shouhu.rules.supervision.STATE_CHOICES",
                             "InspectionStateEnum": "shouhu.rules.supervision.INSPECTION_STATE_CHOICES",
-                            "PlaceStateEnum": "shouhu.rules.places.STATE_CHOICES", "PlaceKindEnum": "shouhu.rules.places.KIND_CHOICES"},
+                            "PlaceStateEnum": "shouhu.rules.places.STATE_CHOICES", "PlaceKindEnum": "shouhu.rules.places.KIND_CHOICES",
+                            "StaffKindEnum": "shouhu.rules.staffing.KIND_CHOICES"},
 }
 
 # Job progress is written by the task worker and read by the web process: a cache both can see.

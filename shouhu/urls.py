@@ -32,6 +32,7 @@ urlpatterns = [
     path("supervision/", include("shouhu.supervision.urls")),
     path("benefits/", include("shouhu.benefits.urls")),
     path("places/", include("shouhu.places.urls")),
+    path("staff/", include("shouhu.staffing.urls")),
     path("inbox/", include("shouhu.notify.urls")),
     path("users/", include("shouhu.accounts.urls")),
     path("api/", include("shouhu.api.urls")),

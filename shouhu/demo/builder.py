@@ -17,6 +17,7 @@ from shouhu.regions.models import Region
 from shouhu.registry.demo import DEMO_VILLAGE, PASSWORD, DemoResult, build_registry_demo, make_user
 from shouhu.registry.models import Child
 from shouhu.schooling import demo as schooling_demo
+from shouhu.staffing import demo as staffing_demo
 from shouhu.supervision import demo as supervision_demo
 
 __all__ = ["PASSWORD", "build_demo"]
@@ -43,6 +44,8 @@ def build_demo(*, children: int = 3000, seed: int = 2026, root: str = "421088", 
     result.users += protection_demo.build_protection_demo(root=root, log=log)
     # 督查整改: two months of inspections, findings in every state, one 问责
     supervision_demo.build_supervision_demo(today=today, rng=random.Random(seed + 7), log=log)
+    # 队伍建设: every post filled but two, a few who left (turnover), trainings, two social workers
+    staffing_demo.build_staffing_demo(today=today, rng=random.Random(seed + 9), log=log)
     return result
 
 

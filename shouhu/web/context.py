@@ -35,6 +35,7 @@ MENU = {
     "places_manage": "manages_places",
     "places_coverage": "manages_places",
     "places_settings": "manages_county",
+    "staff": "reads_staff",
 }
 
 

@@ -22,6 +22,7 @@ from shouhu.registry.selectors import children_visible_to
 from shouhu.reports import rules as report_rules
 from shouhu.reports import selectors as report_selectors
 from shouhu.rules.cases import STATES as CASE_STATES
+from shouhu.staffing.selectors import vacancy_count
 from shouhu.supervision.scoreboard import latest_frozen
 
 from . import dashboard as leaders
@@ -83,6 +84,10 @@ def home_today(user, scope) -> list[dict]:
         n = quality_selectors.pairs_visible_to(user).filter(status=DuplicatePair.Status.OPEN).count()
         if n:
             items.append({"text": f"{n} 对疑似重复档案待处理（合并或标记不是同一人）", "url": reverse("quality:duplicates"), "urgent": False})
+    if allowed(user, "manages_staff"):
+        n = vacancy_count(user)  # one count over the maintained vacancy rows
+        if n:
+            items.append({"text": f"{n} 个岗位空缺（儿童主任、儿童督导员、心理辅导教师），请及时选配", "url": reverse("staffing:vacancies"), "urgent": False})
     return items
 
 

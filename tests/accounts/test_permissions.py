@@ -19,6 +19,7 @@ from shouhu.care.models import Activity, Helper
 from shouhu.care.visits.services import visit_record
 from shouhu.care.wishes.services import wish_create
 from shouhu.protection.cases import case_open
+from shouhu.staffing.services import person_appoint
 from tests.api_util import api
 from tests.factories import make_child, make_user
 
@@ -66,6 +67,7 @@ REGION = {"admin", "edu", "partner", "dudao", "dudao_zhuhe", "zhuren", "zhuren_l
 # whom the child reaches: its village, township and county; its school and class; its helper
 PLACES = {"admin", "dudao", "dudao_zhuhe", "zhuren", "zhuren_lianfu", "xiaozhang", "xiaozhang_zhuhe", "banzhuren", "banzhuren_c32", "counsellor"}
 REACH = {"admin", "edu", "dudao", "zhuren", "xiaozhang", "banzhuren", "inspector", "volunteer", "counsellor"}
+STAFF = {"admin", "edu", "dudao", "dudao_zhuhe", "inspector"}  # read the staffing roster of their region
 
 MATRIX = {
     "/": EVERYONE,
@@ -133,6 +135,16 @@ MATRIX = {
     "/api/v1/campaigns/": RECORDS,
     "/api/v1/quality-issues/": RECORDS,
     "/api/v1/rosters/": RECORDS,
+    # the staffing roster: those who read it (county admin, county education, township supervisors,
+    # inspectors); a person of 光荣村 only within its township
+    "/staff/": STAFF,
+    "/staff/vacancies/": STAFF,
+    "/staff/orgs/": STAFF,
+    "/staff/appoint/": {"admin"},
+    "/staff/people/{staffer}/": STAFF - {"dudao_zhuhe"},
+    "/staff/people/{staffer}/edit/": {"admin"},
+    "/api/v1/staff/": STAFF,
+    "/api/v1/staff/{staffer}/": STAFF - {"dudao_zhuhe"},
     # the API's description and its docs: any signed-in user (anonymous: tests/api/test_schema.py)
     "/api/schema/": EVERYONE,
     "/api/docs/": EVERYONE,
@@ -158,7 +170,8 @@ def records(users, settings, tmp_path):
     activity = activity_save(actor=w.zhuren, activity=Activity(title="读书会", date=w.today, place="村委会", organiser="光荣村",
                                                                region=w.guangrong), children=[child])
     case = case_open(actor=w.dudao, child=child)
-    return {"child": child.uid, "school": w.jinxing.pk, "visit": visit.pk, "wish": wish.pk, "helper": helper.pk,
+    staffer = person_appoint(actor=w.admin, values={"name": "张桂英"}, kind="village_director", region=w.guangrong, start_on=w.today)
+    return {"staffer": staffer.person_id, "child": child.uid, "school": w.jinxing.pk, "visit": visit.pk, "wish": wish.pk, "helper": helper.pk,
             "activity": activity.pk, "case": case.pk}
 
 

@@ -107,3 +107,14 @@ def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     assert "隔代教育与亲子沟通" in body and 'id="n-due">0<' not in body
     assert client.login(username="admin", password="shouhu2026")
     assert 'id="n-townships">0<' not in client.get("/places/coverage/").content.decode()  # the township whose station closed
+    # 队伍建设: every post filled but two (the county admin told of them), turnover, the demo's logins on their tenures
+    from shouhu.notify.models import Notification
+    from shouhu.staffing.models import Appointment, Person, Vacancy
+
+    assert Vacancy.objects.filter(filled_on__isnull=True).count() == 2
+    assert Notification.objects.filter(user__username="admin", kind="staffing").count() == 2
+    assert Appointment.objects.filter(end_on__isnull=False).count() >= 3 and Person.objects.filter(org__isnull=False).count() == 2
+    assert Person.objects.filter(user__username__in=["zhuren", "dudao", "xinli"]).count() == 3
+    assert client.login(username="admin", password="shouhu2026")
+    page = client.get("/staff/vacancies/").content.decode()
+    assert page.count("任命</a>") == 2 and "2 个岗位空缺" in client.get("/").content.decode()
