@@ -7,7 +7,7 @@ Applied with drf-spectacular's `extend_schema_view` on each view class (class-le
 merges with what a module already declares (parameters, serializers, the If-Match header)."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from . import absences, auth, benefits, dropout, protection, quality, schooling, supervision, views
+from . import absences, auth, benefits, dropout, places, protection, quality, schooling, staffing, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 
 LIST, DETAIL = "列出您权限范围内的{}（分页，可筛选）", "一条{}的详情（不在您权限范围内的与不存在的一样返回 404）"
@@ -121,6 +121,17 @@ DOCS = {
     benefits.FundViewSet: ("兜底保障", {
         **_crud("经费（专项经费、爱心基金、慈善项目），含已支出和余额"),
         "spending": ("一项经费的支出明细", ""),
+    }),
+    places.PlaceViewSet: ("阵地建设", {
+        **_crud("场所（儿童之家、服务站、家长学校等）", create="登记一个场所", update="修改场所信息"),
+        "act": ("场所的步骤：申报、验收、退回、停用、恢复", "申报须“六个一”各项齐全；退回、停用须写明原因。"),
+        "sessions": ("场所的开放和讲座记录（只有人数，没有姓名）", ""),
+    }),
+    staffing.StaffViewSet: ("队伍建设", {
+        **_crud("儿童工作队伍人员（儿童主任、儿童督导员、心理辅导教师、社工）", create="登记一名人员"),
+        "appoint": ("任命到岗位", "岗位已有人在任时拒绝，须先办理现任人员离任；关联账号的，自动授予该岗位的权限。"),
+        "end": ("办理离任", "写明离任原因；关联账号的，同时收回该岗位的权限。"),
+        "vacancies": ("岗位空缺", "每村儿童主任、每乡镇儿童督导员、每校心理辅导教师中尚无人在任的岗位。"),
     }),
     auth.TokenView: ("登录", {"post": ("用用户名和密码（需要时加动态验证码）换取访问令牌", "返回 token 与有效期。")}),
     auth.LogoutView: ("登录", {"post": ("退出：删除当前访问令牌", "")}),
