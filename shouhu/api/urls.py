@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import absences, auth, benefits, dropout, protection, quality, schooling, supervision, views
+from . import absences, auth, benefits, dropout, hukou, protection, quality, reports, schooling, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -61,6 +61,8 @@ router.register("scoreboard", supervision.ScoreboardViewSet, basename="scoreboar
 router.register("benefits", benefits.GrantViewSet, basename="benefit")
 router.register("funds", benefits.FundViewSet, basename="fund")
 router.register("absences", absences.AbsenceViewSet, basename="absence")
+router.register("stat-tables", reports.StatTableViewSet, basename="stat-table")
+router.register("hukou-checks", hukou.HukouCheckViewSet, basename="hukou-check")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -29,6 +30,7 @@ from shouhu.core.files import private_dir, private_file
 from shouhu.core.sheets import Layout, SheetError, normalise_header, open_sheet
 from shouhu.regions.models import Region
 from shouhu.registry.models import Child
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import hukou as H
 from shouhu.rules.idcard import IdNumberError, parse_id
 
@@ -182,8 +184,22 @@ def checks_visible_to(actor):
 def check_for(actor, uid) -> HukouCheck:
     try:
         return checks_visible_to(actor).get(uid=uid)
-    except (HukouCheck.DoesNotExist, ValueError):
+    except (HukouCheck.DoesNotExist, ValueError, ValidationError):  # a malformed id is a missing one
         raise NotFound("未找到该比对") from None
+
+
+def candidates_of(check: HukouCheck, *, village: str = ""):
+    """户籍 children under 16 with no record, of one village or all (the page's and the API's list)."""
+    qs = check.candidates.all()
+    return qs.filter(village_code=village) if village else qs
+
+
+def missing_for(actor, check: HukouCheck, *, village: str = ""):
+    """Registered children the extract lacks, those the actor may see (the page's and the API's list)."""
+    qs = children_visible_to(actor).filter(pk__in=check.missing_ids, merged_into__isnull=True).select_related("village")
+    if village:
+        qs = qs.filter(village_code=village)
+    return qs.order_by("village_code", "name_pinyin", "id")
 
 
 def missing_children(check: HukouCheck):
