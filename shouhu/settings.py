@@ -253,7 +253,8 @@ SPECTACULAR_SETTINGS = {
     # father_situation and mother_situation share one list of values
     "ENUM_NAME_OVERRIDES": {"ParentSituationEnum": "shouhu.rules.choices.PARENT_SITUATION", "CaseStateEnum": "shouhu.rules.cases.STATE_CHOICES",
                             "DropoutStateEnum": "shouhu.rules.dropout.STATE_CHOICES", "FindingStateEnum": "shouhu.rules.supervision.STATE_CHOICES",
-                            "InspectionStateEnum": "shouhu.rules.supervision.INSPECTION_STATE_CHOICES"},
+                            "InspectionStateEnum": "shouhu.rules.supervision.INSPECTION_STATE_CHOICES",
+                            "HukouCheckStatusEnum": "shouhu.quality.models.HUKOU_STATUSES"},
 }
 
 # Job progress is written by the task worker and read by the web process: a cache both can see.

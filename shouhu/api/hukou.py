@@ -73,7 +73,7 @@ class UploadSerializer(serializers.Serializer):
     delete_after = serializers.BooleanField(required=False, default=True, help_text="比对完成后立即删除上传的户籍数据（默认 true）")
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class HukouCandidateSerializer(serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField(help_text="公民身份号码（按您的权限显示或打码）")
     village = serializers.CharField(source="village_code", read_only=True, help_text="户籍地址所在村（社区）的区划代码")
     village_name = serializers.SerializerMethodField()
@@ -91,7 +91,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         return self.context.get("village_names", {}).get(obj.village_code, "")
 
 
-class MissingSerializer(serializers.Serializer):
+class HukouMissingSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uid", help_text="儿童 id（/api/v1/children/ 的 id）")
     name = serializers.CharField()
     sex = serializers.CharField()
@@ -125,9 +125,9 @@ VILLAGE = [OpenApiParameter("village", str, description="村（社区）区划�
                                      "返回的比对状态为排队中或已完成，请按 id 查询结果。",
                          request={"multipart/form-data": UploadSerializer}, responses={201: HukouCheckDetailSerializer}),
     unregistered=extend_schema(summary="户籍中有、未建档（摸底对象）", description="分页；每次读取记入访问日志。", parameters=VILLAGE,
-                               responses=CandidateSerializer(many=True)),
+                               responses=HukouCandidateSerializer(many=True)),
     missing=extend_schema(summary="已建档、户籍中没有", description="分页；每次读取记入访问日志。", parameters=VILLAGE,
-                          responses=MissingSerializer(many=True)),
+                          responses=HukouMissingSerializer(many=True)),
     mismatches=extend_schema(summary="与户籍不一致（数据质量问题）",
                              description="尚未解决的“与户籍不一致”问题（下次比对一致时自动关闭），分页；每次读取记入访问日志。",
                              parameters=VILLAGE, responses=IssueSerializer(many=True)),
@@ -174,12 +174,12 @@ class HukouCheckViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveM
         qs = hukou.candidates_of(self.get_object(), village=village_param(request.query_params)).order_by("village_code", "row_no", "id")
         page = self.paginate_queryset(qs)
         names = dict(Region.objects.filter(code__in={c.village_code for c in page}).values_list("code", "short_name"))
-        return self.get_paginated_response(CandidateSerializer(page, many=True, context={**self.get_serializer_context(),
+        return self.get_paginated_response(HukouCandidateSerializer(page, many=True, context={**self.get_serializer_context(),
                                                                                          "village_names": names}).data)
 
     @action(detail=True, methods=["get"])
     def missing(self, request, pk=None):
-        return self._page(hukou.missing_for(request.user, self.get_object(), village=village_param(request.query_params)), MissingSerializer)
+        return self._page(hukou.missing_for(request.user, self.get_object(), village=village_param(request.query_params)), HukouMissingSerializer)
 
     @action(detail=True, methods=["get"])
     def mismatches(self, request, pk=None):

@@ -23,7 +23,7 @@ def media(settings, tmp_path):
 
 
 # -- 统计表 ----------------------------------------------------------------------------------------------
-def test_the_stat_table_is_the_pages_table(world, kids, cutoff, client):
+def test_the_stat_table_is_the_pages_table(world, kids, cutoff, client):  # noqa: F811
     r = api(world.admin).get(STAT, {"node": world.county.code, "cutoff": cutoff.isoformat()})
     assert r.status_code == 200, r.content
     body = r.json()
@@ -40,7 +40,7 @@ def test_the_stat_table_is_the_pages_table(world, kids, cutoff, client):
     assert "1列=2列+5列+8列（6 = 6）" in page.content.decode()
 
 
-def test_a_submitted_township_table_is_frozen_with_its_submission(world, kids, cutoff):
+def test_a_submitted_township_table_is_frozen_with_its_submission(world, kids, cutoff):  # noqa: F811
     services.national_submit(actor=world.dudao, township=world.maoshi, cutoff=cutoff)
     body = api(world.dudao).get(STAT, {"node": world.maoshi.code, "cutoff": cutoff.isoformat()}).json()
     assert body["frozen"] is True and body["submission"]["submitted_by"] and body["can_submit"] is False
@@ -48,7 +48,7 @@ def test_a_submitted_township_table_is_frozen_with_its_submission(world, kids, c
     assert api(world.dudao).get(STAT, {"node": world.maoshi.code, "cutoff": cutoff.isoformat(), "live": "1"}).json()["frozen"] is False
 
 
-def test_stat_table_scope_and_parameters(world, kids, cutoff):
+def test_stat_table_scope_and_parameters(world, kids, cutoff):  # noqa: F811
     other = api(world.dudao_zhuhe)
     assert other.get(STAT, {"node": world.maoshi.code, "cutoff": cutoff.isoformat()}).status_code == 404
     assert other.get(STAT, {"node": world.zhuhe.code, "cutoff": cutoff.isoformat()}).status_code == 200
