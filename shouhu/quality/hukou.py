@@ -27,6 +27,7 @@ from shouhu.core import crypto
 from shouhu.core.cells import CellError, parse_date, text_of
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.files import private_dir, private_file
+from shouhu.core.rekey import needs_rewrite
 from shouhu.core.sheets import Layout, SheetError, normalise_header, open_sheet
 from shouhu.regions.models import Region
 from shouhu.registry.models import Child
@@ -56,6 +57,29 @@ def store_encrypted(data: bytes, name: str) -> str:
 
 def read_encrypted(stored: str) -> bytes:
     return base64.b64decode(crypto.decrypt((Path(settings.MEDIA_ROOT) / stored).read_text(encoding="ascii")))
+
+
+def rekey_extracts(*, progress=None) -> tuple[int, int]:
+    """`rotate-keys` for the kept extracts (registered with core.rekey in receivers): each file
+    under an older field key is re-encrypted under the current one, written to a new 0600 file
+    and renamed over the old (never half-written; a second run skips what is done). Returns
+    (files read, files rewritten)."""
+    seen = changed = 0
+    for stored in HukouCheck.objects.exclude(stored="").order_by("pk").values_list("stored", flat=True).iterator():
+        path = Path(settings.MEDIA_ROOT) / stored
+        try:
+            text = path.read_text(encoding="ascii")
+        except FileNotFoundError:  # deleted meanwhile (the comparison finished)
+            continue
+        seen += 1
+        if needs_rewrite(text):
+            tmp = private_file(path.with_name(path.name + ".rekey"))
+            tmp.write_text(crypto.encrypt(crypto.decrypt(text)), encoding="ascii")
+            os.replace(tmp, path)
+            changed += 1
+        if progress:
+            progress(seen, changed)
+    return seen, changed
 
 
 def hukou_upload(*, actor, data: bytes, filename: str, delete_after: bool, run: bool = True) -> HukouCheck:
