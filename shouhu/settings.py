@@ -258,7 +258,8 @@ SPECTACULAR_SETTINGS = {
                             "DropoutStateEnum": "shouhu.rules.dropout.STATE_CHOICES", "FindingStateEnum": "shouhu.rules.supervision.STATE_CHOICES",
                             "InspectionStateEnum": "shouhu.rules.supervision.INSPECTION_STATE_CHOICES",
                             "PlaceStateEnum": "shouhu.rules.places.STATE_CHOICES", "PlaceKindEnum": "shouhu.rules.places.KIND_CHOICES",
-                            "StaffKindEnum": "shouhu.rules.staffing.KIND_CHOICES"},
+                            "StaffKindEnum": "shouhu.rules.staffing.KIND_CHOICES",
+                            "HukouCheckStatusEnum": "shouhu.quality.models.HUKOU_STATUSES"},
 }
 
 # Job progress is written by the task worker and read by the web process: a cache both can see.

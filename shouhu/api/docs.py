@@ -7,7 +7,7 @@ Applied with drf-spectacular's `extend_schema_view` on each view class (class-le
 merges with what a module already declares (parameters, serializers, the If-Match header)."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from . import absences, auth, benefits, dropout, places, protection, quality, schooling, staffing, supervision, views
+from . import absences, auth, benefits, dropout, hukou, places, protection, quality, reports, schooling, staffing, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 
 LIST, DETAIL = "列出您权限范围内的{}（分页，可筛选）", "一条{}的详情（不在您权限范围内的与不存在的一样返回 404）"
@@ -132,6 +132,15 @@ DOCS = {
         "appoint": ("任命到岗位", "岗位已有人在任时拒绝，须先办理现任人员离任；关联账号的，自动授予该岗位的权限。"),
         "end": ("办理离任", "写明离任原因；关联账号的，同时收回该岗位的权限。"),
         "vacancies": ("岗位空缺", "每村儿童主任、每乡镇儿童督导员、每校心理辅导教师中尚无人在任的岗位。"),
+    }),
+    reports.StatTableViewSet: ("统计表与户籍比对", {
+        "list": ("农村留守儿童统计表（民发〔2016〕42号附件3）", "任一截止日期、任一本人负责的地区；列出各列、下一级各单位、合计和每条表间勾稽关系是否成立。乡镇已上报的按上报时冻结。"),
+    }),
+    hukou.HukouCheckViewSet: ("统计表与户籍比对", {
+        **_crud("户籍比对（仅县级管理员）", create="上传公安户籍名单，开始比对"),
+        "unregistered": ("户籍中有、档案中没有的未满16周岁儿童（摸底候选）", "分页；读取写入访问日志。"),
+        "missing": ("档案中有、户籍名单中没有的儿童", "分页；读取写入访问日志。"),
+        "mismatches": ("与户籍不一致的档案（数据质量问题）", "当前未关闭的“与户籍不一致”问题。"),
     }),
     auth.TokenView: ("登录", {"post": ("用用户名和密码（需要时加动态验证码）换取访问令牌", "返回 token 与有效期。")}),
     auth.LogoutView: ("登录", {"post": ("退出：删除当前访问令牌", "")}),

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhu.accounts.permissions import public
 
-from . import absences, auth, benefits, docs, dropout, places, protection, quality, schooling, staffing, supervision, views
+from . import absences, auth, benefits, docs, dropout, hukou, places, protection, quality, reports, schooling, staffing, supervision, views
 from .care import activities, campaigns, contacts, counselling, helpers, pairings, tasks, visits, wishes
 from .permissions import Declared, declare
 
@@ -65,6 +65,8 @@ router.register("funds", benefits.FundViewSet, basename="fund")
 router.register("absences", absences.AbsenceViewSet, basename="absence")
 router.register("places", places.PlaceViewSet, basename="place")
 router.register("staff", staffing.StaffViewSet, basename="staff")
+router.register("stat-tables", reports.StatTableViewSet, basename="stat-table")
+router.register("hukou-checks", hukou.HukouCheckViewSet, basename="hukou-check")
 
 urlpatterns = [
     path("v1/auth/token/", public(auth.TokenView.as_view()), name="api-token"),  # signing in

@@ -8,6 +8,10 @@ under an older key is re-encrypted under the current key, an index that differs 
 key's is recomputed. Rows go in primary-key order, `chunk` at a time, each chunk in its own
 transaction: stopped half-way, a second run skips what the first finished (resumable), and the
 application keeps working meanwhile (every key listed still decrypts).
+
+Encrypted data kept outside the tables (a kept 户籍 extract is a file) is rewritten by a function
+its app registers here (`register_rewriter`, from its AppConfig.ready): core cannot know the
+feature apps, and `rotate-keys` runs every registered rewriter after the tables.
 """
 from collections.abc import Callable
 
@@ -15,6 +19,27 @@ from django.db import connections, models, transaction
 
 from . import crypto
 from .fields import BlindIndexField
+
+# name -> fn(progress=None) -> (items read, items rewritten); each must skip what is already under
+# the current key (so a second run after an interruption carries on) and write each item whole.
+Rewriter = Callable[..., tuple[int, int]]
+_REWRITERS: dict[str, Rewriter] = {}
+
+
+def register_rewriter(name: str, fn: Rewriter) -> None:
+    """Have `rotate-keys` bring encrypted data that is not a model field to the current key;
+    `name` labels it in the command's report. Registering a name again replaces it (ready() may run
+    twice in tests)."""
+    _REWRITERS[name] = fn
+
+
+def rewriters() -> dict[str, Rewriter]:
+    return dict(_REWRITERS)
+
+
+def needs_rewrite(value: str) -> bool:
+    """Whether an encrypted value is under another key than the current one."""
+    return crypto.is_encrypted(value) and crypto.encrypted_key_id(value) != crypto.current_key_id()
 
 
 def encrypted_fields(model: type[models.Model]) -> list:

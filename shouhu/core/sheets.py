@@ -476,13 +476,24 @@ def _is_form(head: list[tuple[int, list]], layout: Layout) -> bool:
     return any(layout.form_title in normalise_header(c) for c in texts) and len({_label(c) for c in texts} & layout.form_labels) >= 5
 
 
+# A choice with a box before it ("□无人监护 ☑监护情况一般"): the box as printed (□ ☐ not ticked, ☑
+# ticked) or as filled in by hand over it (■ √ ✓ ✔ ●, or 是 before a choice of two characters or
+# more — "是否" stays a word). ☒ is not read: a crossed box means "ticked" to some, "no" to others.
+_BOXES_OFF = "□☐"
+_BOX = re.compile(r"([□☐☑■√✓✔●]|是(?=\s*[^\s□☐☑■√✓✔●]{2}))\s*([^\s□☐☑■√✓✔●☒、，,]+)")
+
+
 def ticked(text: str) -> str | None:
-    """"健康（ ）残疾（√）患病（ ）" → "残疾" (several: joined with "、"; none: ""); None when the
-    cell is not written as choices."""
+    """"健康（ ）残疾（√）患病（ ）" or "□健康 ☑残疾 □患病" → "残疾" (several: joined with "、"; none:
+    ""); None when the cell is not written as choices (two or more, and nothing else in the cell
+    for boxes)."""
     found = _TICK.findall(text)
-    if len(found) < 2:
-        return None
-    return "、".join(label for label, mark in found if mark in TICKED)
+    if len(found) >= 2:
+        return "、".join(label for label, mark in found if mark in TICKED)
+    boxes = _BOX.findall(text)
+    if len(boxes) >= 2 and not _BOX.sub("", text).strip(" \u3000、，,"):
+        return "、".join(label for mark, label in boxes if mark not in _BOXES_OFF)
+    return None
 
 
 def form_values(rows: list[list], layout: Layout) -> dict[str, str]:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -26,9 +27,11 @@ from shouhu.core import crypto
 from shouhu.core.cells import CellError, parse_date, text_of
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.core.files import private_dir, private_file
+from shouhu.core.rekey import needs_rewrite
 from shouhu.core.sheets import Layout, SheetError, normalise_header, open_sheet
 from shouhu.regions.models import Region
 from shouhu.registry.models import Child
+from shouhu.registry.selectors import children_visible_to
 from shouhu.rules import hukou as H
 from shouhu.rules.idcard import IdNumberError, parse_id
 
@@ -54,6 +57,29 @@ def store_encrypted(data: bytes, name: str) -> str:
 
 def read_encrypted(stored: str) -> bytes:
     return base64.b64decode(crypto.decrypt((Path(settings.MEDIA_ROOT) / stored).read_text(encoding="ascii")))
+
+
+def rekey_extracts(*, progress=None) -> tuple[int, int]:
+    """`rotate-keys` for the kept extracts (registered with core.rekey in receivers): each file
+    under an older field key is re-encrypted under the current one, written to a new 0600 file
+    and renamed over the old (never half-written; a second run skips what is done). Returns
+    (files read, files rewritten)."""
+    seen = changed = 0
+    for stored in HukouCheck.objects.exclude(stored="").order_by("pk").values_list("stored", flat=True).iterator():
+        path = Path(settings.MEDIA_ROOT) / stored
+        try:
+            text = path.read_text(encoding="ascii")
+        except FileNotFoundError:  # deleted meanwhile (the comparison finished)
+            continue
+        seen += 1
+        if needs_rewrite(text):
+            tmp = private_file(path.with_name(path.name + ".rekey"))
+            tmp.write_text(crypto.encrypt(crypto.decrypt(text)), encoding="ascii")
+            os.replace(tmp, path)
+            changed += 1
+        if progress:
+            progress(seen, changed)
+    return seen, changed
 
 
 def hukou_upload(*, actor, data: bytes, filename: str, delete_after: bool, run: bool = True) -> HukouCheck:
@@ -182,8 +208,22 @@ def checks_visible_to(actor):
 def check_for(actor, uid) -> HukouCheck:
     try:
         return checks_visible_to(actor).get(uid=uid)
-    except (HukouCheck.DoesNotExist, ValueError):
+    except (HukouCheck.DoesNotExist, ValueError, ValidationError):  # a malformed id is a missing one
         raise NotFound("未找到该比对") from None
+
+
+def candidates_of(check: HukouCheck, *, village: str = ""):
+    """户籍 children under 16 with no record, of one village or all (the page's and the API's list)."""
+    qs = check.candidates.all()
+    return qs.filter(village_code=village) if village else qs
+
+
+def missing_for(actor, check: HukouCheck, *, village: str = ""):
+    """Registered children the extract lacks, those the actor may see (the page's and the API's list)."""
+    qs = children_visible_to(actor).filter(pk__in=check.missing_ids, merged_into__isnull=True).select_related("village")
+    if village:
+        qs = qs.filter(village_code=village)
+    return qs.order_by("village_code", "name_pinyin", "id")
 
 
 def missing_children(check: HukouCheck):

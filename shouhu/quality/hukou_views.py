@@ -19,7 +19,6 @@ from shouhu.core.forms import apply_errors
 from shouhu.core.params import page_param
 from shouhu.core.xlsx import marked_workbook, xlsx_response
 from shouhu.regions.models import Region
-from shouhu.registry.selectors import children_visible_to
 
 from . import hukou
 
@@ -32,21 +31,25 @@ class UploadForm(forms.Form):
     delete_after = forms.BooleanField(label="比对完成后立即删除上传的户籍数据（只保留比对结果）", required=False, initial=True,
                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
+    def clean_file(self):
+        # the page's and the API's one check before the service (which refuses an empty file)
+        f = self.cleaned_data["file"]
+        if f.size > MAX_MB << 20:
+            raise forms.ValidationError(f"文件超过 {MAX_MB} MB，请按乡镇拆分后分别比对")
+        return f
+
 
 @requires("manages_county")
 def hukou_start(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        if f.size > MAX_MB << 20:
-            form.add_error("file", f"文件超过 {MAX_MB} MB，请按乡镇拆分后分别比对")
+        try:
+            check = hukou.hukou_upload(actor=request.user, data=f.read(), filename=f.name, delete_after=form.cleaned_data["delete_after"])
+        except ServiceError as e:
+            apply_errors(form, e)
         else:
-            try:
-                check = hukou.hukou_upload(actor=request.user, data=f.read(), filename=f.name, delete_after=form.cleaned_data["delete_after"])
-            except ServiceError as e:
-                apply_errors(form, e)
-            else:
-                return redirect("quality:hukou_check", uid=check.uid)
+            return redirect("quality:hukou_check", uid=check.uid)
     checks = hukou.checks_visible_to(request.user).select_related("created_by")[:20]
     return render(request, "quality/hukou_start.html", {"form": form, "checks": checks})
 
@@ -86,15 +89,11 @@ def hukou_check(request, uid):
 
 
 def _candidates(check, village: str):
-    qs = check.candidates.all()
-    return qs.filter(village_code=village) if village else qs
+    return hukou.candidates_of(check, village=village)
 
 
 def _missing(request, check, village: str):
-    qs = children_visible_to(request.user).filter(pk__in=check.missing_ids, merged_into__isnull=True).select_related("village")
-    if village:
-        qs = qs.filter(village_code=village)
-    return qs.order_by("village_code", "name_pinyin", "id")
+    return hukou.missing_for(request.user, check, village=village)
 
 
 @requires("manages_county")

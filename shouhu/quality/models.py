@@ -135,6 +135,10 @@ class HukouCheck(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+# named for the API schema (settings ENUM_NAME_OVERRIDES): "status" is a choice set in many models
+HUKOU_STATUSES = HukouCheck.Status.choices
+
+
 class HukouCandidate(models.Model):
     """A child under 16 of the county's villages in the 户籍 extract with no record: a candidate for
     摸底排查. Name, number and address are the extract's, encrypted like the register's own."""

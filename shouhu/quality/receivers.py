@@ -2,10 +2,12 @@
 registration, and after a registry write, or a roster upload that
 changed what the school says about some children, their records are checked again — a few
 children at once, more in the background by village."""
+from shouhu.core.rekey import register_rewriter
 from shouhu.registry.hooks import DuplicateCheck, Indicator, register_duplicate_check, register_indicator
 from shouhu.registry.models import Child
 from shouhu.registry.signals import children_changed, cross_line_changed, facts_changed
 
+from .hukou import rekey_extracts
 from .indicators import quality_counts
 from .services import note_registered_anyway, plain_reasons, recheck_children, registration_candidates
 from .tasks import recheck
@@ -47,3 +49,4 @@ def connect() -> None:
     cross_line_changed.connect(roster_changed, dispatch_uid="quality.roster_changed")
     register_duplicate_check(DuplicateCheck(registration_candidates, plain_reasons, note_registered_anyway))
     register_indicator(Indicator("quality", quality_counts, "/quality/?{unit}"))
+    register_rewriter("quality 户籍数据文件", rekey_extracts)

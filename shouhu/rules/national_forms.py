@@ -171,6 +171,17 @@ def form_label_name(row: Sequence[str], i: int) -> str:
     return label
 
 
+# Cells printed as tick boxes ("☑监护情况一般 □无人监护 …"), as the national form lays out its
+# 实际监护情况 / 监护类型 part: every choice of 附件1 with a box before it, the child's ticked. A
+# filled-in paper form comes back with the box ticked in many ways; `core.sheets.ticked` reads ☑,
+# ■, √, ✓, ✔, ● or 是 in place of the box as ticked and □ as not.
+FORM_BOXES = frozenset({"监护类型"})
+BOX, BOX_TICKED = "□", "☑"
+
+
 def tick_text(label: str, chosen: Sequence[str]) -> str:
-    """"健康（√） 残疾（ ） 患病（ ）": every choice of the cell, the chosen ones ticked."""
+    """"健康（√） 残疾（ ） 患病（ ）": every choice of the cell, the chosen ones ticked; a boxed cell
+    (FORM_BOXES) as "□无人监护 ☑监护情况一般 …"."""
+    if label in FORM_BOXES:
+        return " ".join(f"{BOX_TICKED if c in chosen else BOX}{c}" for c in FORM_TICKS[label])
     return " ".join(f"{c}（{'√' if c in chosen else ' '}）" for c in FORM_TICKS[label])

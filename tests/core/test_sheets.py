@@ -6,6 +6,8 @@ import pickle
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shouhu.core import sheets
 from shouhu.core.sheets import Layout, SheetError, open_sheet, sniff
@@ -151,3 +153,28 @@ def test_the_spool_yields_only_plain_values():
     from datetime import date
 
     assert sheets._SpoolReader(io.BytesIO(pickle.dumps([(2, ["a", 1.5, date(2020, 1, 2), None])]))).load()[0][1][2] == date(2020, 1, 2)
+
+
+# -- choices written with a box before each (附件1's 监护类型) ----------------------------------------------
+@pytest.mark.parametrize("mark", ["☑", "■", "√", "✓", "✔", "●", "是"])
+def test_a_box_ticked_any_way_reads_as_its_choice(mark):
+    assert sheets.ticked(f"□无人监护 {mark}监护情况一般 □监护情况较好") == "监护情况一般"
+    assert sheets.ticked(f"□无人监护 {mark} 监护情况一般") == "监护情况一般"
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("□无人监护 □监护情况一般", ""),  # nothing ticked: the import asks for it
+    ("☑无人监护 ☑监护情况一般", "无人监护、监护情况一般"),  # two: the one-choice field reports it
+    ("☒无人监护 □监护情况一般", None),  # a crossed box is not read either way
+    ("□是 ☑否", "否"), ("是否 □x", None), ("监护情况一般", None), ("我是监护人 □x", None),
+    ("健康（ ）残疾（√）患病（ ）", "残疾"),
+])
+def test_boxes_are_read_only_when_the_cell_is_boxes(text, read):
+    assert sheets.ticked(text) == read
+
+
+@given(st.lists(st.booleans(), min_size=2, max_size=5), st.sampled_from(["☑", "■", "√", "✓", "是"]))
+def test_any_boxes_read_back_as_the_ticked_choices(ticks, mark):
+    choices = ["无人监护", "父或母无监护能力", "受委托监护人监护能力不足", "监护情况一般", "监护情况较好"][:len(ticks)]
+    text = " ".join(f"{mark if t else '□'}{c}" for c, t in zip(choices, ticks, strict=True))
+    assert sheets.ticked(text) == "、".join(c for c, t in zip(choices, ticks, strict=True) if t)

@@ -312,7 +312,9 @@ def form_workbook(path, children: list[dict]):
             for i, label in enumerate(row):
                 name = NF.form_label_name(row, i)
                 text = child.get(ours_of.get(name, name), "")
-                if label in NF.FORM_TICKS:
+                if f"@{label}" in child:  # the cell as someone filled it in by hand
+                    text = child[f"@{label}"]
+                elif label in NF.FORM_TICKS:
                     chosen = [words.get(label, {}).get(v, v) for v in text.split("、") if v]
                     text = NF.tick_text(label, chosen)
                 ws.write_string(r, 2 * i, label)
@@ -341,16 +343,22 @@ def test_a_workbook_of_50_forms_imports_whole(world, tmp_path):
         assert got == {c.header: parse_and_format(c, row.get(c.header, "")) for c in columns}, row["姓名"]
 
 
-def test_any_record_prints_as_the_form_and_the_print_imports_back(world, tmp_path, client):
+@pytest.mark.parametrize("i", [2, 0, 1, 3, 4])  # our_row(i) has 监护情况 C.GUARDIANSHIP[i % 5]: each value once
+def test_any_record_prints_as_the_form_and_the_print_imports_back(world, tmp_path, client, i):
     today = world.today
-    batch = _preview(world.zhuren, form_workbook(tmp_path / "a.xlsx", [{**our_row(2, today), "父亲状况": "外出务工", "母亲状况": "外出务工"}]))
+    batch = _preview(world.zhuren, form_workbook(tmp_path / "a.xlsx", [{**our_row(i, today), "父亲状况": "外出务工", "母亲状况": "外出务工"}]))
     import_confirm(actor=world.zhuren, batch=batch, run=False)
     import_write(batch)
     child = Child.objects.get()
+    assert child.guardianship == C.GUARDIANSHIP[i % 5]
     client.force_login(world.zhuren)
     page = client.get(reverse("intake:form_print", args=[child.uid]))
     html = page.content.decode()
-    assert page.status_code == 200 and "农村留守儿童基本情况登记表" in html and "小学（√）" in html and "种养殖业（√）" in html
+    assert page.status_code == 200 and "农村留守儿童基本情况登记表" in html
+    if i == 2:
+        assert "小学（√）" in html and "种养殖业（√）" in html
+    # every 监护类型 of 附件1 as a box, the child's ticked
+    assert " ".join(f"{'☑' if g == child.guardianship else '□'}{g}" for g in C.GUARDIANSHIP) in html
     client.force_login(world.zhuren_lianfu)
     assert client.get(reverse("intake:form_print", args=[child.uid])).status_code == 404
     assert client.get(reverse("intake:form_workbook", args=[child.uid])).status_code == 404
@@ -362,3 +370,19 @@ def test_any_record_prints_as_the_form_and_the_print_imports_back(world, tmp_pat
     again = _preview(world.zhuren, path)
     assert (again.new_count, again.changed_count, again.unchanged_count, again.rejected_count) == (0, 0, 1, 0), \
         list(again.rows.values_list("diff", "problems"))
+
+
+@pytest.mark.parametrize("mark", ["☑", "√", "✓", "是", "■"])
+def test_a_form_with_its_guardianship_box_ticked_by_hand_reads_that_value(world, tmp_path, mark):
+    today = world.today
+    forms = []
+    for i, value in enumerate(C.GUARDIANSHIP):
+        boxes = " ".join(f"{mark if g == value else '□'}{g}" for g in ("无人监护", "父或母无监护能力", "受委托监护人监护能力不足",
+                                                                      "监护情况一般", "监情况较好" if value != "监护情况较好" else "监护情况较好"))
+        forms.append({**our_row(i, today), "父亲状况": "外出务工", "母亲状况": "外出务工", "@监护类型": boxes})
+    batch = _preview(world.zhuren, form_workbook(tmp_path / "hand.xlsx", forms))
+    assert (batch.new_count, batch.rejected_count) == (5, 0), list(batch.rows.values_list("problems", flat=True))
+    import_confirm(actor=world.zhuren, batch=batch, run=False)
+    import_write(batch)
+    by_name = dict(Child.objects.values_list("name", "guardianship"))
+    assert [by_name[f["姓名"]] for f in forms] == list(C.GUARDIANSHIP)

@@ -1,12 +1,15 @@
 """户籍比对: upload (CSV GBK / UTF-8, Excel), encrypted storage and deletion, the lists, issues, scope."""
 import csv
+import io
 from pathlib import Path
 
 import pytest
 import xlsxwriter
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
+from shouhu.core import crypto
 from shouhu.quality import hukou
 from shouhu.quality.models import HukouCheck, Issue
 from shouhu.rules.idcard import make_id
@@ -120,3 +123,25 @@ def test_another_users_get_404(world, registered, tmp_path, client):
         assert client.post(reverse("quality:hukou_delete", args=[check.uid])).status_code == 404
     check.refresh_from_db()
     assert check.stored
+
+
+def test_rotate_keys_re_encrypts_a_kept_extract(world, registered, tmp_path, settings):
+    """Decision: a kept extract follows a key rotation like the tables (core.rekey.register_rewriter)."""
+    key_a, key_b = crypto.new_key(), crypto.new_key()
+    before = list(settings.SHOUHU_FIELD_KEYS)  # the registered children's key: rotate-keys reads them too
+    settings.SHOUHU_FIELD_KEYS = [key_a, *before]
+    data = write_csv(tmp_path / "a.csv", extract_rows(registered), "gbk")
+    check = hukou.hukou_upload(actor=world.admin, data=data, filename="a.csv", delete_after=False, run=False)
+    path = Path(settings.MEDIA_ROOT) / check.stored
+    settings.SHOUHU_FIELD_KEYS = [key_b, key_a, *before]
+    out = io.StringIO()
+    call_command("rotate-keys", stdout=out)
+    assert "quality 户籍数据文件: 共 1 个，重写 1 个" in out.getvalue()
+    assert crypto.encrypted_key_id(path.read_text()) == crypto.key_id(crypto.parse_key(key_b))
+    assert path.stat().st_mode & 0o777 == 0o600 and not list(path.parent.glob("*.rekey"))
+    settings.SHOUHU_FIELD_KEYS = [key_b]  # key A (and every other) dropped: the extract still decrypts and compares
+    assert hukou.read_encrypted(check.stored) == data
+    assert hukou.rekey_extracts() == (1, 0)  # nothing left: a second run rewrites nothing
+    hukou.hukou_compare(check)
+    check.refresh_from_db()
+    assert check.status == HukouCheck.Status.DONE and check.matched_count == 1

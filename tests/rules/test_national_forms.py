@@ -47,3 +47,14 @@ def test_a_broken_relation_is_reported_with_both_sides():
     counts = {"c1": 3, "c2": 1, "c5": 1, "c8": 0}
     first = N.relations(counts)[0]
     assert first == {"text": "1列=2列+5列+8列", "left": 3, "right": 2, "holds": False}
+
+
+# -- 附件1: the 监护类型 part as tick boxes --------------------------------------------------------------
+def test_the_guardianship_choices_are_the_national_forms_and_ours():
+    assert N.FORM_TICKS["监护类型"] == C.GUARDIANSHIP and "监护类型" in N.FORM_BOXES
+
+
+@given(st.sampled_from(C.GUARDIANSHIP))
+def test_every_guardianship_choice_prints_as_a_box_and_one_is_ticked(value):
+    text = N.tick_text("监护类型", [value])
+    assert text.split() == [f"{'☑' if c == value else '□'}{c}" for c in C.GUARDIANSHIP]

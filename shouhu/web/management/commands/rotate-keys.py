@@ -1,6 +1,7 @@
 """`shouhu rotate-keys`: after a new field key is put first in SHOUHU_FIELD_KEYS (the old one kept
 after it), or SHOUHU_INDEX_KEY is replaced, re-encrypt every encrypted value under the current key
-and recompute every blind index (core.rekey). Batched and resumable: run it again after an
+and recompute every blind index (core.rekey), then the encrypted files the apps registered (a kept
+户籍 extract). Batched and resumable: run it again after an
 interruption and it carries on where the rows are not yet current. When it reports nothing left,
 the old key can be removed from SHOUHU_FIELD_KEYS. While the index key changes, exact searches by
 ID number miss the rows not yet rewritten: run it in a quiet hour.
@@ -10,7 +11,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from shouhu.core import crypto
-from shouhu.core.rekey import encrypted_fields, index_fields, rekey
+from shouhu.core.rekey import encrypted_fields, index_fields, rekey, rewriters
 
 
 class Command(BaseCommand):
@@ -37,4 +38,12 @@ class Command(BaseCommand):
             seen, changed = rekey(model, chunk=opts["chunk"], progress=report)
             total += changed
             self.stdout.write(f"{label}: 共 {seen} 行，重写 {changed} 行")
-        self.stdout.write(self.style.SUCCESS(f"完成：重写 {total} 行；所有值均在当前密钥下，旧密钥可从 SHOUHU_FIELD_KEYS 中移除"))
+        for name, fn in rewriters().items():  # encrypted data outside the tables (core.rekey.register_rewriter)
+
+            def report_items(seen: int, changed: int, name: str = name) -> None:
+                self.stdout.write(f"  {name}: 已检查 {seen} 个，已重写 {changed} 个")
+
+            seen, changed = fn(progress=report_items)
+            total += changed
+            self.stdout.write(f"{name}: 共 {seen} 个，重写 {changed} 个")
+        self.stdout.write(self.style.SUCCESS(f"完成：重写 {total} 行（个）；所有值均在当前密钥下，旧密钥可从 SHOUHU_FIELD_KEYS 中移除"))
