@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -248,13 +248,8 @@ def voucher(request, pk, sid):
     s = Spending.objects.filter(fund=fund, pk=sid).exclude(voucher="").first() if str(sid).isdigit() else None
     if s is None:
         raise Http404
-    fh = s.voucher.open("rb")
-    kind = uploads.document_kind(fh)
-    if kind is None:
-        fh.close()
-        raise Http404
     log_access(actor=request.user, action="view", child=s.child, scope="资金", detail=f"支出 #{s.pk} 凭证", request=request)
-    return FileResponse(fh, as_attachment=False, content_type=kind[1])
+    return uploads.document_response(s.voucher)
 
 
 # -- payment rolls ------------------------------------------------------------------------------------------

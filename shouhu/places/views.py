@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -167,13 +167,8 @@ def photo(request, pk, fid):
     row = PlaceFile.objects.filter(place=place, pk=fid).first()
     if row is None:
         raise Http404
-    fh = row.file.open("rb")
-    kind = uploads.document_kind(fh)
-    if kind is None:
-        fh.close()
-        raise Http404
     log_access(actor=request.user, action="view", scope="阵地照片", target=place.code, detail=f"场所 #{place.pk} 照片 #{row.pk}", request=request)
-    return FileResponse(fh, as_attachment=False, content_type=kind[1])
+    return uploads.document_response(row.file)
 
 
 # -- sessions and attendance --------------------------------------------------------------------------

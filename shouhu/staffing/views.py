@@ -6,7 +6,7 @@ record is the 404 of a missing page."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -228,12 +228,7 @@ def certificate(request, pk, tid):
     t = selectors.training_for(request.user, p, tid)
     if not t.certificate:
         raise Http404
-    fh = t.certificate.open("rb")
-    kind = uploads.document_kind(fh)
-    if kind is None:
-        fh.close()
-        raise Http404
-    return FileResponse(fh, as_attachment=False, content_type=kind[1])
+    return uploads.document_response(t.certificate)
 
 
 @requires("reads_staff")

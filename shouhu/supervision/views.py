@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -213,15 +213,10 @@ def finding_file(request, pk, fid):
     row = FindingFile.objects.filter(finding=f, pk=fid).first() if str(fid).isdigit() else None
     if row is None:
         raise Http404
-    fh = row.file.open("rb")
-    kind = uploads.document_kind(fh)
-    if kind is None:
-        fh.close()
-        raise Http404
     # a photo of the problem may show the child or the home: read like the record
     log_access(actor=request.user, action="view", child=f.child, scope="督查整改", detail=f"督查问题 #{f.pk} 佐证材料 #{row.pk}",
                request=request)
-    return FileResponse(fh, as_attachment=False, content_type=kind[1])
+    return uploads.document_response(row.file)
 
 
 # -- accountability -------------------------------------------------------------------------------
