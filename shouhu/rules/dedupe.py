@@ -850,6 +850,8 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part
             continue
         if not_same is not None and (a.id, b.id) in not_same:
             continue
+        if home is None and home_part(a, b) is None:
+            continue  # no birth-year part holds both: the parts the county runs would not pair them either
         score = _score(pts)
         if score < threshold:  # rounding at the edge
             continue
