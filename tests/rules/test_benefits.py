@@ -84,7 +84,8 @@ def test_payable(kw, why):
     assert B.payable(**args) == why
 
 
-@pytest.mark.parametrize("covered, eligible, rate", [(0, 0, None), (3, 4, 75.0), (4, 4, 100.0), (1, 3, 33.3)])
+@pytest.mark.parametrize("covered, eligible, rate", [(0, 0, None), (3, 4, 75.0), (4, 4, 100.0), (1, 3, 33.3), (2, 3, 66.6),
+                                                     (24945, 24952, 99.9)])
 def test_rate(covered, eligible, rate):
     assert B.rate(covered, eligible) == rate
 
