@@ -47,6 +47,8 @@ def _head() -> ChainHead:
 def _append(**fields) -> AccessLog:
     """Append one chained row. The chain head's row lock serializes appends (SQLite serializes
     writes anyway); the row and the new head commit together or not at all."""
+    # a NUL from a hostile query string would make PostgreSQL refuse the row (and the request fail)
+    fields = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in fields.items()}
     with transaction.atomic():
         head = _head()
         row = AccessLog(at=timezone.now(), prev_hash=head.last_hash, **fields)
