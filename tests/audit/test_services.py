@@ -139,8 +139,6 @@ def test_postgresql_trigger_refuses_update_and_delete(world):
 
 def test_a_nul_in_what_is_logged_is_dropped_not_refused(world):
     """A query string with a NUL (a fuzzer's, an attacker's) is logged without it: PostgreSQL refuses NUL in text."""
-    from shouhu.audit.models import AccessLog
-    from shouhu.audit.services import log_access
 
     row = log_access(actor=world.admin, action="api_list", scope="/api/v1/benefits/", detail="\x00=null 共 0 条")
     assert AccessLog.objects.get(pk=row.pk).detail == "=null 共 0 条"

@@ -11,9 +11,12 @@ from shouhu.benefits import selectors as S
 from shouhu.benefits import services as V
 from shouhu.benefits.models import Grant, PaymentLine, Spending
 from shouhu.core.errors import Forbidden, NotFound, ServiceError
+from shouhu.notify.models import Notification
 from shouhu.protection.models import Alert
+from shouhu.protection.services import evaluate_children
 from shouhu.quality.models import Issue
 from shouhu.quality.services import recheck_children
+from shouhu.regions.models import Place
 from shouhu.registry.hooks import indicators
 from shouhu.registry.models import Child
 
@@ -124,7 +127,6 @@ def test_a_roll_adds_up_to_the_spending_and_pays_a_grant_once_a_month(world, kid
 
 
 def test_eligible_children_receiving_nothing_raise_a_yellow_alert_once_grants_are_kept(world, kids, oc):
-    from shouhu.protection.services import evaluate_children
 
     ids = [k.pk for k in kids.values()]
     evaluate_children(ids)
@@ -153,7 +155,6 @@ def test_the_indicator_counts_by_village(world, kids):
 
 
 def test_a_late_application_tells_whoever_takes_the_step_once(world, kids):
-    from shouhu.notify.models import Notification
 
     a = V.application_create(actor=world.zhuren_hongxing, child=kids["de_facto"], applicant="祖母", monthly_amount="1100",
                              applied_on=world.today - timedelta(days=40))
@@ -167,7 +168,6 @@ def test_a_late_application_tells_whoever_takes_the_step_once(world, kids):
 
 
 def test_spending_on_a_place_stays_within_the_funds_region(world):
-    from shouhu.regions.models import Place
 
     fund = V.fund_create(actor=world.admin, kind="charity_fund", name="毛市镇爱心基金", source="企业", amount="1000", received_on=world.today,
                          region=world.maoshi)

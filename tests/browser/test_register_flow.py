@@ -1,5 +1,6 @@
 """The village child director, on a phone: register a child, see the derived category and
 why, find the child again by pinyin initials."""
+from shouhu.registry.models import Child
 from shouhu.rules.idcard import make_id
 from tests.factories import PASSWORD, months_ago, years_ago
 
@@ -122,7 +123,6 @@ def test_left_behind_child_with_both_parents_in_guangdong_in_at_most_25_taps(liv
     page.wait_for_selector("#categories")
     assert "农村留守儿童" in page.inner_text("#categories")
     assert t.n <= 25, t.n
-    from shouhu.registry.models import Child
 
     child = Child.objects.get(name="陆晓婷")
     assert child.sex == "女" and child.birth_date == birth and child.left_behind_kind == "双亲留守"

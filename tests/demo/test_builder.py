@@ -4,8 +4,14 @@ import pytest
 from django.conf import settings
 
 from shouhu.accounts.models import User
+from shouhu.notify.models import Notification
+from shouhu.places.models import Attendance, GuardianAttendance
+from shouhu.regions.models import Place
 from shouhu.registry.models import Child, StatCell
+from shouhu.rules import places as PL
 from shouhu.rules.idcard import parse_id
+from shouhu.staffing.models import Appointment, Person, Vacancy
+from shouhu.supervision.models import ScorePeriod
 
 HAS_DATA = (Path(settings.DIVISION_DIR) / "villages.csv").exists()
 
@@ -91,13 +97,9 @@ def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     assert Finding.objects.filter(late_for__isnull=False, state="open").exists() and Accountability.objects.filter(measure="talk").exists()
     assert client.login(username="ducha", password="shouhu2026")
     assert client.get("/supervision/").status_code == 200
-    from shouhu.supervision.models import ScorePeriod
 
     assert ScorePeriod.objects.count() == 1 and "毛市镇" in client.get("/supervision/scoreboard/").content.decode()
     # 阵地建设: places in every state, sign-in at 光荣村's home, guardians at a lecture, a few carers due
-    from shouhu.places.models import Attendance, GuardianAttendance
-    from shouhu.regions.models import Place
-    from shouhu.rules import places as PL
 
     assert set(Place.objects.values_list("status", flat=True)) == set(PL.STATES)
     assert Attendance.objects.filter(session__place__name="光荣村儿童之家").count() >= 8
@@ -108,8 +110,6 @@ def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     assert client.login(username="admin", password="shouhu2026")
     assert 'id="n-townships">0<' not in client.get("/places/coverage/").content.decode()  # the township whose station closed
     # 队伍建设: every post filled but two (the county admin told of them), turnover, the demo's logins on their tenures
-    from shouhu.notify.models import Notification
-    from shouhu.staffing.models import Appointment, Person, Vacancy
 
     assert Vacancy.objects.filter(filled_on__isnull=True).count() == 2
     assert Notification.objects.filter(user__username="admin", kind="staffing").count() == 2

@@ -13,6 +13,7 @@ from shouhu.intake.services import CHILD_FIELDS, Directory, import_check, import
 from shouhu.intake.sheet import BY_HEADER, COLUMNS, LAYOUT, STANDARD, Places, parse_cell, parse_row
 from shouhu.registry.models import Child
 from shouhu.rules import choices as C
+from shouhu.rules import national_forms as NF
 from shouhu.rules.idcard import make_id
 from tests.factories import months_ago
 from tests.intake_util import sheet_row
@@ -295,7 +296,6 @@ def test_the_preview_page_lists_every_reading_and_the_unknown_columns(world, tmp
 def form_workbook(path, children: list[dict]):
     """Each child on its own worksheet, laid out as the national form: the title, then each row's
     labels each followed by its value; choices written "健康（√） 残疾（ ） 患病（ ）"."""
-    from shouhu.rules import national_forms as NF
 
     words = {"家庭经济来源": {"打工": "打工收入", "种养殖": "种养殖业"}, "救助帮扶情况": {"低保": "享受低保", "其他": "其他救助"}}
     ours_of = {"公民身份证号码": "公民身份号码", "现居住地": "详细地址", "身体情况": "身体状况", "是否学校寄宿": "是否寄宿",

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessLog
 from shouhu.intake.models import ExportJob, ImportBatch
+from shouhu.intake.services import import_check, import_create
 from shouhu.registry.models import Child
 from tests.factories import PASSWORD, make_child
 from tests.intake_util import boy, sheet_row, write_xlsx
@@ -111,7 +112,6 @@ def test_export_imports_back_unchanged(client, world, village_children, tmp_path
     assert job.kind_label == "县数据库" and job.rows_total == 4
     path = tmp_path / f"county.{fmt}"
     path.write_bytes(content)
-    from shouhu.intake.services import import_check, import_create
 
     batch = import_check(import_create(actor=world.admin, path=path, filename=path.name, run=False))
     assert batch.status == ImportBatch.Status.PREVIEW, batch.message
@@ -129,7 +129,6 @@ def test_a_record_predating_a_rule_imports_back_and_its_change_is_taken(client, 
     rows = read_xlsx(content)
     head, row = rows[0], rows[1]
     path = write_xlsx(tmp_path / "same.xlsx", [dict(zip(head, row, strict=True))], head)
-    from shouhu.intake.services import import_check, import_create
 
     batch = import_check(import_create(actor=world.zhuren, path=path, filename=path.name, run=False))
     assert (batch.new_count, batch.changed_count, batch.unchanged_count, batch.rejected_count) == (0, 0, 1, 0)

@@ -9,7 +9,7 @@ from django.apps import apps
 from shouhu.audit.models import AccessLog
 from shouhu.care.models import Activity, CounsellingSession, FamilyContact, Helper, Pairing, Participation, Visit, Wish
 from shouhu.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from shouhu.quality import selectors, services
+from shouhu.quality import selectors, services, tasks
 from shouhu.quality.models import DuplicatePair, Issue
 from shouhu.registry import services as registry_services
 from shouhu.registry.models import Child
@@ -526,7 +526,6 @@ def test_the_run_with_no_children_closes_what_was_open(world, twice):
 
 
 def test_the_quality_task_queues_one_job_per_part(world, twice, oc, monkeypatch):
-    from shouhu.quality import tasks
 
     queued, job = [], tasks.duplicate_part
 

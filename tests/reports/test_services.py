@@ -11,7 +11,7 @@ from shouhu.audit.models import AccessLog
 from shouhu.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register, child_update
-from shouhu.reports import rules, selectors, services
+from shouhu.reports import rules, selectors, services, views
 from shouhu.reports.models import Submission
 from tests.factories import PASSWORD, child_values, years_ago
 
@@ -265,7 +265,6 @@ def test_report_page_for_the_supervisor(client, world, data, month):
 
 
 def test_entries_and_exits_come_in_pages(client, world, data, month, monkeypatch):
-    from shouhu.reports import views
 
     monkeypatch.setattr(views, "MOVEMENTS_PAGE", 2)
     login(client, world.dudao)

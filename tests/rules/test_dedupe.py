@@ -12,11 +12,14 @@ from shouhu.rules.dedupe import (
     NotSame,
     compare,
     find_duplicates,
+    name_counts,
+    parts_of,
     prepare,
     score_prepared,
     swap_day_month,
 )
 from shouhu.rules.idcard import make_id
+from shouhu.rules.names import simplified
 
 FAST = settings(max_examples=150, deadline=None)
 BIRTH = date(2016, 3, 7)
@@ -398,7 +401,6 @@ def test_any_near_miss_of_a_name_is_found_in_the_household_on_the_birthday(surna
 @FAST
 @given(st.text(alphabet="陈陳刘劉张張嘉豪诗詩语語", min_size=2, max_size=4))
 def test_traditional_and_simplified_forms_are_one_name(name):
-    from shouhu.rules.names import simplified
 
     c = compare(child(name=name), household_copy(simplified(name)))
     assert c.codes[0] in ("NAME_SAME", "NAME_TRADITIONAL")
@@ -417,7 +419,6 @@ def test_generated_siblings_with_near_names_are_never_reported():
 def _run_in_parts(recs):
     from collections import Counter
 
-    from shouhu.rules.dedupe import name_counts, parts_of
 
     counts = name_counts(Counter(r["name"] for r in recs).items())
     found = {}

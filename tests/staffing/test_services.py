@@ -12,6 +12,8 @@ from shouhu.accounts.scope import scope_of
 from shouhu.audit.models import AccessLog
 from shouhu.core.errors import NotFound, ServiceError
 from shouhu.notify.models import Notification
+from shouhu.regions.models import Region
+from shouhu.registry.hooks import indicators
 from shouhu.staffing import selectors as Sel
 from shouhu.staffing import services as S
 from shouhu.staffing.models import Vacancy
@@ -108,7 +110,6 @@ def test_reminders_once_a_week(world, staffed):
 
 
 def test_a_new_village_is_a_vacancy_at_the_next_clock(world, staffed):
-    from shouhu.regions.models import Region
 
     Region.objects.create(code="421088109203", name="新村村民委员会", short_name="新村", level=5, parent=world.maoshi)
     assert S.staffing_clock(today=world.today) == 3
@@ -134,7 +135,6 @@ def test_figures(world, staffed):
 
 
 def test_the_scoreboard_counts_staffing(world, staffed):
-    from shouhu.registry.hooks import indicators
 
     c = indicators()["staffing"].counts(first=world.today.replace(day=1), last=world.today, today=world.today)
     assert c["places"][world.guangrong.code] == (1, 1) and c["places"][world.hongxing.code] == (0, 1)

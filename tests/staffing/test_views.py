@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from shouhu.accounts.models import Assignment
-from shouhu.staffing.models import Appointment, Training, Vacancy
+from shouhu.staffing.models import Appointment, Person, Training, Vacancy
 
 
 def test_appoint_from_a_vacancy_and_end(client, world, staffed):
@@ -109,7 +109,6 @@ def test_the_scoreboards_link_filters_the_vacancies(client, world, staffed):
 
 
 def test_an_edit_over_someone_elses_change_is_refused(client, world, staffed):
-    from shouhu.staffing.models import Person
 
     client.force_login(world.admin)
     p = staffed["guangrong"].person
