@@ -131,6 +131,7 @@ class FundSerializer(serializers.ModelSerializer):
 class FundViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Funds the caller keeps (its region and below), with spent and balance; `spending` lists what was spent."""
     needs = declare((*READ, "spending"), "manages_funds")
+    audit_list_actions = ("list", "spending")  # the spending names the children it helped
     serializer_class = FundSerializer
     queryset = Fund.objects.none()
 

@@ -93,7 +93,7 @@ def region_for(actor, code: str | None, flag: str = "handles_benefits") -> Regio
     if not code:
         return mine[0]
     region = Region.objects.filter(code=code).first() if str(code).isdigit() else None
-    if region is None or not any(region.code.startswith(r.code) for r in mine):
+    if region is None or not covers(actor, region, flag):
         raise NotFound("未找到")
     return region
 

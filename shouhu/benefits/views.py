@@ -158,6 +158,7 @@ def application_new(request, uid):
             note=d["note"]), "已登记申请，等待乡镇查验")
         if a is not None:
             return redirect("benefits:application", pk=a.pk)
+    log_access(actor=request.user, action="view", child=child, scope="兜底保障", detail="认定申请", request=request)
     return render(request, "benefits/application_form.html", {"form": form, "child": child})
 
 
@@ -237,6 +238,8 @@ def fund_detail(request, pk):
                        label=fund.name, name="spending", scope="资金")
     spent = spending.aggregate(s=Sum("amount"))["s"] or 0
     page = Paginator(spending, 30).get_page(page_param(request.GET))
+    # the spending names the children it helped: read like a list of children
+    log_access(actor=request.user, action="list", scope="资金", detail=f"资金 #{fund.pk} 支出明细第 {page.number} 页", request=request)
     return render(request, "benefits/fund_detail.html", {"fund": fund, "page": page, "form": form, "spent": spent, "balance": fund.amount - spent,
                                                          "open": request.method == "POST"})
 

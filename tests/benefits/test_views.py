@@ -113,3 +113,11 @@ def test_funds_spending_and_the_roll_for_the_finance_office(client, world, kids)
     assert "8,800.00" in client.get(f"/benefits/funds/{fund.pk}/").content.decode()
     client.force_login(world.dudao)  # a county fund is the county's
     assert client.get(f"/benefits/funds/{fund.pk}/").status_code == 404
+
+
+def test_pages_naming_children_are_in_the_access_log(client, world, kids, setup):
+    client.force_login(world.admin)
+    client.get(f"/benefits/child/{kids['de_facto'].uid}/apply/")
+    client.get(f"/benefits/funds/{setup['fund'].pk}/")
+    assert AccessLog.objects.filter(user=world.admin, child=kids["de_facto"], detail="认定申请").exists()
+    assert AccessLog.objects.filter(user=world.admin, scope="资金", detail__contains="支出明细").exists()
