@@ -2,8 +2,28 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("SHOUHU_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time. On SQLite the test database lives in memory
+    and every server thread shares its one connection; two requests at once (a page and the service
+    worker's fetch) then collide inside a transaction. Django answers "Connection: close" when the
+    server is not threaded, so the browser never holds the only worker on a keep-alive."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server():
+    before = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = before
 
 
 def pytest_collection_modifyitems(config, items):

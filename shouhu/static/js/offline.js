@@ -106,12 +106,21 @@
           return mine.reduce(function (p, r) {
             return p.then(function (stop) { return stop ? stop : send(r, auth).then(function (out) { return out.state === "waiting"; }); });
           }, Promise.resolve(false));
-        }, function () { /* no network after all */ });
+        }, function () { return true; /* no network after all */ });
       });
     };
     // one tab at a time (two would still save once each: the key)
     var p = navigator.locks ? navigator.locks.request("shouhu-queue", work) : work();
-    return p.then(function () { busy = false; refresh(); }, function () { busy = false; refresh(); });
+    return p.then(function (failed) { busy = false; refresh(); retry(failed); }, function () { busy = false; refresh(); retry(true); });
+  }
+  // A signal that comes and goes may fire no "online" event, and the phone may believe it is online
+  // all along: after a try the network refused, try again soon, then less often (3 s … 1 min).
+  var retryIn = 0, retryTimer = null;
+  function retry(failed) {
+    clearTimeout(retryTimer);
+    if (!failed) { retryIn = 0; return; }
+    retryIn = Math.min(retryIn ? retryIn * 2 : 3000, 60000);
+    retryTimer = setTimeout(sendAll, retryIn);
   }
 
   // -- what the pages show ------------------------------------------------------------------------
