@@ -34,7 +34,7 @@ from shouhu.rules.idcard import check_char  # noqa: E402
 PIECE = 1_000_000
 FIELDS = ("id", "name", "sex", "birth_date", "id_number", "village_code", "school_id", "school_class_id", "father_name",
           "mother_name", "father_id_number", "mother_id_number", "father_phone", "mother_phone", "carer_name", "carer_phone",
-          "address_detail")
+          "address_detail", "entry")
 
 
 class Labels:
@@ -96,6 +96,7 @@ def cmd_replicate(src: Path, copies: int, out: Path) -> None:
                     r = dict(zip(FIELDS, row, strict=True))
                     r["id"] += ids
                     r["village_code"] = pre + r["village_code"][4:]
+                    r["entry"] = pre + r["entry"][4:]  # "village:day": another prefecture's sittings
                     if r["id_number"]:
                         first17 = pre + r["id_number"][4:17]
                         r["id_number"] = first17 + check_char(first17)
@@ -181,7 +182,7 @@ def cmd_run(data: Path, workers: int, score: bool) -> None:
         key = f"{reg}-{r['birth_date'].year}"
         buf = buffers.setdefault(key, [])
         buf.append(tuple(r[f] for f in FIELDS))
-        if len(buf) >= 5000:
+        if len(buf) >= 1000:  # ~100 files at 5,000,000: what is held stays small
             if key not in files:
                 files[key] = open(split / f"{key}.pkl", "wb")  # noqa: SIM115
             pickle.dump(buf, files[key], protocol=pickle.HIGHEST_PROTOCOL)
@@ -203,7 +204,9 @@ def cmd_run(data: Path, workers: int, score: bool) -> None:
     predicted: set[tuple[int, int]] = set()
     compared = 0
     worker_peak = 0.0
-    with get_context("fork").Pool(workers, initializer=_init, initargs=(counts,), maxtasksperchild=4) as pool:
+    # forkserver: a worker starts from a fresh process, not a copy of this one's counters and buffers,
+    # so its memory is its part's alone, as a task worker's is
+    with get_context("forkserver").Pool(workers, initializer=_init, initargs=(counts,), maxtasksperchild=4) as pool:
         for part, pairs, n_recs, n_pairs, secs, peak in pool.imap_unordered(_run_part, [(split, p, reg) for p, reg in parts]):
             predicted.update((min(a, b), max(a, b)) for a, b in pairs)
             compared += n_pairs

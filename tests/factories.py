@@ -64,6 +64,14 @@ def child_values(village, **over) -> dict:
     return values
 
 
+def own_sitting(child: Child) -> Child:
+    """The record as if entered in a sitting of its own (another day, another sheet): the duplicate
+    finder reads two names entered together as twins, not a copy (docs/domain.md, 重复登记)."""
+    child.entered_in = f"test:{child.pk}"
+    Child.objects.filter(pk=child.pk).update(entered_in=child.entered_in)
+    return child
+
+
 def make_child(actor, village, **over) -> Child:
     from shouhu.registry.services import child_register
 

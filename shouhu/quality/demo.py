@@ -41,25 +41,30 @@ def _again(child: Child, **changes) -> Child:
     return twin
 
 
+def _register_again(admin: User, copy: Child, reason: str) -> None:
+    """The copy registered, as entered in another sitting than the original (another day, the
+    school's sheet): two names entered together would read as twins (docs/domain.md, 重复登记)."""
+    child_register(actor=admin, child=copy, reason=reason)
+    Child.objects.filter(pk=copy.pk).update(entered_in=f"demo-copy:{copy.pk}")
+
+
 def build_quality_demo(*, log=print) -> None:
     admin = User.objects.get(username="admin")
     kids = list(Child.objects.filter(village_code=DEMO_VILLAGE, status=Child.Status.ACTIVE, id_number__isnull=False).order_by("id"))
     made = 0
     homophone = [c for c in kids if _homophone(c.name)][:2]
     for c in homophone:  # the school's registration: homophone, no ID number, a class filled in
-        child_register(actor=admin, child=_again(c, name=_homophone(c.name), id_number=None, address_detail=""),
-                       reason="学校重复登记（演示）")
+        _register_again(admin, _again(c, name=_homophone(c.name), id_number=None, address_detail=""), "学校重复登记（演示）")
         made += 1
     boy = next((c for c in kids if c.sex == "男" and c.mother_name and c not in homophone), None)
     if boy is not None:  # registered again under his mother's surname after the parents split
-        child_register(actor=admin, child=_again(boy, name=boy.mother_name[0] + boy.name[1:], id_number=None), reason="改姓后重复登记（演示）")
+        _register_again(admin, _again(boy, name=boy.mother_name[0] + boy.name[1:], id_number=None), "改姓后重复登记（演示）")
         made += 1
     swapped = next((c for c in kids if c.birth_date.day <= 12 and c.birth_date.day != c.birth_date.month
                     and c not in homophone and c != boy), None)
     if swapped is not None:
         bd = swapped.birth_date
-        child_register(actor=admin, child=_again(swapped, birth_date=bd.replace(month=bd.day, day=bd.month), id_number=None),
-                       reason="日月颠倒重复登记（演示）")
+        _register_again(admin, _again(swapped, birth_date=bd.replace(month=bd.day, day=bd.month), id_number=None), "日月颠倒重复登记（演示）")
         made += 1
     log(f"数据质量演示：{made} 份重复登记；正在全县检查……")
     n = recheck_all()

@@ -166,8 +166,11 @@ class Child(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The sitting the record was entered in (a form: who and which day; a sheet: that import). Two
+    # names entered together are twins, not one child twice (docs/domain.md, 重复登记).
+    entered_in = models.CharField(max_length=40, blank=True, default="", editable=False)
 
-    history = HistoricalRecords(bases=[HistoryMeta], excluded_fields=["updated_at", "name_pinyin", "name_initials", "name_fuzzy",
+    history = HistoricalRecords(bases=[HistoryMeta], excluded_fields=["updated_at", "entered_in", "name_pinyin", "name_initials", "name_fuzzy",
                                                                   "id_number_index", "id_tail_index"])
 
     objects = ChildQuerySet.as_manager()

@@ -149,6 +149,7 @@ def child_register(*, actor, child: Child, reason: str = "新增登记", effecti
     """Register a new child (an unsaved Child filled by a form or an import row)."""
     _check_scope(actor, child)
     child.created_by = actor
+    child.entered_in = f"form:{getattr(actor, 'pk', '')}:{timezone.localdate():%Y%m%d}"
     _save(child, actor=actor, reason=reason, effective_date=effective_date, new=True)
     stats.refresh_for([child])
     announce(child_ids=[child.pk])
@@ -193,6 +194,7 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
     settings = _settings()
     scope = scope_of(actor) if actor is not None else None
     now = timezone.now()
+    sitting = f"sheet:{getattr(actor, 'pk', '')}:{now:%Y%m%d%H%M%S%f}"  # one sheet, one sitting
     done = 0
     villages: set[str] = set()
     for chunk in (new[i:i + batch] for i in range(0, len(new), batch)):
@@ -203,7 +205,7 @@ def children_bulk_write(*, actor, new: list[tuple[Child, str]], changed: list[tu
             if scope is not None and not scope.can_edit_village(code):
                 raise Forbidden("该村（社区）不在您的管辖范围内", code=RegistryErrorCode.VILLAGE_OUT_OF_SCOPE, field="village")
             _prepare(child, code)
-            child.created_by = actor
+            child.created_by, child.entered_in = actor, sitting
             event = apply_derivation(child, as_of=on, settings=settings, actor=actor, new=True)
             if event is not None:
                 events.append(event)

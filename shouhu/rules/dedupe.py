@@ -6,7 +6,8 @@ and the benchmark (`bench/bench_dedupe.py`) feed it `.values()` rows or generate
 A record is a mapping with any of these keys (missing or empty = not known):
 id, archive_no, name, sex, birth_date (date or 'YYYY-MM-DD'), id_number, village_code,
 school_id, school_class_id, father_name, mother_name, father_id_number, mother_id_number,
-father_phone, mother_phone, carer_name, carer_phone, address_detail.
+father_phone, mother_phone, carer_name, carer_phone, address_detail, entry (the sitting the record was
+entered in, any string: records entered together — one person's form that day, one sheet — share it).
 
 How it works
 ------------
@@ -36,7 +37,18 @@ How it works
    record's mother's surname: `_surname_explained`) adds a little, and then the other father is
    not counted against. Twins with homophone names (子涵/子晗) of whom one has no ID number look
    exactly like a duplicate from the records alone and are reported; with both IDs they never are.
-4. Pairs in a `NotSame` (marked "not the same" by a user) are never reported.
+4. **One child, one household's records** (`_resolve`): a record is a copy of at most one of two
+   records the data says are two children (`_distinct`: two different valid ID numbers, or
+   different names entered in one sitting — twins are registered together, one after the other;
+   a copy comes from another sheet or another day, and another name in the same sitting counts
+   against, W_SAME_ENTRY). A copy of one twin (小豪) that is also a near miss of the other (子豪)
+   is kept with the twin it is closer to. Then two records that are both copies of a third are
+   reported as a pair themselves ("linked": 张小豪 and 张豪嘉, each with its own error, both copies
+   of 张嘉豪), unless the data says they are two children or the two disagree on what no copying
+   error changes here: sex, and a birth date not explained by a typo or a swapped day and month
+   (their names may differ: each copy has its own error). Both steps look only at the pairs of
+   one birth-year part, so the parts still report what one run reports.
+5. Pairs in a `NotSame` (marked "not the same" by a user) are never reported.
 
 Name relations, from strongest: the same name; homophones (陆金兰/陆晶兰, fuzzy pinyin equal);
 similar-shape characters (`CONFUSABLE`, a curated table of characters commonly confused in
@@ -125,6 +137,7 @@ W_VILLAGE = 1.5
 W_TOWNSHIP = 0.5
 W_ADDRESS = 1.5          # same address detail in the same village
 W_HOUSEHOLD_CAP = 10.0   # family and place together: they say "same household", which twins share too
+W_SAME_ENTRY = -14.0     # names differ and both were entered in one sitting: twins are registered together
 
 # --- similar-shape characters (形近字) --------------------------------------------------------
 # Groups of characters that are commonly confused in handwriting, copying and OCR, collected from
@@ -182,6 +195,7 @@ REASONS = {
     "BD_SWAP": "出生日期日月颠倒：{0}／{1}",
     "BD_ID": "出生日期与对方身份号码中的出生日期一致",
     "BD_NEAR": "出生日期仅一处不同：{0}／{1}",
+    "BD_DIFF": "出生日期不同",
     "SEX_DIFF": "性别不同",
     "FATHER_NAME": "父亲姓名相同",
     "MOTHER_NAME": "母亲姓名相同",
@@ -200,6 +214,8 @@ REASONS = {
     "SAME_ADDRESS": "详细地址相同",
     "STEPFATHER": "姓氏随父亲不同而不同（母亲相同，可能随继父姓）",
     "MOTHER_SURNAME": "姓氏与对方记录中母亲的姓相同（可能改随母姓）",
+    "SAME_ENTRY": "同一次录入、姓名不同（双胞胎常一起登记）",
+    "LINKED": "两条记录都与第三份档案高度相似（同一儿童的多份登记）",  # no name: the reader may not see the third
 }
 
 
@@ -304,7 +320,7 @@ class Rec:
     __slots__ = (
         "idx", "id", "raw", "name", "surname", "given", "gsyl", "syl", "fz", "gfz", "sfz", "sex", "bd", "bd_id", "idn", "id_ok",
         "father", "mother", "ffz", "mfz", "fid", "mid", "fphone", "mphone", "carer", "cphone",
-        "village", "school", "klass", "address", "n_name", "n_fz", "n_given",
+        "village", "school", "klass", "address", "entry", "n_name", "n_fz", "n_given",
     )
 
     def __init__(self, idx: int, r: Mapping) -> None:
@@ -338,6 +354,7 @@ class Rec:
         self.school = None if school in (None, "") else school
         self.klass = None if klass in (None, "") else klass
         self.address = _s(r.get("address_detail"))
+        self.entry = _s(r.get("entry"))
         self.n_name = self.n_fz = self.n_given = 1
 
 
@@ -559,6 +576,7 @@ def _birth(a: Rec, b: Rec, out: list) -> float:
     if (da.year == db.year) + (da.month == db.month) + (da.day == db.day) == 2:
         out.append(("BD_NEAR", da.isoformat(), db.isoformat()))
         return W_BD_NEAR
+    out.append(("BD_DIFF",))
     return W_BD_DIFF
 
 
@@ -687,6 +705,9 @@ def _points(a: Rec, b: Rec, floor: float = -math.inf) -> tuple[float, list]:
     birth = _birth(a, b, out)
     birth_agrees = len(out) > n_birth and out[n_birth][0] in ("BD_SAME", "BD_SWAP", "BD_ID")
     pts += birth + _idnum(a, b, out)
+    if a.entry and a.entry == b.entry and name_code not in ("NAME_SAME", "NAME_TRADITIONAL"):
+        pts += W_SAME_ENTRY  # the same name entered twice in one sitting is a double entry, not twins
+        out.append(("SAME_ENTRY",))
     if a.sex and b.sex:
         if a.sex != b.sex:
             pts += W_SEX_DIFF
@@ -835,7 +856,7 @@ def find_duplicates(
 
 def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part: int | None = None,
           counts: NameCounts | None = None, home: Callable[[Rec, Rec], bool] | None = None) -> list[Candidate]:
-    if part is not None:
+    if part is not None and home is None:
         return _find_part(records, threshold, not_same, stats, part, counts)
     recs = records if isinstance(records, list) and records and isinstance(records[0], Rec) else prepare(records, counts)
     # points at the threshold: compare points, make sentences only for the candidates
@@ -855,8 +876,8 @@ def _find(records, threshold: float, not_same: NotSame | None, stats: dict, part
         score = _score(pts)
         if score < threshold:  # rounding at the edge
             continue
-        out.append(Candidate(a=a.id, b=b.id, score=score, codes=tuple(c[0] for c in reasons),
-                             reasons=tuple(REASONS[c[0]].format(*c[1:]) for c in reasons), points=pts))
+        out.append(_candidate(a, b, pts, reasons))
+    out = _resolve(out, recs, not_same, part)
     out.sort(key=lambda c: -c.score)
     stats["candidates"] = len(out)
     return out
@@ -872,6 +893,70 @@ def _find_part(records, threshold: float, not_same: NotSame | None, stats: dict,
             return True
         return home_part(a, b) == part
 
-    out = _find(recs, threshold, not_same, stats, home=home) if len(recs) > 1 else []
+    out = _find(recs, threshold, not_same, stats, part, home=home) if len(recs) > 1 else []
     stats["records"], stats["candidates"] = len(recs), len(out)
     return out
+
+
+def _candidate(a: Rec, b: Rec, pts: float, reasons: list, score: float | None = None) -> Candidate:
+    return Candidate(a=a.id, b=b.id, score=_score(pts) if score is None else score, codes=tuple(c[0] for c in reasons),
+                     reasons=tuple(REASONS[c[0]].format(*c[1:]) for c in reasons), points=pts)
+
+
+def _distinct(a: Rec, b: Rec) -> bool:
+    """The data says these are two children: two different valid ID numbers, or two names entered
+    in one sitting (twins are registered together)."""
+    return (a.id_ok and b.id_ok and a.idn != b.idn) or (bool(a.entry) and a.entry == b.entry and a.name != b.name)
+
+
+def _resolve(found: list[Candidate], recs: list[Rec], not_same: NotSame | None, part: int | None) -> list[Candidate]:
+    """Step 4 of the module docstring, on each birth-year part's pairs (the whole run groups its
+    pairs by their home part, so a part run decides exactly as the whole run does)."""
+    if len(found) < 2:
+        return found
+    by_id = {}
+    for r in recs:
+        by_id[r.id] = r
+    groups: dict[int | None, list[Candidate]] = defaultdict(list)
+    for c in found:
+        groups[part if part is not None else home_part(by_id[c.a], by_id[c.b])].append(c)
+    out: list[Candidate] = []
+    for home, cands in groups.items():
+        out.extend(_resolve_part(cands, by_id, not_same, home))
+    return out
+
+
+def _resolve_part(cands: list[Candidate], by_id: dict, not_same: NotSame | None, home: int | None) -> list[Candidate]:
+    # one copy, one child: strongest pairs first, a pair goes when either record already has a
+    # partner that the data says is another child than the other record
+    partners: dict[Hashable, list[Rec]] = defaultdict(list)
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (-c.points, str(c.a), str(c.b))):
+        a, b = by_id[c.a], by_id[c.b]
+        if any(_distinct(p, b) for p in partners[c.a]) or any(_distinct(p, a) for p in partners[c.b]):
+            continue
+        partners[c.a].append(b)
+        partners[c.b].append(a)
+        kept.append(c)
+    # two copies of one record are a pair themselves
+    have = {frozenset((c.a, c.b)) for c in kept}
+    points = {frozenset((c.a, c.b)): c for c in kept}
+    linked: list[Candidate] = []
+    for x, ps in partners.items():
+        if len(ps) < 2:
+            continue
+        for p, q in combinations(sorted(ps, key=lambda r: r.idx), 2):
+            key = frozenset((p.id, q.id))
+            if key in have or _distinct(p, q) or (not_same is not None and (p.id, q.id) in not_same):
+                continue
+            if home is not None and home_part(p, q) != home:
+                continue
+            pts, reasons = _points(p, q)
+            if any(code in ("SEX_DIFF", "BD_DIFF") for code, *_ in reasons):
+                continue
+            via_p, via_q = points[frozenset((x, p.id))], points[frozenset((x, q.id))]
+            weaker = via_p if via_p.points <= via_q.points else via_q
+            reasons.insert(0, ("LINKED",))
+            have.add(key)
+            linked.append(_candidate(p, q, weaker.points, reasons, score=weaker.score))
+    return kept + linked

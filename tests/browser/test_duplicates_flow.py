@@ -6,16 +6,16 @@ from shouhu.care.models import Visit
 from shouhu.quality.services import find_duplicate_pairs
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
-from tests.factories import child_values
+from tests.factories import child_values, own_sitting
 
 from .test_register_flow import login
 
 
 def test_zhuren_merges_a_girl_registered_twice(live_server, world, phone):
     first = child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="陆金兰", archive_no="GR-001")))
-    second = child_register(actor=world.admin, child=Child(**child_values(
+    second = own_sitting(child_register(actor=world.admin, child=Child(**child_values(
         world.guangrong, name="陆晶兰", id_number="", birth_date=first.birth_date, archive_no="GR-077",
-        school=world.jinxing, school_class=world.c31)))
+        school=world.jinxing, school_class=world.c31))))
     Visit.objects.create(child=second, date=world.today, visitor_role="head_teacher", visitor_name="王老师", life="午饭在学校吃")
     find_duplicate_pairs()
     page, base = phone, live_server.url
@@ -61,9 +61,9 @@ def test_zhuren_merges_a_girl_registered_twice(live_server, world, phone):
 def test_a_swapped_name_is_shown_with_its_pattern(live_server, world, phone):
     """The school typed 张豪嘉 for the village's 张嘉豪: same birthday and household, no ID number."""
     first = child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="张嘉豪", sex="男", archive_no="GR-002")))
-    child_register(actor=world.admin, child=Child(**child_values(
+    own_sitting(child_register(actor=world.admin, child=Child(**child_values(
         world.guangrong, name="张豪嘉", sex="男", id_number="", birth_date=first.birth_date, archive_no="GR-078",
-        school=world.jinxing, school_class=world.c31)))
+        school=world.jinxing, school_class=world.c31))))
     find_duplicate_pairs()
     page, base = phone, live_server.url
     login(page, base, "zhuren")

@@ -10,7 +10,7 @@ from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
 from shouhu.rules.quality import CATALOGUE
 from tests.api_util import api, ids
-from tests.factories import child_values
+from tests.factories import child_values, own_sitting
 
 OUTSIDERS = ["zhuren_lianfu", "zhuren_hongxing", "xiaozhang_zhuhe", "banzhuren_c32", "volunteer"]
 
@@ -18,7 +18,8 @@ OUTSIDERS = ["zhuren_lianfu", "zhuren_hongxing", "xiaozhang_zhuhe", "banzhuren_c
 
 
 def reg(oc, world, village=None, **over) -> Child:
-    return oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over)))
+    """A record registered by the county, each in a sitting of its own (as a copy is)."""
+    return own_sitting(oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over))))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 
 from shouhu.audit.models import AccessLog
 from shouhu.care.models import Activity, CounsellingSession, FamilyContact, Helper, Pairing, Participation, Visit, Wish
@@ -14,11 +15,12 @@ from shouhu.quality.models import DuplicatePair, Issue
 from shouhu.registry import services as registry_services
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
-from tests.factories import child_values
+from tests.factories import child_values, own_sitting
 
 
 def reg(oc, world, village=None, **over) -> Child:
-    return oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over)))
+    """A record registered by the county, each in a sitting of its own (as a copy is)."""
+    return own_sitting(oc(child_register, actor=world.admin, child=Child(**child_values(village or world.guangrong, **over))))
 
 
 @pytest.fixture
@@ -554,3 +556,47 @@ def test_overlapping_runs_do_not_close_what_the_later_one_found(world, twice):
         services.run_duplicate_part(early.pk, part)
     pair = pair_of(first, second)
     assert pair.status == "open" and pair.seen_in == late.pk
+
+
+# -- twins entered together ---------------------------------------------------------------------
+def test_two_names_entered_in_one_sitting_are_twins_not_a_pair(world, oc):
+    """The village director types in twins one after the other (the second has no ID number yet):
+    the same parents, birthday and class, near names — not a copy. The same two records entered in
+    separate sittings (the village's form, the school's sheet) are a pair (docs/domain.md, 重复登记)."""
+    def form(name, **over):
+        return oc(child_register, actor=world.zhuren, child=Child(**child_values(world.guangrong, name=name, **over)))
+
+    first = form("陆金兰")
+    second = form("陆晶兰", id_number="", hukou_registered=False, birth_date=first.birth_date)
+    assert first.entered_in == second.entered_in and first.entered_in.startswith("form:")
+    services.find_duplicate_pairs()
+    assert not DuplicatePair.objects.exists()
+
+    new = [(Child(**child_values(world.guangrong, name=n, birth_date=first.birth_date)), world.guangrong.code) for n in ("陈金兰", "陈晶兰")]
+    with transaction.atomic():
+        registry_services.children_bulk_write(actor=world.zhuren, new=new, changed=[], reason="导入登记表")
+    sheet = {c.entered_in for c, _ in new}
+    assert len(sheet) == 1 and sheet.pop().startswith("sheet:")  # one sheet, one sitting, not the form's
+
+    Child.objects.filter(pk=second.pk).update(entered_in="sheet:school")  # the school's copy, entered apart
+    services.find_duplicate_pairs()
+    assert [(p.a_id, p.b_id) for p in DuplicatePair.objects.all()] == [(first.pk, second.pk)]
+
+
+def test_two_copies_of_one_child_are_paired_through_it_and_stay_paired_after_an_edit(world, oc):
+    """The village's 张嘉豪, the school's 张小豪 and a re-registration 张嘉嘉豪 (no ID numbers): each
+    copy is a near miss of 张嘉豪, not of the other — they are paired through him, without naming
+    him (the reader may not see his record); saving one copy does not close that pair."""
+    boy = dict(sex="男", father_name="张大军", mother_name="王小芳")
+    first = reg(oc, world, name="张嘉豪", **boy)
+    pet = reg(oc, world, name="张小豪", id_number="", hukou_registered=False, birth_date=first.birth_date, **boy)
+    double = reg(oc, world, name="张嘉嘉豪", id_number="", hukou_registered=False, birth_date=first.birth_date, **boy)
+    services.find_duplicate_pairs()
+    assert {(p.a_id, p.b_id) for p in DuplicatePair.objects.filter(status="open")} == {
+        (first.pk, pet.pk), (first.pk, double.pk), (pet.pk, double.pk)}
+    linked = pair_of(pet, double)
+    assert linked.reasons[0] == "两条记录都与第三份档案高度相似（同一儿童的多份登记）"
+    assert not any("张嘉豪" in r for r in linked.reasons)
+    pet.address_detail = "五组3号"
+    oc(registry_services.child_update, actor=world.admin, child=pet)
+    assert pair_of(pet, double).status == "open"

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from shouhu.audit.models import AccessLog
-from tests.factories import make_child, years_ago
+from tests.factories import make_child, own_sitting, years_ago
 
 
 @pytest.fixture
@@ -16,11 +16,11 @@ def children(world):
     jinlan = make_child(w, world.guangrong, archive_no="JL000001", birth_date=birth, school=world.jinxing,
                         school_class=world.c31)
     # the school's copy: homophone name, no ID number, no archive number
-    jinglan = make_child(w, world.guangrong, name="陆晶兰", archive_no=None, id_number=None, hukou_registered=False, birth_date=birth,
-                         school=world.jinxing, school_class=world.c31)
+    jinglan = own_sitting(make_child(w, world.guangrong, name="陆晶兰", archive_no=None, id_number=None, hukou_registered=False, birth_date=birth,
+                         school=world.jinxing, school_class=world.c31))
     # the same girl registered again in 朱河镇 with another surname
-    chenjinlan = make_child(w, world.hongxing, name="陈金兰", archive_no="JL000003", id_number=None, hukou_registered=False,
-                            birth_date=birth)
+    chenjinlan = own_sitting(make_child(w, world.hongxing, name="陈金兰", archive_no="JL000003", id_number=None,
+                                        hukou_registered=False, birth_date=birth))
     # unrelated: another child, other parents, other birth date
     other = make_child(w, world.guangrong, name="王小明", sex="男", archive_no="JL000004", birth_date=date(2014, 5, 1),
                        father_name="王建国", mother_name="张红", father_phone="13000000001", mother_phone="13000000002",

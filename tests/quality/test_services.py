@@ -8,7 +8,7 @@ from shouhu.quality import selectors, services
 from shouhu.quality.models import Issue, Snapshot
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register, child_update
-from tests.factories import child_values
+from tests.factories import child_values, own_sitting
 
 
 def reg(oc, world, village=None, **over):
@@ -114,7 +114,7 @@ def test_a_bulk_change_runs_the_check_as_a_job_with_progress(world, oc, client):
     from shouhu.registry.signals import announce
 
     first = reg(oc, world, name="陆金兰")
-    reg(oc, world, name="陆晶兰", id_number="", birth_date=first.birth_date)
+    own_sitting(reg(oc, world, name="陆晶兰", id_number="", birth_date=first.birth_date))
     assert not DuplicatePair.objects.exists()              # a form save checks the record only
     oc(announce, village_codes={world.guangrong.code})     # what an import sends
     assert DuplicatePair.objects.filter(status="open").count() == 1

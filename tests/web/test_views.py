@@ -2,13 +2,13 @@
 from shouhu.quality.services import find_duplicate_pairs
 from shouhu.registry.models import Child
 from shouhu.registry.services import child_register
-from tests.factories import child_values
+from tests.factories import child_values, own_sitting
 
 
 def test_the_supervisor_is_told_the_report_is_due_and_duplicates_wait(client, world):
     first = child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="陆金兰", archive_no="GR-001")))
-    child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="陆晶兰", id_number="",
-                                                                  birth_date=first.birth_date, hukou_registered=False)))
+    own_sitting(child_register(actor=world.admin, child=Child(**child_values(world.guangrong, name="陆晶兰", id_number="",
+                                                                              birth_date=first.birth_date, hukou_registered=False))))
     find_duplicate_pairs()
     client.force_login(world.dudao)
     r = client.get("/")
