@@ -23,6 +23,7 @@ from shouhu.core.cells import (
 from shouhu.core.sheets import Layout
 from shouhu.rules import choices as C
 from shouhu.rules import national_forms as NF
+from shouhu.rules.categories import UNABLE
 from shouhu.rules.idcard import IdNumberError, normalise_number, parse_id
 from shouhu.rules.phones import normalise_phone, phone_error
 from shouhu.rules.record import check_record
@@ -105,6 +106,15 @@ EXTRA: list[Column] = [
 ]
 COLUMNS: list[Column] = STANDARD + EXTRA
 BY_HEADER: dict[str, Column] = {c.header: c for c in COLUMNS}
+# 实际监护情况 of the one-child form: read so that a filled-in form is checked against itself, never
+# stored apart (they restate the parents' situations and the carer: NF.actual_care). 无监护能力
+# goes to `_UNABLE_FIELD` for `_check_unable` and leaves the row there.
+_UNABLE_FIELD = "_unable_parents"
+ACTUAL_CARE: list[Column] = [
+    Column(label, "multi", _UNABLE_FIELD, NF.FORM_TICKS[label]) if label == "无监护能力" else Column(label, "enum", "", NF.FORM_TICKS[label])
+    for label in NF.ACTUAL_CARE
+]
+BY_HEADER.update({c.header: c for c in ACTUAL_CARE})
 # Columns a sheet must have. 性别 and 出生日期 may be blank in a row when the ID number gives them.
 REQUIRED_HEADERS: tuple[str, ...] = ("姓名", "性别", "出生日期", "公民身份号码", "乡镇（街道）", "村（社区）")
 # Columns our own error sheet adds, and the national 花名册's running number; ignored quietly.
@@ -198,7 +208,11 @@ def form_rows(values: dict, names: dict, show_id) -> list[list[tuple[str, str]]]
     out = []
     for row in NF.FORM_ROWS:
         cells = []
+        care = NF.actual_care(values.get("father_situation"), values.get("mother_situation"), values.get("carer_name"))
         for i, label in enumerate(row):
+            if label in care:
+                cells.append((label, NF.tick_text(label, care[label])))
+                continue
             header = NF.form_label_name(row, i)
             col = BY_HEADER[ALIASES.get(header, header)]
             text = format_cell(col, values, names)
@@ -227,6 +241,10 @@ def readings(mapped: list[tuple[str, str]], present: set[str]) -> list[list[str]
     for label in ("父亲", "母亲"):
         if f"{label}务工地点" in present and f"{label}状况" not in present:
             out.append([f"{label}务工地点", f"表中没有“{label}状况”列：填了务工地点的，{label}状况记为“外出务工”"])
+    for label in NF.ACTUAL_CARE:
+        if label in present:
+            out.append([label, "实际监护情况：由父母状况和委托照护人推出，只核对、不另存" if label != "无监护能力"
+                        else "实际监护情况：勾选的父亲或母亲，状况须为重病或重残"])
     if any(BY_HEADER[h].kind == "gp" for h in present):
         out.append(["祖辈姓名为“—”", "该祖辈已故（登记表填表说明第4条）"])
     return out
@@ -416,7 +434,7 @@ def _target(col: Column):
     return None
 
 
-_PLAN: dict[str, tuple] = {c.header: (c, c.kind in MEMO_KINDS, _target(c)) for c in COLUMNS + TICKS}
+_PLAN: dict[str, tuple] = {c.header: (c, c.kind in MEMO_KINDS, _target(c)) for c in COLUMNS + TICKS + ACTUAL_CARE}
 
 
 def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cells: dict[str, str] | None = None,
@@ -466,6 +484,8 @@ def parse_row(row_no: int, cells: dict[str, object], places: Places, *, bad_cell
         _gather(row, cells, gathered)
     if "父亲状况" not in cells or "母亲状况" not in cells:
         _away_from_workplace(row, cells)
+    if _UNABLE_FIELD in values:
+        _check_unable(row, values.pop(_UNABLE_FIELD))
     _fill_from_id(row, cells)
     _resolve_places(row, raw_text, places)
     return row
@@ -518,6 +538,17 @@ def _away_from_workplace(row: Row, cells: dict) -> None:
     for p, label in (("father", "父亲"), ("mother", "母亲")):
         if f"{label}状况" not in cells and row.values.get(f"{p}_work_province"):
             row.values[f"{p}_situation"] = "外出务工"
+
+
+def _check_unable(row: Row, unable: list[str]) -> None:
+    """A parent ticked 无监护能力 on the form must be 重病 or 重残 in 状况. Left blank, the child
+    would drop out of 单亲留守; the form does not say which of the two, so the row asks rather
+    than invent it (like "差": docs/decisions.md 68, 89)."""
+    for who, p in (("父亲", "father"), ("母亲", "mother")):
+        situation = row.values.get(f"{p}_situation") or ""
+        if who in unable and situation not in UNABLE:
+            said = f"与{who}状况“{situation}”不一致；" if situation else ""
+            row.problem("无监护能力", f"勾选了{who}无监护能力，{said}请在“{who}状况”中注明重病或重残")
 
 
 def _fill_from_id(row: Row, cells: dict) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .categories import LEFT_BEHIND_MAX_AGE, age_on
+from .categories import LEFT_BEHIND_MAX_AGE, UNABLE, age_on
 
 COMPULSORY = ("小学", "初中")
 GRANDPARENTS = frozenset({"祖父", "祖母", "外祖父", "外祖母"})
@@ -137,6 +137,8 @@ FORM_ROWS: tuple[tuple[str, ...], ...] = (
     ("父亲姓名", "出生日期", "状况", "当前务工地点", "外出时间", "联系电话"),
     ("母亲姓名", "出生日期", "状况", "当前务工地点", "外出时间", "联系电话"),
     ("父亲公民身份证号码", "母亲公民身份证号码"),
+    ("父母双方同时外出", "父母一方外出、另一方无监护能力"),
+    ("无监护能力", "父母外出有无委托其他监护人"),
     ("委托监护人姓名", "受委托监护人电话", "公民身份证号码", "与被监护人关系"),
     ("居住地地址",),
     ("监护类型",),
@@ -151,12 +153,37 @@ FORM_PEOPLE = ("受委托监护人", "委托监护人", "外祖父", "外祖母"
 FORM_TICKS: Mapping[str, tuple[str, ...]] = {
     "是否登记户口": ("是", "否"),
     "是否学校寄宿": ("是", "否"),
+    "父母双方同时外出": ("是", "否"),
+    "父母一方外出、另一方无监护能力": ("是", "否"),
+    "无监护能力": ("父亲", "母亲"),
+    "父母外出有无委托其他监护人": ("是", "否"),
     "身体情况": ("健康", "残疾", "患病"),
     "就学情况": ("幼儿园", "未入园", "小学", "初中", "高中", "中职", "辍学", "不在学"),
     "监护类型": ("无人监护", "父或母无监护能力", "受委托监护人监护能力不足", "监护情况一般", "监护情况较好"),
     "家庭经济来源": ("打工收入", "种养殖业", "政府救助", "亲朋接济", "其他"),
     "救助帮扶情况": ("享受低保", "特困供养", "孤儿基本生活费", "事实无人抚养儿童生活补贴", "临时救助", "医疗救助", "住房救助", "教育资助", "其他救助"),
 }
+
+
+# 实际监护情况: four lines of the form that restate the parents' situations and the carer. They are
+# printed from those fields and, read from a filled-in form, checked against them, never stored
+# apart: one fact, one place. 无监护能力 is "因重病、重残等原因丧失监护能力" (the notice's 指标解释),
+# our 重病 / 重残 (`categories.UNABLE`).
+ACTUAL_CARE = ("父母双方同时外出", "父母一方外出、另一方无监护能力", "无监护能力", "父母外出有无委托其他监护人")
+AWAY = "外出务工"
+
+
+def actual_care(father: str | None, mother: str | None, carer_name: str | None) -> dict[str, list[str]]:
+    """The choices ticked on the 实际监护情况 lines for these parents' situations and carer."""
+    unable = [who for who, s in (("父亲", father), ("母亲", mother)) if s in UNABLE]
+    one_away = (father == AWAY and mother in UNABLE) or (mother == AWAY and father in UNABLE)
+    yes = lambda b: ["是" if b else "否"]  # noqa: E731
+    return {
+        "父母双方同时外出": yes(father == AWAY and mother == AWAY),
+        "父母一方外出、另一方无监护能力": yes(one_away),
+        "无监护能力": unable,
+        "父母外出有无委托其他监护人": yes(bool(carer_name)),
+    }
 
 
 def form_label_name(row: Sequence[str], i: int) -> str:

@@ -267,6 +267,16 @@ def test_a_workplace_without_a_situation_column_means_away():
         _row({"父亲状况": "在家", "父亲务工地点": "广东 东莞市"}).values["father_situation"] == "在家"
 
 
+def test_a_parent_ticked_unable_must_be_ill_or_disabled_in_his_situation():
+    ask = [m for h, m in _row({"无监护能力": "父亲"}).problems if h == "无监护能力"]
+    assert ask == ["勾选了父亲无监护能力，请在“父亲状况”中注明重病或重残"]
+    row = _row({"无监护能力": "母亲", "母亲状况": "外出务工"})
+    assert ("无监护能力", "勾选了母亲无监护能力，与母亲状况“外出务工”不一致；请在“母亲状况”中注明重病或重残") in row.problems
+    row = _row({"无监护能力": "父亲", "父亲状况": "重残", "父母双方同时外出": "否", "父母一方外出、另一方无监护能力": "是"})
+    assert not [p for p in row.problems if p[0] in NF.ACTUAL_CARE] and "_unable_parents" not in row.values
+    assert row.values["father_situation"] == "重残"
+
+
 def test_a_synonym_and_our_name_in_one_sheet_is_refused(world, tmp_path):
     path = tmp_path / "twice.csv"
     row = sheet_row()
@@ -357,6 +367,8 @@ def test_any_record_prints_as_the_form_and_the_print_imports_back(world, tmp_pat
     assert page.status_code == 200 and "农村留守儿童基本情况登记表" in html
     if i == 2:
         assert "小学（√）" in html and "种养殖业（√）" in html
+    # 实际监护情况 restated from the parents (both away) and the carer
+    assert "父母双方同时外出" in html and "是（√） 否（ ）" in html and "父亲（ ） 母亲（ ）" in html
     # every 监护类型 of 附件1 as a box, the child's ticked
     assert " ".join(f"{'☑' if g == child.guardianship else '□'}{g}" for g in C.GUARDIANSHIP) in html
     client.force_login(world.zhuren_lianfu)
@@ -370,6 +382,19 @@ def test_any_record_prints_as_the_form_and_the_print_imports_back(world, tmp_pat
     again = _preview(world.zhuren, path)
     assert (again.new_count, again.changed_count, again.unchanged_count, again.rejected_count) == (0, 0, 1, 0), \
         list(again.rows.values_list("diff", "problems"))
+
+
+def test_a_2016_form_with_a_parent_unable_asks_which(world, tmp_path):
+    """A father away and a mother ticked 无监护能力 without saying why (the 2016 form has no 状况
+    line) is refused with the question, not imported with the mother's situation unknown."""
+    today = world.today
+    care = {"父亲状况": "外出务工", "@父母一方外出、另一方无监护能力": "是（√） 否（ ）", "@无监护能力": "父亲（ ） 母亲（√）"}
+    forms = [{**our_row(0, today), **care, "母亲状况": ""}, {**our_row(1, today), **care, "母亲状况": "重病"}]
+    batch = _preview(world.zhuren, form_workbook(tmp_path / "unable.xlsx", forms))
+    assert (batch.new_count, batch.rejected_count) == (1, 1)
+    rejected = batch.rows.get(kind="rejected")
+    assert rejected.row_no == 1 and any("勾选了母亲无监护能力" in str(p) for p in rejected.problems), rejected.problems
+    assert ["无监护能力", "实际监护情况：勾选的父亲或母亲，状况须为重病或重残"] in batch.mapped_columns
 
 
 @pytest.mark.parametrize("mark", ["☑", "√", "✓", "是", "■"])

@@ -1,6 +1,7 @@
 """The 统计表 of 民发〔2016〕42号 附件3: its columns and 勾稽关系, over any children."""
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,3 +59,24 @@ def test_the_guardianship_choices_are_the_national_forms_and_ours():
 def test_every_guardianship_choice_prints_as_a_box_and_one_is_ticked(value):
     text = N.tick_text("监护类型", [value])
     assert text.split() == [f"{'☑' if c == value else '□'}{c}" for c in C.GUARDIANSHIP]
+
+
+# -- 附件1: 实际监护情况, restated from the parents' situations and the carer ----------------------------
+@pytest.mark.parametrize(("father", "mother", "carer", "both", "one", "unable", "entrusted"), [
+    ("外出务工", "外出务工", "陆国华", "是", "否", [], "是"),
+    ("外出务工", "重病", "", "否", "是", ["母亲"], "否"),
+    ("重残", "外出务工", "陆国华", "否", "是", ["父亲"], "是"),
+    ("外出务工", "在家", "", "否", "否", [], "否"),
+    ("重病", "重残", "", "否", "否", ["父亲", "母亲"], "否"),
+    (None, None, None, "否", "否", [], "否"),
+])
+def test_the_actual_care_lines(father, mother, carer, both, one, unable, entrusted):
+    assert N.actual_care(father, mother, carer) == {
+        "父母双方同时外出": [both], "父母一方外出、另一方无监护能力": [one], "无监护能力": unable, "父母外出有无委托其他监护人": [entrusted],
+    }
+
+
+def test_the_actual_care_lines_are_form_rows_with_ticks():
+    labels = {label for row in N.FORM_ROWS for label in row}
+    assert set(N.ACTUAL_CARE) <= labels and set(N.ACTUAL_CARE) <= set(N.FORM_TICKS)
+    assert N.tick_text("无监护能力", ["母亲"]) == "父亲（ ） 母亲（√）"
