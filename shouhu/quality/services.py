@@ -75,12 +75,13 @@ def recheck_children(child_ids: Sequence[int], *, today: date | None = None) -> 
     found = [f for r in records for f in Q_.record_findings(r, today=today, settings=s)]
     pairs = cross_line_pairs(records)  # village record vs school roster (学籍)
     found += Q_.cross_line_findings(pairs, _link_names(pairs))
-    field = children_with_fact("field_mismatch", today=today)  # open field-check findings: a few, county-wide
-    found += Q_.field_check_findings({r["id"]: field[r["id"]] for r in records if r["id"] in field})
-    unmet = children_with_fact("benefit_unmet", today=today)  # benefits paid without a need: a few, county-wide
-    found += Q_.benefit_findings({r["id"]: unmet[r["id"]] for r in records if r["id"] in unmet})
-    _apply([r["id"] for r in records], found, codes=set(RECORD_CODES), today=today)
-    _rescore_pairs([r["id"] for r in records], today)
+    ids = [r["id"] for r in records]
+    field = children_with_fact("field_mismatch", today=today, child_ids=ids)  # open field-check findings
+    found += Q_.field_check_findings({i: field[i] for i in ids if i in field})
+    unmet = children_with_fact("benefit_unmet", today=today, child_ids=ids)  # benefits paid without a need
+    found += Q_.benefit_findings({i: unmet[i] for i in ids if i in unmet})
+    _apply(ids, found, codes=set(RECORD_CODES), today=today)
+    _rescore_pairs(ids, today)
     return len(records)
 
 

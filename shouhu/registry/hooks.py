@@ -129,10 +129,12 @@ def register_fact_finder(fact: str, finder: Callable[..., dict]) -> None:
     _FACT_FINDERS[fact] = finder
 
 
-def children_with_fact(fact: str, *, today) -> dict:
-    """{child id: value} of the children for whom `fact` holds today; {} when no app provides it."""
+def children_with_fact(fact: str, *, today, child_ids=None) -> dict:
+    """{child id: value} of the children for whom `fact` holds today; {} when no app provides it.
+    With `child_ids`, only among those (a finder takes `child_ids=None` for the whole county): a
+    form save rechecks one child and must not read the county's facts."""
     finder = _FACT_FINDERS.get(fact)
-    return finder(today=today) if finder else {}
+    return finder(today=today, child_ids=child_ids) if finder else {}
 
 
 # -- Sections of the monthly report that feature apps hold ----------------------------------------

@@ -253,11 +253,14 @@ def accountability_decide(*, actor, unit: Region, measure: str, person: str, rea
     return row
 
 
-def field_mismatches(*, today: date) -> dict[int, list[str]]:
-    """{child id: checks answered "no"} for the field findings not yet passed: registered with the
-    registry's fact finder, read by the quality app's record checks."""
+def field_mismatches(*, today: date, child_ids=None) -> dict[int, list[str]]:
+    """{child id: checks answered "no"} for the field findings not yet passed (of `child_ids`, else
+    all): registered with the registry's fact finder, read by the quality app's record checks."""
     out: dict[int, list[str]] = {}
-    rows = Finding.objects.filter(source="field", child__isnull=False).exclude(state="passed").values_list("child_id", "checks")
+    qs = Finding.objects.filter(source="field", child__isnull=False).exclude(state="passed")
+    if child_ids is not None:
+        qs = qs.filter(child_id__in=list(child_ids))
+    rows = qs.values_list("child_id", "checks")
     for child_id, checks in rows:
         out.setdefault(child_id, [])
         out[child_id] += [c for c in checks if c not in out[child_id]]

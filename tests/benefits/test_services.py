@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shouhu.benefits import selectors as S
@@ -145,6 +147,18 @@ def test_a_benefit_paid_without_a_need_is_a_quality_issue(world, kids, oc):
     # 低保 on the ledger is a 低保 the record does not know: the record says not poor
     issue = Issue.objects.get(child=kids["plain"], code="benefit_unmet")
     assert "最低生活保障" in issue.message
+
+
+def test_a_form_save_rechecks_only_its_childs_grants(world, kids, oc):
+    """A county pays tens of thousands of grants: one child's recheck (a form save) reads its own."""
+    oc(V.grant_create, actor=world.zhuren_lianfu, child=kids["plain"], kind="dibao", monthly_amount="500", start=THIS_MONTH)
+    assert S.unmet_grants(today=world.today, child_ids=[kids["orphan"].pk]) == {}
+    assert list(S.unmet_grants(today=world.today, child_ids=[kids["plain"].pk])) == [kids["plain"].pk]
+    with CaptureQueriesContext(connection) as cq:
+        recheck_children([kids["orphan"].pk])
+    reads = [q["sql"] for q in cq.captured_queries if 'FROM "benefits_grant"' in q["sql"]]
+    assert reads and all('"benefits_grant"."child_id" IN' in q for q in reads), reads
+    assert Issue.objects.get(code="benefit_unmet").child_id == kids["plain"].pk  # the other child's issue stands
 
 
 def test_the_indicator_counts_by_village(world, kids):
