@@ -13,7 +13,7 @@ from shouhu.rules import places as P
 
 from .test_care_flow import register
 from .test_phone_fit import AXE, SMALL
-from .test_register_flow import login
+from .test_register_flow import login, open_menu
 
 
 def fits(page) -> None:
@@ -32,7 +32,7 @@ def test_village_director_records_attendance_and_a_parent_school_session(live_se
     page, base = phone, live_server.url
     login(page, base, "zhuren")
     page.click(".navbar-toggler")
-    page.click("#places-menu")
+    open_menu(page, "#places-menu")
     page.get_by_role("link", name="场所").click()
     page.get_by_role("link", name="光荣村儿童之家").click()
     fits(page)

@@ -1,5 +1,7 @@
 """The village child director, on a phone: register a child, see the derived category and
 why, find the child again by pinyin initials."""
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from shouhu.registry.models import Child
 from shouhu.rules.idcard import make_id
 from tests.factories import PASSWORD, months_ago, years_ago
@@ -11,6 +13,20 @@ def login(page, base, username):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
+
+
+def open_menu(page, toggle: str) -> None:
+    """Open one dropdown of the menu (`toggle`: its link's selector) and wait until its list shows.
+    On a loaded machine a click can land while the phone's menu is still unfolding and be lost; a
+    second click then opens it (a failing suite run saw the list never appear)."""
+    for _ in range(3):
+        page.click(toggle)
+        try:
+            page.wait_for_selector(f"{toggle} + .dropdown-menu.show", timeout=5000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the menu {toggle} did not open")
 
 
 def test_zhuren_registers_and_finds_child(live_server, world, phone):
