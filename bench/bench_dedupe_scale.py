@@ -34,7 +34,7 @@ from shouhu.rules.idcard import check_char  # noqa: E402
 PIECE = 1_000_000
 FIELDS = ("id", "name", "sex", "birth_date", "id_number", "village_code", "school_id", "school_class_id", "father_name",
           "mother_name", "father_id_number", "mother_id_number", "father_phone", "mother_phone", "carer_name", "carer_phone",
-          "address_detail", "entry")
+          "address_detail", "entered_in")
 
 
 class Labels:
@@ -96,7 +96,7 @@ def cmd_replicate(src: Path, copies: int, out: Path) -> None:
                     r = dict(zip(FIELDS, row, strict=True))
                     r["id"] += ids
                     r["village_code"] = pre + r["village_code"][4:]
-                    r["entry"] = pre + r["entry"][4:]  # "village:day": another prefecture's sittings
+                    r["entered_in"] = pre + r["entered_in"][4:]  # "village:day": another prefecture's sittings
                     if r["id_number"]:
                         first17 = pre + r["id_number"][4:17]
                         r["id_number"] = first17 + check_char(first17)

@@ -2,7 +2,7 @@
 
     from bench.dedupe_data import generate
     data = generate(10_000, seed=5)
-    data.records      # plain dicts with the columns `shouhu.rules.dedupe` reads (`entry`: the sitting), plus nothing else
+    data.records      # plain dicts with the columns `shouhu.rules.dedupe` reads (`entered_in`: the sitting), plus nothing else
     data.entity       # record id → true child
     data.pair_label   # (id_a, id_b) with id_a < id_b → error type, for every pair of records of one child
     data.family       # record id → household (twins and siblings share it)
@@ -46,7 +46,7 @@ Errors are correlated across fields, as in real double registration: every copy 
 "school" source (class filled, ID missing half the time, parents' IDs mostly missing, no address)
 or a "village" source (no class half the time); phones change (20%), one parent is left blank
 (15%), the child moved to another village of the township (8%), and a name error spreads to a
-parent's name 30% of the time. Each record has the sitting it was entered in (`entry`): a
+parent's name 30% of the time. Each record has the sitting it was entered in (`entered_in`): a
 household's children are entered together, on one of the village's `ENTRY_DAYS` days; a copy in a
 sitting of its own, except `COPY_SAME_ENTRY` of them (typed twice at once).
 
@@ -95,7 +95,7 @@ TWIN_SAME_SEX = 0.65
 TWIN_NAME_STYLE = (15, 45, 40)  # homophone, shared character, unrelated
 TWIN_SAME_CLASS = 0.8
 TWIN_NO_ID = (0.12, 0.03)
-# Who entered a record and on which day (`entry`, the finder's "entered together"): a village's
+# Who entered a record and on which day (`entered_in`, the finder's "entered together"): a village's
 # households are registered by its child director over ENTRY_DAYS working days, each household in
 # one sitting (twins one after the other). A copy comes from another sheet or another day — a
 # school roster, a re-registration after a move — except COPY_SAME_ENTRY of them, typed by the same
@@ -407,7 +407,7 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
     sitting: dict[int, int] = {}
     for rec, i in zip(records, entity, strict=True):
         day = sitting.setdefault(family[i], re_.randrange(ENTRY_DAYS))
-        rec["entry"] = f"{rec['village_code']}:{day}"
+        rec["entered_in"] = f"{rec['village_code']}:{day}"
     n_dups = int(n_true * dup_rate)
     for i in r.sample(range(n_true), n_dups):
         copies = 2 if r.random() < 0.1 else 1
@@ -416,7 +416,7 @@ def generate(n: int, seed: int = 5, *, dup_rate: float = 0.06, fab_rate: float =
             d = _duplicate(g, children[i], kind, villages_of, class_ids, school_of_class)
             if d is None:
                 continue
-            d["entry"] = (records[i]["entry"] if re_.random() < COPY_SAME_ENTRY
+            d["entered_in"] = (records[i]["entered_in"] if re_.random() < COPY_SAME_ENTRY
                           else f"{d['village_code']}:{ENTRY_DAYS + re_.randrange(400)}")
             records.append(d)
             entity.append(i)

@@ -24,7 +24,7 @@ from shouhu.core.errors import Conflict, ErrorCode, Forbidden, NotFound, Service
 from shouhu.regions.models import Region, School, SchoolClass, code_range
 from shouhu.registry.hooks import children_with_fact
 from shouhu.registry.models import Child, ChildMerge, CountySetting
-from shouhu.registry.selectors import DEDUPE_FIELDS, dedupe_records, dedupe_row
+from shouhu.registry.selectors import DEDUPE_FIELDS, dedupe_records
 from shouhu.registry.services import child_merge, child_merge_undo
 from shouhu.rules import dedupe
 from shouhu.rules import quality as Q_
@@ -91,7 +91,7 @@ def _rescore_pairs(child_ids: list[int], today: date) -> None:
     pairs = list(DuplicatePair.objects.filter(Q(a_id__in=child_ids) | Q(b_id__in=child_ids), status=DuplicatePair.Status.OPEN))
     if not pairs:
         return
-    rows = {r["id"]: dedupe_row(r) for r in Child.objects.filter(id__in={x for p in pairs for x in (p.a_id, p.b_id)}, merged_into__isnull=True)
+    rows = {r["id"]: r for r in Child.objects.filter(id__in={x for p in pairs for x in (p.a_id, p.b_id)}, merged_into__isnull=True)
             .values(*DEDUPE_FIELDS)}
     # a pair linked through a third record (two copies of one child) is not similar by itself: the
     # next county run, which sees the third record, judges it again
@@ -324,12 +324,12 @@ def registration_candidates(child: Child, *, limit: int = 5) -> list[tuple[dict,
     qs = Child.objects.filter(near, merged_into__isnull=True, village_code__startswith=village_code[:6])
     if child.pk:
         qs = qs.exclude(pk=child.pk)
-    me = dedupe_row({f: getattr(child, f, None) for f in DEDUPE_FIELDS})
+    me = {f: getattr(child, f, None) for f in DEDUPE_FIELDS}
     me.update(id=child.pk or 0, village_code=village_code, school_id=child.school_id, school_class_id=child.school_class_id)
     out = []
     both = Case(When(Q(birth_date__in=dates) & Q(name_fuzzy=fuzzy_pinyin(child.name)), then=0), default=1)
     for row in qs.order_by(both, "id").values(*DEDUPE_FIELDS, "village__short_name")[:500]:  # same name and date first
-        c = dedupe.compare(me, dedupe_row(row))
+        c = dedupe.compare(me, row)
         if c.score >= dedupe.THRESHOLD:
             out.append((row, c))
     out.sort(key=lambda rc: -rc[1].score)

@@ -137,13 +137,6 @@ DEDUPE_FIELDS = (
 )
 
 
-def dedupe_row(row: dict) -> dict:
-    """A row of DEDUPE_FIELDS as the finder takes it: the sitting the record was entered in is its
-    `entry` (two names entered together are twins, not a copy: docs/domain.md, 重复登记)."""
-    row["entry"] = row.pop("entered_in", "") or ""
-    return row
-
-
 def dedupe_records(region_code: str | None = None, chunk: int = 5000, *, born: tuple[int, int] | None = None):
     """Plain dicts of every child under `region_code` (else all), merged duplicates left out, in
     id order, read `chunk` at a time; with `born` (first, last year), only those born in these
@@ -159,4 +152,4 @@ def dedupe_records(region_code: str | None = None, chunk: int = 5000, *, born: t
         if not rows:
             return
         last = rows[-1]["id"]
-        yield from map(dedupe_row, rows)
+        yield from rows

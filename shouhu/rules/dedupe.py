@@ -6,7 +6,7 @@ and the benchmark (`bench/bench_dedupe.py`) feed it `.values()` rows or generate
 A record is a mapping with any of these keys (missing or empty = not known):
 id, archive_no, name, sex, birth_date (date or 'YYYY-MM-DD'), id_number, village_code,
 school_id, school_class_id, father_name, mother_name, father_id_number, mother_id_number,
-father_phone, mother_phone, carer_name, carer_phone, address_detail, entry (the sitting the record was
+father_phone, mother_phone, carer_name, carer_phone, address_detail, entered_in (the sitting the record was
 entered in, any string: records entered together — one person's form that day, one sheet — share it).
 
 How it works
@@ -354,7 +354,7 @@ class Rec:
         self.school = None if school in (None, "") else school
         self.klass = None if klass in (None, "") else klass
         self.address = _s(r.get("address_detail"))
-        self.entry = _s(r.get("entry"))
+        self.entry = _s(r.get("entered_in"))
         self.n_name = self.n_fz = self.n_given = 1
 
 

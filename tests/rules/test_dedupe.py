@@ -456,19 +456,19 @@ ENTERED = "光荣村:陆主任:2026-03-02"
 def test_twins_entered_together_with_homophone_names_are_not_a_pair():
     """One twin without an ID number and names that sound alike: from the fields alone a copy; but
     one person entered both the same day — twins are registered together."""
-    a = child(name="陆子涵", entry=ENTERED)
-    b = twin(name="陆子晗", id_number="", entry=ENTERED)
-    assert compare({**a, "entry": ""}, {**b, "entry": ""}).score >= THRESHOLD  # without the entry: reported
+    a = child(name="陆子涵", entered_in=ENTERED)
+    b = twin(name="陆子晗", id_number="", entered_in=ENTERED)
+    assert compare({**a, "entered_in": ""}, {**b, "entered_in": ""}).score >= THRESHOLD  # without the entry: reported
     c = compare(a, b)
     assert c.score < THRESHOLD and "同一次录入、姓名不同（双胞胎常一起登记）" in c.reasons
 
 
 @pytest.mark.parametrize("other", [
-    school_copy(name="陆晶兰", entry="金星小学:教务处:2026-09-10"),  # another sheet, another day
-    school_copy(entry=ENTERED),  # the same name typed twice in one sitting: a double entry
+    school_copy(name="陆晶兰", entered_in="金星小学:教务处:2026-09-10"),  # another sheet, another day
+    school_copy(entered_in=ENTERED),  # the same name typed twice in one sitting: a double entry
 ])
 def test_copies_entered_apart_or_under_the_same_name_are_still_found(other):
-    assert compare(child(entry=ENTERED), other).score >= THRESHOLD
+    assert compare(child(entered_in=ENTERED), other).score >= THRESHOLD
 
 
 def test_a_copy_of_one_twin_is_paired_with_that_twin_only():
