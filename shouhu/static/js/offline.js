@@ -130,7 +130,7 @@
       var b = badgeEl(), unsent = recs.filter(function (r) { return UNSENT[r.state]; });
       if (b) {
         var conflicts = recs.filter(function (r) { return r.state === "conflict"; }).length;
-        b.textContent = unsent.length ? unsent.length + " 条待上传" : conflicts + " 条冲突";
+        b.textContent = unsent.length ? unsent.length + " 条待上传" : conflicts ? conflicts + " 条冲突" : "";
         b.classList.toggle("d-none", !unsent.length && !conflicts);
         b.classList.toggle("btn-warning", !!unsent.length);
         b.classList.toggle("btn-danger", !unsent.length && !!conflicts);
